@@ -1,0 +1,281 @@
+/**
+ * The layering rules of SPEC §3, checked over source text (no dependency, no compiler).
+ *
+ * - Direction: a folder under `src/` may import only folders listed before it in `LAYERS`.
+ * - Surfaces: another folder is imported through its `index.ts` only. The one exception is the
+ *   generated protobuf code in `src/rpc/gen/`: it depends on nothing of ours, so every layer from
+ *   `transaction` up may use its message schemas directly (`PROTO_USERS`).
+ * - Third-party packages are confined to the folders that own them (`PACKAGE_OWNERS`); a package not
+ *   in that table is a violation until someone decides where it belongs.
+ * - Pure folders never read the clock, the environment or ambient randomness, and import no Node
+ *   built-in but `node:crypto`.
+ * - `FIXME` is not allowed to land.
+ * Test files (`*.test.ts`) may import anything.
+ */
+
+/** Bottom first. `sim` sits below the I/O layers so that `cli` can run simulations. */
+export const LAYERS = [
+  "util",
+  "crypto",
+  "scp",
+  "quorum",
+  "transaction",
+  "blockchain",
+  "ledger",
+  "archive",
+  "enclave",
+  "peers",
+  "consensus",
+  "sim",
+  "rpc",
+  "node",
+  "cli",
+] as const;
+
+export type Layer = (typeof LAYERS)[number];
+
+/** Folders whose code must be deterministic given its inputs. */
+export const PURE_LAYERS: ReadonlySet<string> = new Set([
+  "util",
+  "crypto",
+  "scp",
+  "quorum",
+  "transaction",
+  "blockchain",
+  "sim",
+]);
+
+/** Layers allowed to use the generated protobuf schemas in `src/rpc/gen/`. */
+export const PROTO_USERS: ReadonlySet<string> = new Set(
+  LAYERS.slice(LAYERS.indexOf("transaction")),
+);
+
+/** Which folders may import each third-party package (matched by prefix for scopes). */
+export const PACKAGE_OWNERS: Readonly<Record<string, readonly string[]>> = {
+  "@noble/curves": ["crypto"],
+  "@noble/hashes": ["crypto"],
+  "@bufbuild/protobuf": [...PROTO_USERS, "rpc/gen"],
+  "@grpc/grpc-js": ["rpc"],
+  "@aws-sdk/client-s3": ["archive"],
+  lmdb: ["ledger"],
+  pino: ["node"],
+  "prom-client": ["node"],
+  "smol-toml": ["quorum", "node", "cli"],
+};
+
+/** Node built-ins a pure folder may import. */
+const PURE_BUILTINS: ReadonlySet<string> = new Set(["node:crypto"]);
+
+const BANNED_IN_PURE: readonly { pattern: RegExp; what: string }[] = [
+  { pattern: /\bDate\.now\s*\(/, what: "Date.now" },
+  { pattern: /\bnew\s+Date\s*\(/, what: "new Date(" },
+  { pattern: /\bperformance\.now\s*\(/, what: "performance.now" },
+  { pattern: /\bsetTimeout\s*\(/, what: "setTimeout" },
+  { pattern: /\bsetInterval\s*\(/, what: "setInterval" },
+  { pattern: /\bsetImmediate\s*\(/, what: "setImmediate" },
+  { pattern: /\bMath\.random\s*\(/, what: "Math.random" },
+  { pattern: /\bprocess\.env\b/, what: "process.env" },
+  { pattern: /\bprocess\.(?:hrtime|exit|argv|stdout|stderr|stdin|cwd|on)\b/, what: "process" },
+];
+
+export interface Violation {
+  file: string;
+  line: number;
+  rule: "direction" | "surface" | "package" | "builtin" | "banned-api" | "fixme" | "unknown-folder";
+  message: string;
+}
+
+export interface SourceFile {
+  /** Path relative to the repository root, with forward slashes, e.g. `src/scp/slot.ts`. */
+  path: string;
+  text: string;
+}
+
+interface ImportRef {
+  specifier: string;
+  line: number;
+}
+
+const IMPORT_PATTERNS: readonly RegExp[] = [
+  /\bfrom\s*["']([^"']+)["']/g,
+  /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g,
+  /^\s*import\s*["']([^"']+)["']/gm,
+  /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g,
+];
+
+/** Blank out comments (keeping line breaks) so that prose never trips a rule. */
+export function stripComments(text: string): string {
+  return text
+    .replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, " "))
+    .replace(/(^|[^:"'`\\])\/\/[^\n]*/g, (_m, prefix: string) => prefix);
+}
+
+export function findImports(text: string): ImportRef[] {
+  const code = stripComments(text);
+  const refs: ImportRef[] = [];
+  for (const pattern of IMPORT_PATTERNS) {
+    for (const match of code.matchAll(pattern)) {
+      const specifier = match[1] as string;
+      refs.push({ specifier, line: lineOf(code, match.index ?? 0) });
+    }
+  }
+  return refs;
+}
+
+function lineOf(text: string, index: number): number {
+  let line = 1;
+  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** `src/scp/ballot/x.ts` → `scp`; undefined outside `src/`. */
+export function layerOf(path: string): string | undefined {
+  const parts = path.split("/");
+  return parts[0] === "src" && parts.length > 2 ? parts[1] : undefined;
+}
+
+function resolveRelative(fromPath: string, specifier: string): string {
+  const parts = fromPath.split("/").slice(0, -1);
+  for (const piece of specifier.split("/")) {
+    if (piece === "." || piece === "") continue;
+    if (piece === "..") parts.pop();
+    else parts.push(piece);
+  }
+  return parts.join("/");
+}
+
+function packageName(specifier: string): string {
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? `${parts[0]}/${parts[1]}` : (parts[0] as string);
+}
+
+function isTestFile(path: string): boolean {
+  return path.endsWith(".test.ts");
+}
+
+export function checkFile(file: SourceFile): Violation[] {
+  const out: Violation[] = [];
+  const layer = layerOf(file.path);
+  if (file.path.startsWith("src/") && /\bFIXME\b/.test(file.text)) {
+    out.push({
+      file: file.path,
+      line: lineOf(file.text, file.text.search(/\bFIXME\b/)),
+      rule: "fixme",
+      message: "FIXME must not land",
+    });
+  }
+  if (layer === undefined || isTestFile(file.path)) return out;
+  const layerIndex = (LAYERS as readonly string[]).indexOf(layer);
+  if (layerIndex < 0) {
+    out.push({
+      file: file.path,
+      line: 1,
+      rule: "unknown-folder",
+      message: `src/${layer} is not a layer of SPEC §3`,
+    });
+    return out;
+  }
+  const inGen = file.path.startsWith("src/rpc/gen/");
+  const pure = PURE_LAYERS.has(layer);
+
+  for (const ref of findImports(file.text)) {
+    const { specifier, line } = ref;
+    if (specifier.startsWith(".")) {
+      const target = resolveRelative(file.path, specifier);
+      const targetLayer = layerOf(target);
+      if (targetLayer === undefined) {
+        out.push({
+          file: file.path,
+          line,
+          rule: "direction",
+          message: `imports outside src/: ${specifier}`,
+        });
+        continue;
+      }
+      if (targetLayer === layer) continue;
+      if (target.startsWith("src/rpc/gen/")) {
+        if (!PROTO_USERS.has(layer)) {
+          out.push({
+            file: file.path,
+            line,
+            rule: "direction",
+            message: `${layer} may not use generated protobuf code`,
+          });
+        }
+        continue;
+      }
+      const targetIndex = (LAYERS as readonly string[]).indexOf(targetLayer);
+      if (targetIndex < 0 || targetIndex >= layerIndex) {
+        out.push({
+          file: file.path,
+          line,
+          rule: "direction",
+          message: `${layer} may not import ${targetLayer} (${specifier})`,
+        });
+        continue;
+      }
+      if (target !== `src/${targetLayer}/index.js` && target !== `src/${targetLayer}/index.ts`) {
+        out.push({
+          file: file.path,
+          line,
+          rule: "surface",
+          message: `import ${targetLayer} through its index.ts, not ${specifier}`,
+        });
+      }
+      continue;
+    }
+    if (specifier.startsWith("node:")) {
+      if (pure && !PURE_BUILTINS.has(specifier)) {
+        out.push({
+          file: file.path,
+          line,
+          rule: "builtin",
+          message: `pure folder ${layer} may not import ${specifier}`,
+        });
+      }
+      continue;
+    }
+    const name = packageName(specifier);
+    const owners = PACKAGE_OWNERS[name];
+    const where = inGen ? "rpc/gen" : layer;
+    if (owners === undefined) {
+      out.push({
+        file: file.path,
+        line,
+        rule: "package",
+        message: `${name} is not in the package table; decide which folder owns it`,
+      });
+    } else if (!owners.includes(where)) {
+      out.push({
+        file: file.path,
+        line,
+        rule: "package",
+        message: `${name} may be imported only in ${owners.join(", ")}`,
+      });
+    }
+  }
+
+  if (pure) {
+    const code = stripComments(file.text);
+    for (const { pattern, what } of BANNED_IN_PURE) {
+      const index = code.search(pattern);
+      if (index >= 0) {
+        out.push({
+          file: file.path,
+          line: lineOf(code, index),
+          rule: "banned-api",
+          message: `${what} is banned in pure folder ${layer}`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+export function checkTree(files: readonly SourceFile[]): Violation[] {
+  return files.flatMap(checkFile);
+}
+
+export function formatViolation(v: Violation): string {
+  return `${v.file}:${v.line} [${v.rule}] ${v.message}`;
+}
