@@ -1,0 +1,7 @@
+import type { Benchmark } from "./harness.js";
+import { hashesBenchmark } from "./hashes.js";
+
+export { type Benchmark, type BenchOptions, defaultBenchOptions, type Figure } from "./harness.js";
+
+/** Every benchmark `consensus-tool bench` knows, by name. */
+export const BENCHMARKS: readonly Benchmark[] = [hashesBenchmark];
