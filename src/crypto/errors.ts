@@ -25,6 +25,8 @@ export type CryptoErrorCode =
   | "INVALID_MNEMONIC"
   /** An amount whose commitment does not match its unmasked value, or a malformed masked amount. */
   | "INVALID_AMOUNT"
+  /** An Ed25519 key in an encoding we cannot use (wrong DER prefix, OID or length). */
+  | "INVALID_KEY"
   /** A value outside the range its encoding allows (e.g. a fee that does not fit 7 bytes). */
   | "OUT_OF_RANGE";
 

@@ -38,7 +38,9 @@ export type InputErrorCode =
   | "INVALID_BASE64"
   | "INVALID_LENGTH"
   | "INVALID_INTEGER"
-  | "LIMIT_EXCEEDED";
+  | "LIMIT_EXCEEDED"
+  | "INVALID_URI"
+  | "INVALID_RESPONDER_ID";
 
 /** Malformed input from outside: a peer, a client, a file or a flag. Never a programmer error. */
 export class InputError extends CodedError<InputErrorCode> {

@@ -47,3 +47,10 @@ export {
   noopMetrics,
 } from "./metrics.js";
 export { type RandomSource, SeededRandom } from "./random.js";
+export {
+  formatServiceUri,
+  parseResponderId,
+  parseServiceUri,
+  type ServiceUri,
+  type UriKind,
+} from "./uri.js";
