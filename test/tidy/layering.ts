@@ -54,6 +54,7 @@ export const PROTO_USERS: ReadonlySet<string> = new Set(
 export const PACKAGE_OWNERS: Readonly<Record<string, readonly string[]>> = {
   "@noble/curves": ["crypto"],
   "@noble/hashes": ["crypto"],
+  "@scure/bip39": ["crypto"],
   "@bufbuild/protobuf": [...PROTO_USERS, "rpc/gen"],
   "@grpc/grpc-js": ["rpc"],
   "@aws-sdk/client-s3": ["archive"],
