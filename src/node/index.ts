@@ -1,0 +1,9 @@
+/** `node/`: the composition root — configuration, clocks, timers, processes. */
+export { ConfigError, type ConfigErrorCode } from "./errors.js";
+export {
+  type EnclaveSettings,
+  MAX_BLOCK_VERSION,
+  parseServiceConfig,
+  type ServiceConfig,
+} from "./service-config.js";
+export { SERVICE_ENVIRONMENT, SERVICE_FLAGS, type ServiceFlag } from "./service-flags.js";

@@ -1,0 +1,119 @@
+// Goal: the daemon's configuration accepts the runbook's command and rejects each bad input with one
+// line naming the flag, variable or file.
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { ConfigError } from "./errors.js";
+import { parseServiceConfig } from "./service-config.js";
+
+const dir = mkdtempSync(path.join(tmpdir(), "service-config-"));
+const network = path.join(dir, "mc-network.toml");
+writeFileSync(
+  network,
+  "broadcast_peers = []\ntx_source_urls = []\nquorum_set = { threshold = 0, members = [] }\n",
+);
+
+const KEY = "MC4CAQAwBQYDK2VwBCIEIGz4xR7wuPKjwM1EK0MKrc9ukTjiDqvKKREITPXPkNku";
+const base = [
+  "--client-responder-id",
+  "my_node.my_domain.com:443",
+  "--peer-responder-id",
+  "node1.my_domain.com:8443",
+  "--network",
+  network,
+  "--ledger-path",
+  path.join(dir, "ledger"),
+  "--peer-listen-uri=mcp://0.0.0.0:8443/",
+  "--msg-signer-key",
+  KEY,
+  "--sealed-block-signing-key",
+  path.join(dir, "sealed"),
+  "--admin-listen-uri=insecure-mca://127.0.0.1:9091/",
+];
+
+function rejects(
+  argv: readonly string[],
+  env: Record<string, string>,
+  whereIncludes: string,
+): void {
+  assert.throws(
+    () => parseServiceConfig(argv, env),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.payload.where.includes(whereIncludes) &&
+      !e.message.includes("\n"),
+    `expected an error naming ${whereIncludes}`,
+  );
+}
+
+describe("service configuration", () => {
+  it("accepts the runbook's example command", () => {
+    const config = parseServiceConfig(
+      [...base, "--ias-api-key=abc", "--ias-spid=0123456789abcdef0123456789ABCDEF"],
+      {
+        SGX_MODE: "SW",
+        IAS_MODE: "DEV",
+      },
+    );
+    assert.equal(config.peerResponderId, "node1.my_domain.com:8443");
+    assert.equal(config.peerListenUri.port, 8443);
+    assert.equal(config.clientListenUri.port, 3223);
+    assert.equal(config.adminListenUri?.port, 9091);
+    assert.equal(config.blockVersion, 0);
+    assert.equal(config.enclave.iasMode, "DEV");
+    assert.equal(config.msgSigner.pkcs8Base64(), KEY);
+  });
+
+  it("takes every flag from its MC_* variable, and the flag wins", () => {
+    const config = parseServiceConfig(["--block-version", "3"], {
+      MC_CLIENT_RESPONDER_ID: "c:443",
+      MC_PEER_RESPONDER_ID: "p:8443",
+      MC_NETWORK: network,
+      MC_LEDGER_PATH: dir,
+      MC_MSG_SIGNER_KEY: KEY,
+      MC_SEALED_BLOCK_SIGNING_KEY: path.join(dir, "sealed"),
+      MC_BLOCK_VERSION: "1",
+      MC_CHAIN_ID: "local",
+    });
+    assert.equal(config.blockVersion, 3);
+    assert.equal(config.chainId, "local");
+  });
+
+  it("refuses SGX_MODE=HW and unknown modes", () => {
+    rejects(base, { SGX_MODE: "HW" }, "SGX_MODE");
+    rejects(base, { SGX_MODE: "SIM" }, "SGX_MODE");
+    rejects(base, { IAS_MODE: "TEST" }, "IAS_MODE");
+    rejects(
+      base,
+      { CONSENSUS_ENCLAVE_CSS: path.join(dir, "missing.css") },
+      "CONSENSUS_ENCLAVE_CSS",
+    );
+  });
+
+  it("names the flag that is missing or malformed", () => {
+    rejects(
+      base.filter((_, i) => i !== 2 && i !== 3),
+      {},
+      "--peer-responder-id",
+    );
+    rejects([...base, "--block-version", "5"], {}, "--block-version");
+    rejects([...base, "--client-listen-uri", "mcp://0.0.0.0:1/"], {}, "--client-listen-uri");
+    rejects([...base, "--client-auth-token-secret", "abcd"], {}, "--client-auth-token-secret");
+    rejects(
+      [...base, "--msg-signer-key", "MCowBQYDK2VwAyEA-21ShHmvuuynH7EcIgkdH2dWxCojgnWYbHxLrRseQ1s="],
+      {},
+      "--msg-signer-key",
+    );
+    rejects([...base, "--network", path.join(dir, "nope.toml")], {}, "--network");
+    rejects([...base, "--ias-spid", "xyz"], {}, "--ias-spid");
+    rejects([...base, "--no-such-flag", "1"], {}, "command line");
+  });
+
+  it("rejects a network file without a known extension", () => {
+    const bad = path.join(dir, "network.yaml");
+    writeFileSync(bad, "");
+    rejects([...base, "--network", bad], {}, "--network");
+  });
+});

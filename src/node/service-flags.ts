@@ -1,0 +1,175 @@
+/**
+ * Every `consensus-service` flag, its `MC_*` variable and its help text. One table drives both
+ * `--help` and parsing, so they cannot drift apart. Flags follow MobileCoin's consensus-service
+ * (reference/mobilecoin-service.md §1.1) plus the runbook's `--ias-api-key` and `--ias-spid`.
+ */
+export interface ServiceFlag {
+  name: string;
+  env: string;
+  value: string;
+  required: boolean;
+  defaultValue?: string;
+  help: string;
+}
+
+export const SERVICE_FLAGS: readonly ServiceFlag[] = [
+  {
+    name: "peer-responder-id",
+    env: "MC_PEER_RESPONDER_ID",
+    value: "HOST:PORT",
+    required: true,
+    help: "This node's identity towards peers: the host:port peers use to reach it. With the message-signing key it forms the node id.",
+  },
+  {
+    name: "client-responder-id",
+    env: "MC_CLIENT_RESPONDER_ID",
+    value: "HOST:PORT",
+    required: true,
+    help: "The identity clients attest against.",
+  },
+  {
+    name: "msg-signer-key",
+    env: "MC_MSG_SIGNER_KEY",
+    value: "BASE64",
+    required: true,
+    help: "Ed25519 key signing consensus messages and block metadata: standard base64 of the PKCS#8 DER, as `openssl genpkey -algorithm ed25519 -outform DER | openssl base64` prints it.",
+  },
+  {
+    name: "network",
+    env: "MC_NETWORK",
+    value: "PATH",
+    required: true,
+    help: "Network file (.toml or .json): broadcast_peers, known_peers, quorum_set, tx_source_urls.",
+  },
+  {
+    name: "ledger-path",
+    env: "MC_LEDGER_PATH",
+    value: "DIR",
+    required: true,
+    help: "Directory of the LMDB ledger.",
+  },
+  {
+    name: "sealed-block-signing-key",
+    env: "MC_SEALED_BLOCK_SIGNING_KEY",
+    value: "PATH",
+    required: true,
+    help: "File holding the enclave's sealed block-signing key; created on first start, reused after.",
+  },
+  {
+    name: "chain-id",
+    env: "MC_CHAIN_ID",
+    value: "NAME",
+    required: false,
+    help: "Network name. When set, requests whose chain-id header differs are refused with FAILED_PRECONDITION.",
+  },
+  {
+    name: "peer-listen-uri",
+    env: "MC_PEER_LISTEN_URI",
+    value: "URI",
+    required: false,
+    defaultValue: "insecure-mcp://0.0.0.0:8080/",
+    help: "Where to serve the peer API (mcp:// or insecure-mcp://).",
+  },
+  {
+    name: "client-listen-uri",
+    env: "MC_CLIENT_LISTEN_URI",
+    value: "URI",
+    required: false,
+    defaultValue: "insecure-mc://0.0.0.0:3223/",
+    help: "Where to serve the client API (mc:// or insecure-mc://).",
+  },
+  {
+    name: "admin-listen-uri",
+    env: "MC_ADMIN_LISTEN_URI",
+    value: "URI",
+    required: false,
+    help: "Where to serve the admin API (mca:// or insecure-mca://); no admin API when unset.",
+  },
+  {
+    name: "origin-block-path",
+    env: "MC_ORIGIN_BLOCK_PATH",
+    value: "DIR",
+    required: false,
+    help: "Directory with an origin ledger (data.mdb) copied into --ledger-path when that holds no ledger yet.",
+  },
+  {
+    name: "scp-debug-dump",
+    env: "MC_SCP_DEBUG_DUMP",
+    value: "DIR",
+    required: false,
+    help: "Directory to dump SCP messages and slot states into, for debugging.",
+  },
+  {
+    name: "client-auth-token-secret",
+    env: "MC_CLIENT_AUTH_TOKEN_SECRET",
+    value: "HEX",
+    required: false,
+    help: "32-byte hex secret enabling HMAC token authentication of client requests.",
+  },
+  {
+    name: "client-auth-token-max-lifetime",
+    env: "MC_CLIENT_AUTH_TOKEN_MAX_LIFETIME",
+    value: "SECONDS",
+    required: false,
+    defaultValue: "86400",
+    help: "Maximum age of a client authentication token.",
+  },
+  {
+    name: "tokens",
+    env: "MC_TOKENS",
+    value: "PATH",
+    required: false,
+    help: "Token, fee and minting configuration (.json); MOB only with its default minimum fee when unset.",
+  },
+  {
+    name: "block-version",
+    env: "MC_BLOCK_VERSION",
+    value: "N",
+    required: false,
+    defaultValue: "0",
+    help: "Block format and rules version this node produces and advertises (0–4).",
+  },
+  {
+    name: "client-tracking-capacity",
+    env: "MC_CLIENT_TRACKING_CAPACITY",
+    value: "N",
+    required: false,
+    defaultValue: "10000",
+    help: "How many client sessions are tracked (least recently used are forgotten).",
+  },
+  {
+    name: "ias-api-key",
+    env: "MC_IAS_API_KEY",
+    value: "KEY",
+    required: false,
+    help: "Attestation service API key (the runbook's credential; checked by the software attestation service).",
+  },
+  {
+    name: "ias-spid",
+    env: "MC_IAS_SPID",
+    value: "HEX",
+    required: false,
+    help: "Attestation service provider id (the runbook's credential, 16 bytes of hex).",
+  },
+];
+
+/** Process-wide variables read besides the flags' own. */
+export const SERVICE_ENVIRONMENT: readonly { name: string; help: string }[] = [
+  {
+    name: "SGX_MODE",
+    help: "SW (the software enclave; the default). HW is refused: this build has no SGX.",
+  },
+  {
+    name: "IAS_MODE",
+    help: "DEV (default) or PROD: which attestation policy the software attestation service applies.",
+  },
+  {
+    name: "CONSENSUS_ENCLAVE_SIGNED",
+    help: "Path of the enclave bundle to load (optional for the software enclave).",
+  },
+  {
+    name: "CONSENSUS_ENCLAVE_CSS",
+    help: "Path of the enclave bundle's signature (optional for the software enclave).",
+  },
+  { name: "MC_LOG / RUST_LOG", help: "Log level: trace, debug, info (default), warn, error." },
+];
