@@ -32,3 +32,4 @@ export { DOMAIN, hashToPoint, hashToScalar } from "./hash-to.js";
 export { hkdfDerive, hmacBlake2b, hmacSha512, type KdfHash } from "./kdf.js";
 export { MerlinTranscript } from "./merlin.js";
 export { GROUP_ORDER, Ristretto, RistrettoPoint, type Scalar, Scalars } from "./ristretto.js";
+export * from "./ringct/index.js";
