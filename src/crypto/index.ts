@@ -31,5 +31,5 @@ export { blake2b256, blake2b512, sha3_256, sha256, sha512 } from "./hash.js";
 export { DOMAIN, hashToPoint, hashToScalar } from "./hash-to.js";
 export { hkdfDerive, hmacBlake2b, hmacSha512, type KdfHash } from "./kdf.js";
 export { MerlinTranscript } from "./merlin.js";
-export { GROUP_ORDER, Ristretto, RistrettoPoint, type Scalar, Scalars } from "./ristretto.js";
 export * from "./ringct/index.js";
+export { GROUP_ORDER, Ristretto, RistrettoPoint, type Scalar, Scalars } from "./ristretto.js";
