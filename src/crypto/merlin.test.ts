@@ -21,7 +21,7 @@ describe("Merlin transcripts", () => {
     const t = new MerlinTranscript("test protocol");
     t.appendMessage("step1", utf8("some data"));
     const data = new Uint8Array(1024).fill(99);
-    let chl = new Uint8Array(32);
+    let chl: Uint8Array = new Uint8Array(32);
     for (let i = 0; i < 32; i++) {
       chl = t.challengeBytes("challenge", 32);
       t.appendMessage("bigdata", data);
