@@ -12,7 +12,19 @@ const lock = JSON.parse(readFileSync(LOCK, "utf8"));
 const packages = lock.packages;
 
 const OS = ["android", "darwin", "linux", "win32", "freebsd", "openbsd", "netbsd", "sunos", "aix"];
-const CPU = { arm64: "arm64", aarch64: "arm64", x64: "x64", armv7: "arm", arm: "arm", ia32: "ia32", ppc64le: "ppc64", ppc64: "ppc64", s390x: "s390x", riscv64: "riscv64", loong64: "loong64" };
+const CPU = {
+  arm64: "arm64",
+  aarch64: "arm64",
+  x64: "x64",
+  armv7: "arm",
+  arm: "arm",
+  ia32: "ia32",
+  ppc64le: "ppc64",
+  ppc64: "ppc64",
+  s390x: "s390x",
+  riscv64: "riscv64",
+  loong64: "loong64",
+};
 
 function platformOf(name) {
   const parts = name.split("/").pop().split("-");
@@ -36,11 +48,20 @@ for (const [key, entry] of Object.entries(packages)) {
       console.error(`complete-lockfile: cannot infer the platform of ${dep}; leaving it out`);
       continue;
     }
-    packages[depKey] = { version, ...(entry.dev ? { dev: true } : {}), optional: true, ...platform };
+    packages[depKey] = {
+      version,
+      ...(entry.dev ? { dev: true } : {}),
+      optional: true,
+      ...platform,
+    };
     added++;
   }
 }
 
-lock.packages = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a < b ? -1 : a > b ? 1 : 0)));
+lock.packages = Object.fromEntries(
+  Object.entries(packages).sort(([a], [b]) =>
+    a === "" ? -1 : b === "" ? 1 : a < b ? -1 : a > b ? 1 : 0,
+  ),
+);
 writeFileSync(LOCK, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`complete-lockfile: added ${added} platform entries`);
