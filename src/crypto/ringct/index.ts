@@ -8,7 +8,6 @@ export {
 } from "./generators.js";
 export {
   KEY_IMAGE_BASE_CACHE_LIMIT,
-  keyImageBase,
   type MlsagSecret,
   type ReducedTxOut,
   type RingMLSAG,
