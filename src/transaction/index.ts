@@ -1,0 +1,41 @@
+/** `transaction/`: Tx types, TxOuts, addresses, memos, validation. Pure. */
+export {
+  decodePrintable,
+  decodePublicAddress,
+  encodePrintable,
+  encodePublicAddress,
+  FOG_AUTHORITY_SIGNATURE_CONTEXT,
+  PRINTABLE_B58_MAX_CHARS,
+  type PublicAddress,
+  plainAddress,
+  publicAddressDigestNode,
+  publicAddressFromB58,
+  publicAddressFromProto,
+  publicAddressToB58,
+  publicAddressToProto,
+  shortAddressHash,
+  verifyFogAuthoritySignature,
+} from "./public-address.js";
+export {
+  type CreatedTxOut,
+  type CreateTxOutParams,
+  createTxOut,
+  decodeTxOut,
+  encodeTxOut,
+  type MemoContext,
+  maskedAmountDigestNode,
+  TX_OUT_MAX_BYTES,
+  type TxOut,
+  txOutDigestNode,
+  txOutFromProto,
+  txOutHash,
+  txOutToProto,
+  type ViewedTxOut,
+  viewTxOut,
+} from "./tx-out.js";
+export {
+  decodeTxOutRecord,
+  type RecoveredTxOutRecord,
+  recoverTxOutRecord,
+  TX_OUT_RECORD_MAX_BYTES,
+} from "./tx-out-record.js";
