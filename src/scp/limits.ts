@@ -1,0 +1,27 @@
+/**
+ * Bounds on everything a peer can make an SCP node hold or compute. A message exceeding one is
+ * rejected with a typed error; the node's own state is capped at the same sizes.
+ */
+export const SCP_LIMITS = {
+  /** stellar-core `MAXIMUM_QUORUM_NESTING_LEVEL`: depth 0 is the top set; deeper sets are rejected. */
+  maxQuorumSetDepth: 4,
+  /** stellar-core: at most this many nodes listed in one quorum set, counted over all levels. */
+  maxQuorumSetNodes: 1000,
+  /** Values one nomination statement may carry (X and Y together). 1.2 × MAX_TRANSACTIONS_PER_BLOCK, after MCIP "Reducing Nomination Votes". */
+  maxNominationValues: 6000,
+  /** Values in one ballot (the combined block contents): MobileCoin's 5000 transactions + 20 mint transactions. */
+  maxBallotValues: 5020,
+  /** Bytes in one opaque value (a transaction hash is 32; mint transactions are larger). */
+  maxValueBytes: 64 * 1024,
+  /** Slots ahead of the current one whose messages are buffered (MobileCoin's host buffers them). */
+  maxFutureSlots: 4,
+  /** Buffered future-slot messages in total (one per sender and slot is kept). */
+  maxBufferedMessages: 4096,
+  /** Externalized slots kept to answer lagging peers (MobileCoin's default is 1). */
+  maxRetainedSlots: 16,
+  /** Nodes whose latest message a slot keeps (one per sender). */
+  maxPeersPerSlot: 2000,
+} as const;
+
+/** `INF` counter: u32::MAX. Ballot counters saturate here. */
+export const INF = 0xffff_ffff;

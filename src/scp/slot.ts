@@ -1,0 +1,858 @@
+import { toHex } from "../util/index.js";
+import type { ScpConfig } from "./config.js";
+import { ScpError } from "./errors.js";
+import { INF, SCP_LIMITS } from "./limits.js";
+import {
+  acceptsCommit,
+  acceptsPrepared,
+  ballotCounter,
+  commitBoundaries,
+  commitValueOf,
+  isNewer,
+  nominationOf,
+  type PreparePayload,
+  preparedBallotsOf,
+  type ScpMessage,
+  type Topic,
+  validateMessage,
+  valuesOf,
+  votesOrAcceptsCommit,
+  votesOrAcceptsPrepared,
+} from "./message.js";
+import { nextLeader } from "./priority.js";
+import {
+  type CompiledQuorumSet,
+  compileQuorumSet,
+  isQuorumSlice,
+  isVBlocking,
+} from "./quorum-set.js";
+import {
+  type Ballot,
+  compareBallots,
+  compatible,
+  lessAndCompatible,
+  lessAndIncompatible,
+  nextCounter,
+  sortedUnique,
+  type Value,
+  type ValueList,
+  valueListKey,
+} from "./values.js";
+
+/**
+ * One SCP instance (one slot): nomination and the ballot protocol, sans I/O. Inputs are peer
+ * messages, proposals and timer checks, each with the current time; the result of each input is
+ * the message to broadcast (if it changed), whether the slot externalized, and rejections.
+ *
+ * Federated voting is exact: every statement (a value, a ballot, a commit range) is tested on its
+ * own with the greatest-fixpoint quorum test and the recursive v-blocking test, so no quorum is
+ * missed by a greedy search (reference F2) and a blocking set only justifies what each of its
+ * members accepted (F3).
+ */
+export type Phase = "NominatePrepare" | "Prepare" | "Commit" | "Externalize";
+
+/** What one input produced. */
+export interface SlotOutput {
+  message?: ScpMessage;
+  externalized?: ValueList;
+  rejected: ScpError[];
+  /** Messages that were valid but not newer than what the sender already told us. */
+  stale: number;
+}
+
+/** The most rounds of the advance loop one input may run (each round changes state monotonically). */
+const MAX_ADVANCE_ROUNDS = 64;
+
+export class Slot {
+  readonly index: number;
+  private readonly cfg: ScpConfig;
+  private readonly localQ: CompiledQuorumSet;
+  private readonly selfId: string;
+
+  /** Latest message per peer. */
+  private readonly M = new Map<string, ScpMessage>();
+  private readonly W = new Map<string, Value>();
+  private readonly X = new Map<string, Value>();
+  private readonly Y = new Map<string, Value>();
+  private readonly Z = new Map<string, Value>();
+  private combined: ValueList | undefined;
+
+  phase: Phase = "NominatePrepare";
+  b: Ballot | undefined;
+  p: Ballot | undefined;
+  pp: Ballot | undefined;
+  h: Ballot | undefined;
+  c: Ballot | undefined;
+  private valueOverride: ValueList | undefined;
+
+  round = 1;
+  readonly leaders = new Set<string>();
+  nominationTimerAt: number | null = null;
+  ballotTimerAt: number | null = null;
+
+  private lastSent: ScpMessage | undefined;
+  private selfTopicCache: Topic | null | undefined;
+  private readonly validCache = new Map<string, boolean>();
+
+  constructor(index: number, cfg: ScpConfig) {
+    this.index = index;
+    this.cfg = cfg;
+    this.selfId = cfg.local.id;
+    this.localQ = compileQuorumSet(cfg.quorumSet);
+    this.addLeader();
+  }
+
+  // ---------------------------------------------------------------- inputs
+
+  /** Hand locally proposed values to the slot (ignored once candidates exist or nomination ended). */
+  propose(values: ValueList, now: number): SlotOutput {
+    const out: SlotOutput = { rejected: [], stale: 0 };
+    if (this.phase !== "NominatePrepare" || this.Z.size > 0) return this.finish(out);
+    let added = false;
+    for (const v of values) {
+      if (this.W.size >= SCP_LIMITS.maxNominationValues) break;
+      if (v.length > SCP_LIMITS.maxValueBytes || !this.isValid(v)) {
+        out.rejected.push(new ScpError("PROPOSAL_REJECTED", "proposed value is invalid"));
+        continue;
+      }
+      const k = toHex(v);
+      if (!this.W.has(k)) {
+        this.W.set(k, v);
+        added = true;
+      }
+    }
+    if (added) this.advance(now);
+    return this.finish(out);
+  }
+
+  /** Feed peer messages for this slot (any order; the newest per sender wins). */
+  handleMessages(messages: readonly ScpMessage[], now: number): SlotOutput {
+    const out: SlotOutput = { rejected: [], stale: 0 };
+    if (this.acceptMessages(messages, out)) this.advance(now);
+    return this.finish(out);
+  }
+
+  /** Fire expired timers. */
+  processTimeouts(now: number): SlotOutput {
+    const out: SlotOutput = { rejected: [], stale: 0 };
+    let fired = false;
+    if (this.nominationTimerAt !== null && now >= this.nominationTimerAt) {
+      this.nominationTimerAt = null;
+      if (this.phase === "NominatePrepare") {
+        this.round += 1;
+        this.addLeader();
+        fired = true;
+      }
+    }
+    if (this.ballotTimerAt !== null && now >= this.ballotTimerAt) {
+      this.ballotTimerAt = null;
+      fired = this.ballotTimeout() || fired;
+    }
+    if (fired) this.advance(now);
+    return this.finish(out);
+  }
+
+  /** Earliest armed timer, or null. */
+  nextDeadline(): number | null {
+    const a = this.nominationTimerAt;
+    const b = this.ballotTimerAt;
+    if (a === null) return b;
+    if (b === null) return a;
+    return Math.min(a, b);
+  }
+
+  /** The latest message this node emitted for the slot. */
+  latestMessage(): ScpMessage | undefined {
+    return this.lastSent;
+  }
+
+  /** Externalized value, if the slot is decided. */
+  externalizedValue(): ValueList | undefined {
+    return this.phase === "Externalize" ? this.c?.x : undefined;
+  }
+
+  /** Validate and store peer messages; true if any was stored. */
+  acceptMessages(messages: readonly ScpMessage[], out: SlotOutput): boolean {
+    // Highest topic first, so that within a batch the newest message per sender wins.
+    const sorted = [...messages].sort((a, b) => rank(b) - rank(a));
+    let changed = false;
+    for (const msg of sorted) {
+      try {
+        if (msg?.sender?.id === this.selfId)
+          throw new ScpError("MSG_FROM_SELF", "message claims to come from the local node");
+        validateMessage(msg);
+        if (msg.slot !== this.index)
+          throw new ScpError(
+            "MSG_SLOT_OUT_OF_RANGE",
+            `message for slot ${msg.slot} given to slot ${this.index}`,
+          );
+        const stored = this.M.get(msg.sender.id);
+        if (stored !== undefined && !isNewer(msg.topic, stored.topic)) {
+          out.stale += 1;
+          continue;
+        }
+        if (this.phase !== "Externalize") {
+          for (const v of valuesOf(msg.topic))
+            if (!this.isValid(v))
+              throw new ScpError("MSG_INVALID_VALUE", "message carries an invalid value");
+        }
+        if (stored === undefined && this.M.size >= SCP_LIMITS.maxPeersPerSlot)
+          throw new ScpError("MSG_TOO_MANY_VALUES", "too many peers in one slot");
+        this.M.set(msg.sender.id, msg);
+        changed = true;
+      } catch (error) {
+        if (error instanceof ScpError) out.rejected.push(error);
+        else out.rejected.push(new ScpError("MSG_MALFORMED", "message could not be read"));
+      }
+    }
+    return changed;
+  }
+
+  // ---------------------------------------------------------------- the step loop
+
+  private advance(now: number): void {
+    for (let i = 0; i < MAX_ADVANCE_ROUNDS; i++) {
+      let changed = false;
+      if (this.phase === "NominatePrepare") changed = this.nominationStep(now) || changed;
+      changed = this.ballotStep() || changed;
+      if (!changed) break;
+    }
+    this.updateBallotTimer(now);
+  }
+
+  private finish(out: SlotOutput): SlotOutput {
+    const msg = this.buildMessage();
+    if (msg !== undefined && (this.lastSent === undefined || !sameMessage(msg, this.lastSent))) {
+      this.lastSent = msg;
+      out.message = msg;
+    }
+    if (this.phase === "Externalize" && this.c) out.externalized = this.c.x;
+    return out;
+  }
+
+  private touch(): void {
+    this.selfTopicCache = undefined;
+  }
+
+  private isValid(v: Value): boolean {
+    const k = toHex(v);
+    let ok = this.validCache.get(k);
+    if (ok === undefined) {
+      ok = this.cfg.validity(v);
+      this.validCache.set(k, ok);
+    }
+    return ok;
+  }
+
+  private addLeader(): void {
+    const id = nextLeader(
+      this.cfg.priorityHash,
+      this.index,
+      this.round,
+      this.cfg.local,
+      this.cfg.quorumSet,
+      this.leaders,
+      this.cfg.nodeById,
+    );
+    this.leaders.add(id);
+  }
+
+  // ---------------------------------------------------------------- federated voting
+
+  /** The local statement as peers see it (cached until the state changes). */
+  private selfTopic(): Topic | null {
+    if (this.selfTopicCache === undefined) this.selfTopicCache = this.buildTopic() ?? null;
+    return this.selfTopicCache;
+  }
+
+  /**
+   * Is there a quorum containing the local node (which must satisfy the statement: `selfOk`) whose
+   * members all satisfy `pred`? Exact greatest-fixpoint test.
+   */
+  private quorumHolds(selfOk: boolean, pred: (t: Topic) => boolean): boolean {
+    if (!selfOk) return false;
+    const S = new Set<string>([this.selfId]);
+    for (const [id, m] of this.M) if (pred(m.topic)) S.add(id);
+    return this.fixpointHolds(S);
+  }
+
+  private fixpointHolds(S: Set<string>): boolean {
+    for (;;) {
+      if (!isQuorumSlice(this.localQ, S)) return false;
+      let removed = false;
+      for (const id of S) {
+        if (id === this.selfId) continue;
+        const m = this.M.get(id);
+        if (m === undefined || !isQuorumSlice(compileQuorumSet(m.quorumSet), S)) {
+          S.delete(id);
+          removed = true;
+        }
+      }
+      if (!removed) return true;
+    }
+  }
+
+  /** Do the peers satisfying `pred` form a v-blocking set for the local node? */
+  private vBlocking(pred: (t: Topic) => boolean): boolean {
+    if (this.localQ.threshold === 0) return false;
+    const S = new Set<string>();
+    for (const [id, m] of this.M) if (pred(m.topic)) S.add(id);
+    return isVBlocking(this.localQ, S);
+  }
+
+  // ---------------------------------------------------------------- nomination
+
+  private nominationStep(now: number): boolean {
+    let changed = false;
+    if (this.nominationTimerAt === null)
+      this.nominationTimerAt = now + this.cfg.baseRoundIntervalMs * this.round;
+    if (this.Z.size === 0) {
+      if (this.leaders.has(this.selfId))
+        for (const [k, v] of this.W) changed = this.vote(k, v) || changed;
+      for (const id of [...this.M.keys()].sort()) {
+        if (!this.leaders.has(id)) continue;
+        const n = nominationOf((this.M.get(id) as ScpMessage).topic);
+        if (n === undefined) continue;
+        for (const v of n.x) changed = this.vote(toHex(v), v) || changed;
+        for (const v of n.y) changed = this.vote(toHex(v), v) || changed;
+      }
+    }
+
+    // Who votes-or-accepts / accepts each value, from peers' nomination statements.
+    const votes = new Map<string, string[]>();
+    const accepts = new Map<string, string[]>();
+    const acceptedByPeers = new Map<string, Value>();
+    for (const [id, m] of this.M) {
+      const n = nominationOf(m.topic);
+      if (n === undefined) continue;
+      for (const v of n.x) push(votes, toHex(v), id);
+      for (const v of n.y) {
+        const k = toHex(v);
+        push(votes, k, id);
+        push(accepts, k, id);
+        acceptedByPeers.set(k, v);
+      }
+    }
+    const memoQuorum = new Map<string, boolean>();
+    const memoBlocking = new Map<string, boolean>();
+    const quorumOf = (ids: readonly string[] | undefined): boolean => {
+      const key = (ids ?? []).join("\n");
+      let r = memoQuorum.get(key);
+      if (r === undefined) {
+        r = this.fixpointHolds(new Set([this.selfId, ...(ids ?? [])]));
+        memoQuorum.set(key, r);
+      }
+      return r;
+    };
+    const blockingOf = (ids: readonly string[] | undefined): boolean => {
+      const key = (ids ?? []).join("\n");
+      let r = memoBlocking.get(key);
+      if (r === undefined) {
+        r = this.localQ.threshold > 0 && isVBlocking(this.localQ, new Set(ids ?? []));
+        memoBlocking.set(key, r);
+      }
+      return r;
+    };
+
+    // Accept: a v-blocking set accepted it, or a quorum (with us) voted or accepted it.
+    const candidates = new Map<string, Value>(this.X);
+    for (const [k, v] of acceptedByPeers) if (!this.Y.has(k)) candidates.set(k, v);
+    for (const k of [...candidates.keys()].sort()) {
+      if (this.Y.has(k)) continue;
+      if (this.Y.size >= SCP_LIMITS.maxNominationValues) break;
+      const ok = blockingOf(accepts.get(k)) || (this.X.has(k) && quorumOf(votes.get(k)));
+      if (ok) {
+        this.X.delete(k);
+        this.Y.set(k, candidates.get(k) as Value);
+        changed = true;
+      }
+    }
+    // Confirm: a quorum (with us) accepted it.
+    for (const [k, v] of this.Y) {
+      if (this.Z.has(k)) continue;
+      if (quorumOf(accepts.get(k))) {
+        this.Z.set(k, v);
+        this.combined = undefined;
+        changed = true;
+      }
+    }
+    if (this.Z.size > 0 && this.b === undefined) {
+      const value = this.combination();
+      if (value !== undefined) {
+        this.b = { n: 1, x: value };
+        changed = true;
+      }
+    }
+    if (changed) this.touch();
+    return changed;
+  }
+
+  private vote(k: string, v: Value): boolean {
+    if (this.X.has(k) || this.Y.has(k)) return false;
+    if (this.X.size + this.Y.size >= SCP_LIMITS.maxNominationValues) return false;
+    this.X.set(k, v);
+    return true;
+  }
+
+  private combination(): ValueList | undefined {
+    if (this.Z.size === 0) return undefined;
+    if (this.combined === undefined) {
+      const value = this.cfg
+        .combine(sortedUnique(this.Z.values()))
+        .slice(0, SCP_LIMITS.maxBallotValues);
+      this.combined = value.length > 0 ? value : [];
+    }
+    return this.combined.length > 0 ? this.combined : undefined;
+  }
+
+  // ---------------------------------------------------------------- ballot protocol
+
+  private ballotStep(): boolean {
+    let changed = false;
+    if (this.phase === "NominatePrepare" || this.phase === "Prepare") {
+      changed = this.acceptPrepared() || changed;
+      changed = this.confirmPrepared() || changed;
+    }
+    if (this.phase !== "Externalize") changed = this.acceptCommit() || changed;
+    if (this.phase === "Commit") {
+      changed = this.acceptPrepared() || changed;
+      changed = this.confirmCommit() || changed;
+    }
+    if (this.phase === "Externalize") changed = this.raiseExternalizedH() || changed;
+    else changed = this.bump() || changed;
+    if (changed) this.touch();
+    return changed;
+  }
+
+  /** Every ballot mentioned by any statement, highest first, de-duplicated. */
+  private preparedCandidates(): Ballot[] {
+    const seen = new Map<string, Ballot>();
+    const add = (t: Topic | null | undefined): void => {
+      if (!t) return;
+      for (const bal of preparedBallotsOf(t)) seen.set(`${bal.n}/${valueListKey(bal.x)}`, bal);
+    };
+    add(this.selfTopic());
+    for (const m of this.M.values()) add(m.topic);
+    return [...seen.values()].sort((a, b) => compareBallots(b, a));
+  }
+
+  private acceptPrepared(): boolean {
+    for (const cand of this.preparedCandidates()) {
+      if (this.phase === "Commit") {
+        if (!this.p || !compatible(this.p, cand) || cand.n <= this.p.n) continue;
+      }
+      if (this.pp && compareBallots(cand, this.pp) <= 0) continue;
+      if (this.p && lessAndCompatible(cand, this.p)) continue;
+      const self = this.selfTopic();
+      const accepted =
+        this.vBlocking((t) => acceptsPrepared(t, cand)) ||
+        this.quorumHolds(self !== null && votesOrAcceptsPrepared(self, cand), (t) =>
+          votesOrAcceptsPrepared(t, cand),
+        );
+      if (accepted) return this.setPrepared(cand);
+    }
+    return false;
+  }
+
+  private setPrepared(ballot: Ballot): boolean {
+    let changed = false;
+    if (this.p === undefined) {
+      this.p = ballot;
+      changed = true;
+    } else {
+      const cmp = compareBallots(this.p, ballot);
+      if (cmp < 0) {
+        if (!compatible(this.p, ballot)) this.pp = this.p;
+        this.p = ballot;
+        changed = true;
+      } else if (cmp > 0 && !compatible(this.p, ballot)) {
+        if (this.pp === undefined || compareBallots(this.pp, ballot) < 0) {
+          this.pp = ballot;
+          changed = true;
+        }
+      }
+    }
+    // A commit vote contradicted by a higher accepted-prepared incompatible ballot is withdrawn.
+    if (this.c && this.phase !== "Commit") {
+      if (
+        (this.p && lessAndIncompatible(this.c, this.p)) ||
+        (this.pp && lessAndIncompatible(this.c, this.pp))
+      ) {
+        this.c = undefined;
+      }
+    }
+    this.touch();
+    return changed;
+  }
+
+  private confirmPrepared(): boolean {
+    if (this.p === undefined) return false;
+    const candidates = this.preparedCandidates();
+    const ratified = (cand: Ballot): boolean => {
+      const self = this.selfTopic();
+      return this.quorumHolds(self !== null && acceptsPrepared(self, cand), (t) =>
+        acceptsPrepared(t, cand),
+      );
+    };
+    let idx = -1;
+    for (let i = 0; i < candidates.length; i++) {
+      const cand = candidates[i] as Ballot;
+      if (this.h && compareBallots(cand, this.h) <= 0) break;
+      if (ratified(cand)) {
+        idx = i;
+        break;
+      }
+    }
+    if (idx < 0) return false;
+    const newH = candidates[idx] as Ballot;
+    let newC: Ballot | undefined;
+    if (
+      this.c === undefined &&
+      !(this.p && lessAndIncompatible(newH, this.p)) &&
+      !(this.pp && lessAndIncompatible(newH, this.pp))
+    ) {
+      for (let i = idx; i < candidates.length; i++) {
+        const cand = candidates[i] as Ballot;
+        if (this.b && compareBallots(cand, this.b) < 0) break;
+        if (!lessAndCompatible(cand, newH)) continue;
+        if (ratified(cand)) newC = cand;
+        else break;
+      }
+    }
+    return this.setConfirmPrepared(newC, newH);
+  }
+
+  private setConfirmPrepared(newC: Ballot | undefined, newH: Ballot): boolean {
+    let changed = false;
+    this.valueOverride = newH.x;
+    if (this.phase === "NominatePrepare") {
+      this.phase = "Prepare";
+      this.nominationTimerAt = null;
+      changed = true;
+    }
+    if (this.b === undefined || compatible(this.b, newH)) {
+      if (this.h === undefined || compareBallots(newH, this.h) > 0) {
+        this.h = newH;
+        changed = true;
+      }
+      if (newC !== undefined) {
+        this.c = newC;
+        changed = true;
+      }
+    }
+    if (this.b === undefined || compareBallots(this.b, newH) < 0) {
+      this.bumpTo({ n: Math.max(this.b?.n ?? 0, newH.n), x: newH.x });
+      changed = true;
+    }
+    this.touch();
+    return changed;
+  }
+
+  private allTopics(): Topic[] {
+    const out: Topic[] = [];
+    const self = this.selfTopic();
+    if (self) out.push(self);
+    for (const m of this.M.values()) out.push(m.topic);
+    return out;
+  }
+
+  private acceptCommit(): boolean {
+    const values = new Map<string, ValueList>();
+    for (const t of this.allTopics()) {
+      const x = commitValueOf(t);
+      if (x) values.set(valueListKey(x), x);
+    }
+    for (const key of [...values.keys()].sort()) {
+      const x = values.get(key) as ValueList;
+      if (this.phase === "Commit" && this.h && valueListKey(this.h.x) !== key) continue;
+      const boundaries = new Set<number>();
+      for (const t of this.allTopics()) commitBoundaries(t, x, boundaries);
+      const interval = findExtendedInterval(boundaries, (lo, hi) => {
+        const self = this.selfTopic();
+        return (
+          this.vBlocking((t) => acceptsCommit(t, x, lo, hi)) ||
+          this.quorumHolds(self !== null && votesOrAcceptsCommit(self, x, lo, hi), (t) =>
+            votesOrAcceptsCommit(t, x, lo, hi),
+          )
+        );
+      });
+      if (interval === undefined) continue;
+      if (this.phase === "Commit" && this.h && interval[1] <= this.h.n) continue;
+      return this.setAcceptCommit({ n: interval[0], x }, { n: interval[1], x });
+    }
+    return false;
+  }
+
+  private setAcceptCommit(c: Ballot, h: Ballot): boolean {
+    this.valueOverride = h.x;
+    this.c = c;
+    this.h = h;
+    if (this.phase !== "Commit") {
+      this.phase = "Commit";
+      this.nominationTimerAt = null;
+      this.pp = undefined;
+      if (this.p === undefined || !compatible(this.p, h)) this.p = h;
+    }
+    if (this.b === undefined || !lessAndCompatible(h, this.b)) {
+      const old = this.b;
+      const n =
+        old === undefined ? h.n : Math.max(compatible(old, h) ? old.n : nextCounter(old.n), h.n);
+      this.bumpTo({ n, x: h.x });
+    }
+    this.touch();
+    return true;
+  }
+
+  private confirmCommit(): boolean {
+    if (this.h === undefined || this.c === undefined) return false;
+    const x = this.h.x;
+    const interval = this.ratifiedCommitInterval(x);
+    if (interval === undefined) return false;
+    this.c = { n: interval[0], x };
+    this.h = { n: interval[1], x };
+    this.phase = "Externalize";
+    this.nominationTimerAt = null;
+    this.ballotTimerAt = null;
+    this.touch();
+    return true;
+  }
+
+  /** After externalizing, later statements can raise the confirmed-committed top (MobileCoin's HN = INF). */
+  private raiseExternalizedH(): boolean {
+    if (this.h === undefined) return false;
+    const interval = this.ratifiedCommitInterval(this.h.x);
+    if (interval === undefined || interval[1] <= this.h.n) return false;
+    this.h = { n: interval[1], x: this.h.x };
+    this.touch();
+    return true;
+  }
+
+  private ratifiedCommitInterval(x: ValueList): [number, number] | undefined {
+    const boundaries = new Set<number>();
+    for (const t of this.allTopics()) commitBoundaries(t, x, boundaries);
+    return findExtendedInterval(boundaries, (lo, hi) => {
+      const self = this.selfTopic();
+      return this.quorumHolds(self !== null && acceptsCommit(self, x, lo, hi), (t) =>
+        acceptsCommit(t, x, lo, hi),
+      );
+    });
+  }
+
+  /** Rule 9: if a v-blocking set is at higher counters, jump to the lowest counter that unblocks us. */
+  private bump(): boolean {
+    const local = this.b?.n ?? 0;
+    if (!this.vBlocking((t) => ballotCounter(t) > local)) return false;
+    const counters = new Set<number>();
+    for (const m of this.M.values()) {
+      const n = ballotCounter(m.topic);
+      if (n > local) counters.add(n);
+    }
+    for (const n of [...counters].sort((a, b) => a - b)) {
+      if (!this.vBlocking((t) => ballotCounter(t) > n)) return this.abandonBallot(n);
+    }
+    return false;
+  }
+
+  /** The value for the next ballot: confirmed-prepared value, else the candidates' combination, else P's, else B's. */
+  private nextValue(): ValueList | undefined {
+    if (this.phase === "Commit") return this.b?.x;
+    return this.valueOverride ?? this.combination() ?? this.p?.x ?? this.b?.x;
+  }
+
+  private abandonBallot(n: number): boolean {
+    const x = this.nextValue();
+    if (x === undefined) return false;
+    const next: Ballot = { n, x };
+    if (this.c && !compatible(this.c, next)) return false;
+    if (this.b && compareBallots(next, this.b) <= 0) return false;
+    this.bumpTo(next);
+    return true;
+  }
+
+  private ballotTimeout(): boolean {
+    if (this.phase === "Externalize") return false;
+    return this.abandonBallot(nextCounter(this.b?.n ?? 0));
+  }
+
+  private bumpTo(ballot: Ballot): void {
+    const bumped = this.b === undefined || this.b.n !== ballot.n;
+    this.b = ballot;
+    if (this.h && !compatible(this.h, ballot)) {
+      this.h = undefined;
+      this.c = undefined;
+    }
+    if (this.c && !compatible(this.c, ballot)) this.c = undefined;
+    if (bumped) this.ballotTimerAt = null;
+    this.touch();
+  }
+
+  /** Arm the ballot timer once a quorum (with us) is at our counter or beyond; never in Externalize. */
+  private updateBallotTimer(now: number): void {
+    if (this.phase === "Externalize" || this.b === undefined) {
+      this.ballotTimerAt = null;
+      return;
+    }
+    const n = this.b.n;
+    const heard = this.quorumHolds(true, (t) => ballotCounter(t) >= n);
+    if (!heard) {
+      this.ballotTimerAt = null;
+      return;
+    }
+    if (this.ballotTimerAt === null) {
+      const factor = n >= INF ? INF : n + 1;
+      this.ballotTimerAt = now + this.cfg.baseBallotIntervalMs * factor;
+    }
+  }
+
+  // ---------------------------------------------------------------- outgoing statement
+
+  private buildTopic(): Topic | undefined {
+    switch (this.phase) {
+      case "Externalize":
+        if (!this.c || !this.h) return undefined;
+        return { type: "Externalize", externalize: { c: this.c, hn: this.h.n } };
+      case "Commit":
+        if (!this.b || !this.c || !this.h || !this.p) return undefined;
+        return {
+          type: "Commit",
+          commit: { b: this.b, pn: this.p.n, cn: this.c.n, hn: this.h.n },
+        };
+      case "Prepare":
+        return this.b ? { type: "Prepare", prepare: this.preparePayload(this.b) } : undefined;
+      case "NominatePrepare": {
+        const nominate = {
+          x: sortedUnique(this.X.values()),
+          y: sortedUnique(this.Y.values()),
+        };
+        if (this.b)
+          return { type: "NominatePrepare", nominate, prepare: this.preparePayload(this.b) };
+        if (nominate.x.length + nominate.y.length === 0) return undefined;
+        return { type: "Nominate", nominate };
+      }
+    }
+  }
+
+  private preparePayload(b: Ballot): PreparePayload {
+    const hn = this.h && compatible(this.h, b) && this.h.n <= b.n ? this.h.n : 0;
+    const cn = hn !== 0 && this.c && this.c.n <= hn ? this.c.n : 0;
+    const payload: { b: Ballot; p?: Ballot; pp?: Ballot; cn: number; hn: number } = { b, cn, hn };
+    if (this.p) payload.p = this.p;
+    if (this.p && this.pp) payload.pp = this.pp;
+    if (hn !== 0 && (!this.p || this.p.n < hn)) payload.hn = 0;
+    if (payload.hn === 0) payload.cn = 0;
+    return payload;
+  }
+
+  private buildMessage(): ScpMessage | undefined {
+    const topic = this.selfTopic();
+    if (!topic) return undefined;
+    return { sender: this.cfg.local, slot: this.index, quorumSet: this.cfg.quorumSet, topic };
+  }
+
+  // ---------------------------------------------------------------- introspection (tests, debug)
+
+  /** A snapshot for tests and debugging. */
+  snapshot(): {
+    phase: Phase;
+    round: number;
+    leaders: string[];
+    x: number;
+    y: number;
+    z: number;
+    b?: Ballot;
+    p?: Ballot;
+    pp?: Ballot;
+    h?: Ballot;
+    c?: Ballot;
+  } {
+    const s: ReturnType<Slot["snapshot"]> = {
+      phase: this.phase,
+      round: this.round,
+      leaders: [...this.leaders],
+      x: this.X.size,
+      y: this.Y.size,
+      z: this.Z.size,
+    };
+    if (this.b) s.b = this.b;
+    if (this.p) s.p = this.p;
+    if (this.pp) s.pp = this.pp;
+    if (this.h) s.h = this.h;
+    if (this.c) s.c = this.c;
+    return s;
+  }
+
+  /** Candidate (confirmed-nominated) values, sorted. */
+  candidates(): Value[] {
+    return sortedUnique(this.Z.values());
+  }
+}
+
+function rank(m: ScpMessage): number {
+  switch (m?.topic?.type) {
+    case "Nominate":
+      return 0;
+    case "NominatePrepare":
+      return 1;
+    case "Prepare":
+      return 2;
+    case "Commit":
+      return 3;
+    case "Externalize":
+      return 4;
+    default:
+      return -1;
+  }
+}
+
+function push(map: Map<string, string[]>, key: string, id: string): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [id]);
+  else list.push(id);
+}
+
+/**
+ * stellar-core's `findExtendedInterval`: from the highest boundary down, find the highest `hi`
+ * for which `[hi, hi]` holds, then extend `lo` downwards while the predicate keeps holding.
+ */
+export function findExtendedInterval(
+  boundaries: ReadonlySet<number>,
+  pred: (lo: number, hi: number) => boolean,
+): [number, number] | undefined {
+  const sorted = [...boundaries].filter((n) => n > 0).sort((a, b) => b - a);
+  let found: [number, number] | undefined;
+  for (const n of sorted) {
+    if (found === undefined) {
+      if (pred(n, n)) found = [n, n];
+    } else {
+      if (n > found[1]) continue;
+      if (pred(n, found[1])) found = [n, found[1]];
+      else break;
+    }
+  }
+  return found;
+}
+
+function sameMessage(a: ScpMessage, b: ScpMessage): boolean {
+  return a.slot === b.slot && topicKey(a.topic) === topicKey(b.topic);
+}
+
+/** A canonical string for a topic (for duplicate suppression and tests). */
+export function topicKey(t: Topic): string {
+  const bal = (x: Ballot | undefined): string => (x ? `<${x.n},${valueListKey(x.x)}>` : "-");
+  switch (t.type) {
+    case "Nominate":
+      return `N(${valueListKey(t.nominate.x)}|${valueListKey(t.nominate.y)})`;
+    case "NominatePrepare":
+      return `NP(${valueListKey(t.nominate.x)}|${valueListKey(t.nominate.y)};${prepKey(t.prepare, bal)})`;
+    case "Prepare":
+      return `P(${prepKey(t.prepare, bal)})`;
+    case "Commit":
+      return `C(${bal(t.commit.b)},${t.commit.pn},${t.commit.cn},${t.commit.hn})`;
+    case "Externalize":
+      return `E(${bal(t.externalize.c)},${t.externalize.hn})`;
+  }
+}
+
+function prepKey(p: PreparePayload, bal: (x: Ballot | undefined) => string): string {
+  return `${bal(p.b)},${bal(p.p)},${bal(p.pp)},${p.cn},${p.hn}`;
+}

@@ -1,0 +1,15 @@
+import { CodedError } from "../util/index.js";
+
+/** Why a simulation could not be set up or a trace could not be replayed. */
+export type SimErrorCode = "BAD_OPTION" | "BAD_TOPOLOGY" | "BAD_TRACE";
+
+export class SimError extends CodedError<SimErrorCode> {
+  constructor(
+    code: SimErrorCode,
+    message: string,
+    payload: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(code, payload, message);
+    this.name = "SimError";
+  }
+}
