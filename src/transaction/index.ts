@@ -1,4 +1,25 @@
 /** `transaction/`: Tx types, TxOuts, addresses, memos, validation. Pure. */
+
+export {
+  authenticatedSenderMemoData,
+  type DestinationMemo,
+  type DestinationMemoId,
+  destinationMemoData,
+  MemoType,
+  type MemoTypeCode,
+  makeAuthenticatedSenderMemo,
+  makeDestinationMemo,
+  memoPayload,
+  type ParsedSenderMemo,
+  parseAuthenticatedSenderMemo,
+  parseDestinationMemo,
+  type SenderMemoId,
+  senderMemoKeyForRecipient,
+  senderMemoKeyForSender,
+  splitMemoPayload,
+  unusedMemo,
+  validateAuthenticatedSenderMemo,
+} from "./memos.js";
 export {
   decodePrintable,
   decodePublicAddress,
