@@ -1,0 +1,211 @@
+import { create } from "@bufbuild/protobuf";
+import {
+  type BlockContents as BlockContentsProto,
+  BlockContentsSchema,
+  type BlockMetadata as BlockMetadataProto,
+  BlockMetadataSchema,
+  type Block as BlockProto,
+  BlockSchema,
+  type BlockSignature as BlockSignatureProto,
+  BlockSignatureSchema,
+} from "../rpc/gen/blockchain_pb.js";
+import type { TxOutMembershipElement } from "../rpc/gen/external_pb.js";
+import type { QuorumSet as QuorumSetProto } from "../rpc/gen/quorum_set_pb.js";
+import { txOutFromProto, txOutToProto } from "../transaction/index.js";
+import { describeError, isCodedError } from "../util/index.js";
+import { BLOCK_ID_LENGTH, type Block, type MembershipElement } from "./block.js";
+import { type BlockContents, KEY_IMAGE_LENGTH } from "./block-contents.js";
+import { BlockchainError } from "./errors.js";
+import type { BlockMetadata, MetadataQuorumMember, MetadataQuorumSet } from "./metadata.js";
+import type { BlockSignature } from "./signature.js";
+
+/** Deepest quorum set nesting we decode from a peer or an archive. */
+export const MAX_QUORUM_SET_DEPTH = 4;
+/** Most members of one quorum set we decode. */
+export const MAX_QUORUM_SET_MEMBERS = 1000;
+
+function fixed(bytes: Uint8Array | undefined, length: number, field: string): Uint8Array {
+  if (bytes === undefined || bytes.length !== length) {
+    throw new BlockchainError(
+      "INVALID_FIELD",
+      `${field} must be ${length} bytes, got ${bytes?.length ?? "none"}`,
+      { field },
+    );
+  }
+  return bytes;
+}
+
+function u32(value: number, field: string): number {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffff_ffff) {
+    throw new BlockchainError("INVALID_FIELD", `${field} is not a u32`, { field });
+  }
+  return value;
+}
+
+function elementFromProto(e: TxOutMembershipElement | undefined, field: string): MembershipElement {
+  return {
+    range: { from: e?.range?.from ?? 0n, to: e?.range?.to ?? 0n },
+    hash: fixed(e?.hash?.data ?? new Uint8Array(32), 32, `${field}.hash`),
+  };
+}
+
+export function blockFromProto(p: BlockProto): Block {
+  return {
+    id: fixed(p.id?.data, BLOCK_ID_LENGTH, "block.id"),
+    version: u32(p.version, "block.version"),
+    parentId: fixed(p.parentId?.data, BLOCK_ID_LENGTH, "block.parent_id"),
+    index: p.index,
+    cumulativeTxoCount: p.cumulativeTxoCount,
+    rootElement: elementFromProto(p.rootElement, "block.root_element"),
+    contentsHash: fixed(p.contentsHash?.data, 32, "block.contents_hash"),
+  };
+}
+
+export function blockToProto(b: Block): BlockProto {
+  return create(BlockSchema, {
+    id: { data: b.id },
+    version: b.version,
+    parentId: { data: b.parentId },
+    index: b.index,
+    cumulativeTxoCount: b.cumulativeTxoCount,
+    rootElement: {
+      range: { from: b.rootElement.range.from, to: b.rootElement.range.to },
+      hash: { data: b.rootElement.hash },
+    },
+    contentsHash: { data: b.contentsHash },
+  });
+}
+
+/** Transaction-layer decode errors become `BlockchainError`s so callers see one error family. */
+function wrap<T>(field: string, f: () => T): T {
+  try {
+    return f();
+  } catch (error) {
+    if (error instanceof BlockchainError) throw error;
+    if (isCodedError(error))
+      throw new BlockchainError("INVALID_FIELD", `${field}: ${describeError(error)}`, { field });
+    throw error;
+  }
+}
+
+export function blockContentsFromProto(p: BlockContentsProto): BlockContents {
+  return {
+    keyImages: p.keyImages.map((k, i) => fixed(k.data, KEY_IMAGE_LENGTH, `key_images[${i}]`)),
+    outputs: p.outputs.map((o, i) => wrap(`outputs[${i}]`, () => txOutFromProto(o))),
+    validatedMintConfigTxs: p.validatedMintConfigTxs,
+    mintTxs: p.mintTxs,
+  };
+}
+
+export function blockContentsToProto(c: BlockContents): BlockContentsProto {
+  return create(BlockContentsSchema, {
+    keyImages: c.keyImages.map((k) => ({ data: k })),
+    outputs: c.outputs.map(txOutToProto),
+    validatedMintConfigTxs: [...c.validatedMintConfigTxs],
+    mintTxs: [...c.mintTxs],
+  });
+}
+
+export function blockSignatureFromProto(p: BlockSignatureProto): BlockSignature {
+  return {
+    signature: fixed(p.signature?.data, 64, "signature.signature"),
+    signer: fixed(p.signer?.data, 32, "signature.signer"),
+    signedAt: p.signedAt,
+  };
+}
+
+export function blockSignatureToProto(s: BlockSignature): BlockSignatureProto {
+  return create(BlockSignatureSchema, {
+    signature: { data: s.signature },
+    signer: { data: s.signer },
+    signedAt: s.signedAt,
+  });
+}
+
+function quorumSetFromProto(q: QuorumSetProto | undefined, depth: number): MetadataQuorumSet {
+  if (q === undefined) return { threshold: 0, members: [] };
+  if (depth > MAX_QUORUM_SET_DEPTH)
+    throw new BlockchainError("LIMIT_EXCEEDED", "metadata quorum set nests too deeply");
+  if (q.members.length > MAX_QUORUM_SET_MEMBERS)
+    throw new BlockchainError("LIMIT_EXCEEDED", "metadata quorum set has too many members");
+  const members: MetadataQuorumMember[] = q.members.map((m, i) => {
+    if (m.member.case === "node") {
+      return {
+        type: "Node",
+        node: {
+          responderId: m.member.value.responderId,
+          publicKey: fixed(
+            m.member.value.publicKey?.data,
+            32,
+            `quorum_set.members[${i}].public_key`,
+          ),
+        },
+      };
+    }
+    if (m.member.case === "innerSet")
+      return { type: "InnerSet", set: quorumSetFromProto(m.member.value, depth + 1) };
+    throw new BlockchainError("MALFORMED", `quorum_set.members[${i}] is empty`);
+  });
+  return { threshold: q.threshold, members };
+}
+
+function quorumSetToProto(q: MetadataQuorumSet): QuorumSetProto {
+  return {
+    $typeName: "quorum_set.QuorumSet",
+    threshold: q.threshold,
+    members: q.members.map((m) => ({
+      $typeName: "quorum_set.QuorumSetMember",
+      member:
+        m.type === "Node"
+          ? {
+              case: "node",
+              value: {
+                $typeName: "quorum_set.Node",
+                responderId: m.node.responderId,
+                publicKey: { $typeName: "external.Ed25519Public", data: m.node.publicKey },
+              },
+            }
+          : { case: "innerSet", value: quorumSetToProto(m.set) },
+    })),
+  };
+}
+
+export function blockMetadataFromProto(p: BlockMetadataProto): BlockMetadata {
+  const c = p.contents;
+  if (c === undefined) throw new BlockchainError("MALFORMED", "block metadata has no contents");
+  const evidence = c.attestationEvidence;
+  return {
+    contents: {
+      blockId: fixed(c.blockId?.data, BLOCK_ID_LENGTH, "metadata.block_id"),
+      quorumSet: quorumSetFromProto(c.quorumSet, 0),
+      attestationEvidence:
+        evidence.case === "dcapEvidence"
+          ? { kind: "dcap", evidence: evidence.value }
+          : evidence.case === "verificationReport"
+            ? { kind: "verification_report", report: evidence.value }
+            : undefined,
+      responderId: c.responderId,
+    },
+    nodeKey: fixed(p.nodeKey?.data, 32, "metadata.node_key"),
+    signature: fixed(p.signature?.data, 64, "metadata.signature"),
+  };
+}
+
+export function blockMetadataToProto(m: BlockMetadata): BlockMetadataProto {
+  const e = m.contents.attestationEvidence;
+  return create(BlockMetadataSchema, {
+    contents: {
+      blockId: { data: m.contents.blockId },
+      quorumSet: quorumSetToProto(m.contents.quorumSet),
+      attestationEvidence:
+        e === undefined
+          ? { case: undefined }
+          : e.kind === "dcap"
+            ? { case: "dcapEvidence", value: e.evidence }
+            : { case: "verificationReport", value: e.report },
+      responderId: m.contents.responderId,
+    },
+    nodeKey: { data: m.nodeKey },
+    signature: { data: m.signature },
+  });
+}
