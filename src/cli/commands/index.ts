@@ -1,6 +1,13 @@
 import type { Command } from "../command.js";
 import { benchCommand } from "./bench.js";
+import { checkQuorumCommand } from "./check-quorum.js";
 import { keygenCommand } from "./keygen.js";
+import { simCommand } from "./sim.js";
 
 /** Every `consensus-tool` subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [keygenCommand, benchCommand];
+export const COMMANDS: readonly Command[] = [
+  keygenCommand,
+  simCommand,
+  checkQuorumCommand,
+  benchCommand,
+];

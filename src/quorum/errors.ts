@@ -1,0 +1,22 @@
+import { CodedError } from "../util/index.js";
+
+/** Why a network file or quorum configuration was rejected. */
+export type QuorumErrorCode =
+  | "FILE_EXTENSION"
+  | "FILE_SYNTAX"
+  | "FILE_FIELD"
+  | "DUPLICATE_PEER"
+  | "MISSING_TX_SOURCE"
+  | "INVALID_QUORUM_SET"
+  | "SEARCH_TOO_LARGE";
+
+export class QuorumError extends CodedError<QuorumErrorCode> {
+  constructor(
+    code: QuorumErrorCode,
+    message: string,
+    payload: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(code, payload, message);
+    this.name = "QuorumError";
+  }
+}

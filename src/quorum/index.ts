@@ -1,0 +1,16 @@
+/** `quorum/`: network files, quorum-set configuration and the quorum intersection checker. */
+export { QuorumError, type QuorumErrorCode } from "./errors.js";
+export {
+  checkIntersection,
+  type IntersectionResult,
+  MAX_INTERSECTION_SEARCH_STEPS,
+} from "./intersection.js";
+export {
+  type NetworkConfig,
+  type NetworkFileFormat,
+  networkFileFormat,
+  type PeerEntry,
+  parseNetworkConfig,
+  parsePeerUri,
+  unresolvedMembers,
+} from "./network-file.js";
