@@ -29,6 +29,7 @@ import * as consensusPeer from "./gen/consensus_peer_pb.js";
 import * as external from "./gen/external_pb.js";
 import * as fogView from "./gen/fog_view_pb.js";
 import * as health from "./gen/health_api_pb.js";
+import * as ledgerDb from "./gen/ledger_db_pb.js";
 import * as printable from "./gen/printable_pb.js";
 import * as quorumSet from "./gen/quorum_set_pb.js";
 
@@ -44,6 +45,7 @@ const modules = {
   external,
   fogView,
   health,
+  ledgerDb,
   printable,
   quorumSet,
 };
@@ -166,6 +168,7 @@ describe("generated protobuf code", () => {
       "grpc.health.v1",
       "printable",
       "fog_view",
+      "ledger_db",
     ]) {
       assert.ok(packages.has(p), `missing package ${p}`);
     }
