@@ -1,5 +1,44 @@
 /** `transaction/`: Tx types, TxOuts, addresses, memos, validation. Pure. */
 
+export { BlockVersionFeatures, isKnownBlockVersion, MAX_BLOCK_VERSION } from "./block-version.js";
+export {
+  type ChangeDestination,
+  type FogResolver,
+  type InputCredentials,
+  type MemoBuilder,
+  type OutputReceipt,
+  TransactionBuilder,
+  type TransactionBuilderOptions,
+} from "./builder.js";
+export { MAX_INPUTS, MAX_OUTPUTS, MAX_TOMBSTONE_BLOCKS, RING_SIZE } from "./constants.js";
+export {
+  PROPOSE_TX_RESULT,
+  proposeTxResultCode,
+  type RingCtReason,
+  TransactionError,
+  type TransactionErrorCode,
+  type TxValidationCode,
+  TxValidationError,
+} from "./errors.js";
+export {
+  checkFeeMap,
+  defaultFeeMap,
+  type FeeMap,
+  feeMapDigest,
+  MOB_MINIMUM_FEE,
+  MOB_TOKEN_ID,
+  minimumFee,
+} from "./fee-map.js";
+export { checkInputRules } from "./input-rules.js";
+export {
+  MAX_MEMBERSHIP_PROOF_ELEMENTS,
+  type MerkleRange,
+  membershipProofDigestNode,
+  membershipProofFromProto,
+  membershipProofToProto,
+  type TxOutMembershipElement,
+  type TxOutMembershipProof,
+} from "./membership-proof.js";
 export {
   authenticatedSenderMemoData,
   type DestinationMemo,
@@ -21,6 +60,26 @@ export {
   validateAuthenticatedSenderMemo,
 } from "./memos.js";
 export {
+  computeImpliedMerkleRoot,
+  deriveProofAtIndex,
+  isMembershipProofValid,
+  MEMBERSHIP_PROOF_MAX_ELEMENTS,
+  MembershipProofError,
+  type MembershipProofErrorCode,
+  type MerkleRange,
+  membershipElementDigestNode,
+  membershipProofDigestNode,
+  membershipProofFromProto,
+  membershipProofToProto,
+  merkleLeafHash,
+  merkleNodeHash,
+  NIL_HASH,
+  type TxOutMembershipElement,
+  type TxOutMembershipProof,
+  TxOutMerkleTree,
+  txOutLeafHash,
+} from "./merkle.js";
+export {
   decodePrintable,
   decodePublicAddress,
   encodePrintable,
@@ -37,6 +96,47 @@ export {
   shortAddressHash,
   verifyFogAuthoritySignature,
 } from "./public-address.js";
+export {
+  FEE_BLINDING,
+  type InputSecret,
+  type OutputSecret,
+  type SignableInputRing,
+  signRctBulletproofs,
+  verifyRctBulletproofs,
+} from "./signature.js";
+export {
+  extendedMessageDigest,
+  mlsagSigningDigest,
+  txSummaryDigestNode,
+} from "./signing-digest.js";
+export {
+  compareKeys,
+  decodeTx,
+  encodeTx,
+  type InputRules,
+  inputRulesDigest,
+  MAX_TX_ENCODED_BYTES,
+  type RevealedTxOut,
+  type SignatureRctBulletproofs,
+  signatureDigestNode,
+  signatureFromProto,
+  signatureToProto,
+  type Tx,
+  type TxIn,
+  type TxPrefix,
+  txDigestNode,
+  txFromProto,
+  txHash,
+  txInDigestNode,
+  txInSignedDigest,
+  txKeyImages,
+  txOutputPublicKeys,
+  txPrefixDigestNode,
+  txPrefixFromProto,
+  txPrefixHash,
+  txPrefixToProto,
+  txToProto,
+} from "./tx.js";
 export {
   type CreatedTxOut,
   type CreateTxOutParams,
