@@ -31,15 +31,6 @@ export {
 } from "./fee-map.js";
 export { checkInputRules } from "./input-rules.js";
 export {
-  MAX_MEMBERSHIP_PROOF_ELEMENTS,
-  type MerkleRange,
-  membershipProofDigestNode,
-  membershipProofFromProto,
-  membershipProofToProto,
-  type TxOutMembershipElement,
-  type TxOutMembershipProof,
-} from "./membership-proof.js";
-export {
   authenticatedSenderMemoData,
   type DestinationMemo,
   type DestinationMemoId,
@@ -96,6 +87,12 @@ export {
   shortAddressHash,
   verifyFogAuthoritySignature,
 } from "./public-address.js";
+export {
+  InMemoryLedgerView,
+  makeSampleSpend,
+  type SampleSpend,
+  type SampleSpendOptions,
+} from "./sample-spend.js";
 export {
   FEE_BLINDING,
   type InputSecret,
@@ -160,3 +157,13 @@ export {
   recoverTxOutRecord,
   TX_OUT_RECORD_MAX_BYTES,
 } from "./tx-out-record.js";
+export {
+  type AcceptanceConfig,
+  type LedgerView,
+  txOutsEqual,
+  type ValidationContext,
+  validateMembershipProofs,
+  validateTombstone,
+  validateTx,
+  validateTxForLedger,
+} from "./validate.js";

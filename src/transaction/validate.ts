@@ -1,0 +1,262 @@
+import { bytesEqual, isCodedError, toHex } from "../util/index.js";
+import { BlockVersionFeatures, MAX_BLOCK_VERSION } from "./block-version.js";
+import { MAX_INPUTS, MAX_OUTPUTS, MAX_TOMBSTONE_BLOCKS, RING_SIZE } from "./constants.js";
+import { TxValidationError } from "./errors.js";
+import { type FeeMap, feeMapDigest } from "./fee-map.js";
+import { checkInputRules } from "./input-rules.js";
+import {
+  computeImpliedMerkleRoot,
+  deriveProofAtIndex,
+  isMembershipProofValid,
+  type TxOutMembershipProof,
+} from "./merkle.js";
+import { verifyRctBulletproofs } from "./signature.js";
+import { type Tx, txKeyImages, txOutputPublicKeys } from "./tx.js";
+import type { TxOut } from "./tx-out.js";
+import { txOutHash } from "./tx-out.js";
+
+/**
+ * Transaction validation in MobileCoin's order (`mc_transaction_core::validation::validate`,
+ * reference transactions.md §6.3), returning the first broken rule as a `TxValidationError` whose
+ * code is the client's `ProposeTxResult`. Pure: the ledger-dependent parts take their data (root
+ * proofs, a `LedgerView`) as arguments.
+ */
+
+/** The context `validate` needs besides the transaction. */
+export interface ValidationContext {
+  /** Index of the block being built (or the latest block at submission). */
+  readonly currentBlockIndex: bigint;
+  readonly blockVersion: number;
+  /** One "root proof" per ring member, in input/ring order, fetched by the host from its ledger. */
+  readonly rootProofs: readonly TxOutMembershipProof[];
+  /** Minimum fee for the transaction's fee token. */
+  readonly minimumFee: bigint;
+}
+
+function fail(code: ConstructorParameters<typeof TxValidationError>[0], message: string): never {
+  throw new TxValidationError(code, message);
+}
+
+/** Structural equality of two TxOuts (Rust's derived `Eq`): all fields, byte for byte. */
+export function txOutsEqual(a: TxOut, b: TxOut): boolean {
+  return bytesEqual(txOutHash(a), txOutHash(b));
+}
+
+function checkUniqueKeys(keys: readonly string[], code: "DuplicateRingElements"): void {
+  if (new Set(keys).size !== keys.length) fail(code, "ring elements repeat");
+}
+
+function strictlyAscending(keys: readonly Uint8Array[]): boolean {
+  for (let i = 1; i < keys.length; i++) {
+    const a = keys[i - 1]!;
+    const b = keys[i]!;
+    let cmp = 0;
+    for (let k = 0; k < 32 && cmp === 0; k++) cmp = a[k]! - b[k]!;
+    if (!(cmp < 0)) return false;
+  }
+  return true;
+}
+
+/** `validate`: every rule in order; throws the first failure. */
+export function validateTx(tx: Tx, ctx: ValidationContext): void {
+  const { prefix } = tx;
+  const v = ctx.blockVersion;
+  // 1. Block version.
+  if (!Number.isInteger(v) || v < 0 || v > MAX_BLOCK_VERSION) {
+    fail("Ledger", `Invalid block version: ${v}`);
+  }
+  // 2–3. Counts.
+  if (prefix.inputs.length === 0) fail("NoInputs", "no inputs");
+  if (prefix.inputs.length > MAX_INPUTS) fail("TooManyInputs", `more than ${MAX_INPUTS} inputs`);
+  if (prefix.outputs.length === 0) fail("NoOutputs", "no outputs");
+  if (prefix.outputs.length > MAX_OUTPUTS)
+    fail("TooManyOutputs", `more than ${MAX_OUTPUTS} outputs`);
+  // 4. Ring sizes.
+  for (const input of prefix.inputs) {
+    if (input.ring.length > RING_SIZE) fail("ExcessiveRingSize", "ring larger than 11");
+    if (input.ring.length < RING_SIZE) fail("InsufficientRingSize", "ring smaller than 11");
+  }
+  // 5. Unique ring elements: across all normal rings, and within each ring with input rules.
+  const hashes = prefix.inputs.map((input) => input.ring.map((o) => toHex(txOutHash(o))));
+  checkUniqueKeys(
+    prefix.inputs.flatMap((input, i) => (input.inputRules === undefined ? hashes[i]! : [])),
+    "DuplicateRingElements",
+  );
+  prefix.inputs.forEach((input, i) => {
+    if (input.inputRules !== undefined) checkUniqueKeys(hashes[i]!, "DuplicateRingElements");
+  });
+  // 6. Sorted rings.
+  for (const input of prefix.inputs) {
+    if (!strictlyAscending(input.ring.map((o) => o.publicKey))) {
+      fail("UnsortedRingElements", "ring members are not sorted by public key");
+    }
+  }
+  // 7. Sorted inputs.
+  if (!strictlyAscending(prefix.inputs.map((input) => input.ring[0]!.publicKey))) {
+    fail("UnsortedInputs", "inputs are not sorted by their first ring member");
+  }
+  // 8. Membership proofs.
+  validateMembershipProofs(tx, ctx.rootProofs);
+  // 9. Signature.
+  verifyRctBulletproofs(v, prefix, tx.signature);
+  // 10. Fee.
+  if (prefix.fee < ctx.minimumFee) fail("TxFeeError", "fee below the minimum");
+  // 11. Key images unique.
+  const keyImages = txKeyImages(tx).map(toHex);
+  if (new Set(keyImages).size !== keyImages.length) fail("DuplicateKeyImages", "key images repeat");
+  // 12. Output public keys unique.
+  const outputKeys = txOutputPublicKeys(tx).map(toHex);
+  if (new Set(outputKeys).size !== outputKeys.length) {
+    fail("DuplicateOutputPublicKey", "output public keys repeat");
+  }
+  // 13. Tombstone.
+  validateTombstone(ctx.currentBlockIndex, prefix.tombstoneBlock);
+  // 14. Per-output rules.
+  for (const o of prefix.outputs) {
+    if (BlockVersionFeatures.eMemoRequired(v)) {
+      if (o.eMemo === undefined) fail("MissingMemo", "an output has no memo");
+    } else if (o.eMemo !== undefined) {
+      fail("MemosNotAllowed", "memos before block version 1");
+    }
+    const maskedTokenId = o.maskedAmount?.maskedTokenId ?? new Uint8Array(0);
+    if (BlockVersionFeatures.maskedTokenIdRequired(v)) {
+      if (maskedTokenId.length !== 8)
+        fail("MissingMaskedTokenId", "an output has no masked token id");
+    } else if (maskedTokenId.length !== 0) {
+      fail("MaskedTokenIdNotAllowed", "masked token ids before block version 2");
+    }
+  }
+  // 15. Sorted outputs.
+  if (BlockVersionFeatures.outputsMustBeSorted(v)) {
+    if (!strictlyAscending(prefix.outputs.map((o) => o.publicKey))) {
+      fail("UnsortedOutputs", "outputs are not sorted by public key");
+    }
+  }
+  // 16. Input rules.
+  if (BlockVersionFeatures.signedInputRules(v)) {
+    for (const input of prefix.inputs) {
+      if (input.inputRules !== undefined) checkInputRules(input.inputRules, tx);
+    }
+  } else if (prefix.inputs.some((input) => input.inputRules !== undefined)) {
+    fail("InputRulesNotAllowed", "input rules before block version 3");
+  }
+}
+
+/** `validate_tombstone`: `current < tombstone ≤ current + MAX_TOMBSTONE_BLOCKS`. */
+export function validateTombstone(currentBlockIndex: bigint, tombstoneBlock: bigint): void {
+  if (currentBlockIndex >= tombstoneBlock) {
+    fail("TombstoneBlockExceeded", "the tombstone block has passed");
+  }
+  if (tombstoneBlock > currentBlockIndex + MAX_TOMBSTONE_BLOCKS) {
+    fail("TombstoneBlockTooFar", "the tombstone block is too far in the future");
+  }
+}
+
+/** `validate_membership_proofs`: each ring member's proof against the root its root proof implies. */
+export function validateMembershipProofs(
+  tx: Tx,
+  rootProofs: readonly TxOutMembershipProof[],
+): void {
+  const pairs: { txOut: TxOut; proof: TxOutMembershipProof }[] = [];
+  for (const input of tx.prefix.inputs) {
+    if (input.ring.length !== input.proofs.length) {
+      fail("MissingTxOutMembershipProof", "one membership proof per ring member is required");
+    }
+    input.ring.forEach((txOut, i) => {
+      pairs.push({ txOut, proof: input.proofs[i]! });
+    });
+  }
+  if (pairs.length !== rootProofs.length) {
+    fail("InvalidLedgerContext", "one root proof per ring member is required");
+  }
+  for (const root of rootProofs) {
+    if (root.elements.some((e) => e.range.from > e.range.to)) {
+      fail("MembershipProofValidationError", "a root proof has a malformed range");
+    }
+  }
+  pairs.forEach(({ txOut, proof }, i) => {
+    let rootHash: Uint8Array;
+    try {
+      rootHash = computeImpliedMerkleRoot(deriveProofAtIndex(rootProofs[i]!)).hash;
+    } catch (error) {
+      if (!isCodedError(error)) throw error;
+      fail("InvalidLedgerContext", "a root proof cannot be rolled back");
+    }
+    let valid: boolean;
+    try {
+      valid = isMembershipProofValid(txOut, proof, rootHash);
+    } catch (error) {
+      if (!isCodedError(error)) throw error;
+      fail("MembershipProofValidationError", "a membership proof is malformed");
+    }
+    if (!valid) fail("InvalidTxOutMembershipProof", "a membership proof does not reach the root");
+  });
+}
+
+/**
+ * The ledger as the host sees it, for the checks MobileCoin runs outside `validate`: root proofs,
+ * spent key images, existing output keys, the current height.
+ */
+export interface LedgerView {
+  /** Number of blocks in the ledger. */
+  readonly numBlocks: bigint;
+  /** Number of TxOuts in the ledger. */
+  readonly numTxOuts: bigint;
+  /** The membership proof of the TxOut at `index` against the current ledger (a "root proof"). */
+  rootProof(index: bigint): TxOutMembershipProof;
+  containsKeyImage(keyImage: Uint8Array): boolean;
+  containsTxOutPublicKey(publicKey: Uint8Array): boolean;
+}
+
+/** The node's transaction-acceptance configuration. */
+export interface AcceptanceConfig {
+  readonly blockVersion: number;
+  /** Minimum fee per configured token; a token absent here is not yet configured. */
+  readonly feeMap: FeeMap;
+}
+
+/**
+ * Everything a node checks before it accepts a client's transaction (reference
+ * mobilecoin-service.md §6.2 steps 3–5): the fee-map digest, root proofs from the ledger for every
+ * proof's highest index, configured tokens, `validate` at the latest block, then the ledger checks
+ * (tombstone against the next block, spent key images, existing output public keys).
+ */
+export function validateTxForLedger(tx: Tx, ledger: LedgerView, config: AcceptanceConfig): void {
+  // Enclave step 1: the client's fee-map digest, if pinned, must be ours.
+  if (tx.feeMapDigest.length !== 0 && !bytesEqual(tx.feeMapDigest, feeMapDigest(config.feeMap))) {
+    fail("FeeMapDigestMismatch", "the transaction was built for another fee map");
+  }
+  // Host: one fresh root proof per membership proof, fetched by its highest index.
+  const rootProofs: TxOutMembershipProof[] = [];
+  for (const input of tx.prefix.inputs) {
+    for (const proof of input.proofs) {
+      if (proof.highestIndex >= ledger.numTxOuts) {
+        fail("LedgerTxOutIndexOutOfBounds", "a proof refers to TxOuts beyond the ledger");
+      }
+      rootProofs.push(ledger.rootProof(proof.highestIndex));
+    }
+  }
+  // Enclave well-formedness: all root proofs imply one root, tokens configured, then validate.
+  const minimumFee = config.feeMap.get(tx.prefix.feeTokenId);
+  if (minimumFee === undefined) fail("TokenNotYetConfigured", "the fee token is not configured");
+  for (const token of tx.signature.outputTokenIds) {
+    if (!config.feeMap.has(token))
+      fail("TokenNotYetConfigured", "an output token is not configured");
+  }
+  validateTx(tx, {
+    currentBlockIndex: ledger.numBlocks - 1n,
+    blockVersion: config.blockVersion,
+    rootProofs,
+    minimumFee,
+  });
+  // Host validity for the block being built.
+  validateTombstone(ledger.numBlocks, tx.prefix.tombstoneBlock);
+  for (const keyImage of txKeyImages(tx)) {
+    if (ledger.containsKeyImage(keyImage)) fail("ContainsSpentKeyImage", "a key image is spent");
+  }
+  for (const publicKey of txOutputPublicKeys(tx)) {
+    if (ledger.containsTxOutPublicKey(publicKey)) {
+      fail("ContainsExistingOutputPublicKey", "an output public key is already in the ledger");
+    }
+  }
+}
