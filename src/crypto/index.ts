@@ -65,6 +65,7 @@ export {
 } from "./generators.js";
 export { blake2b256, blake2b512, sha3_256, sha256, sha512 } from "./hash.js";
 export { DOMAIN, hashToPoint, hashToScalar } from "./hash-to.js";
+export { Hc128Rng } from "./hc128.js";
 export { hkdfDerive, hmacBlake2b, hmacSha512, type KdfHash } from "./kdf.js";
 export {
   applyMemoCipher,
@@ -85,4 +86,8 @@ export {
 } from "./onetime-keys.js";
 export * from "./ringct/index.js";
 export { GROUP_ORDER, Ristretto, RistrettoPoint, type Scalar, Scalars } from "./ristretto.js";
-export { SCHNORRKEL_SIGNATURE_LENGTH, schnorrkelVerify } from "./schnorrkel.js";
+export {
+  SCHNORRKEL_SIGNATURE_LENGTH,
+  schnorrkelSignDeterministic,
+  schnorrkelVerify,
+} from "./schnorrkel.js";

@@ -1,5 +1,6 @@
 import { bytesEqual } from "../util/index.js";
 import { CryptoError } from "./errors.js";
+import { Hc128Rng } from "./hc128.js";
 import { MerlinTranscript } from "./merlin.js";
 import { Ristretto, type RistrettoPoint, type Scalar, Scalars } from "./ristretto.js";
 
@@ -55,4 +56,39 @@ export function schnorrkelVerify(
   // R' = s·G − k·A, compared as compressed bytes (schnorrkel never decompresses R).
   const expected = Ristretto.msm([Ristretto.BASE, publicKey], [s, Scalars.neg(k)]);
   return bytesEqual(expected.toBytes(), r);
+}
+
+/**
+ * MobileCoin's deterministic schnorrkel signing (`mc_crypto_sig` over `RistrettoPrivate`): the
+ * nonce half of the secret key is a Merlin challenge over (context, key, message), and the
+ * transcript RNG is finalised with bytes from HC-128 seeded by that nonce. The same key, context
+ * and message therefore always give the same signature bytes.
+ */
+export function schnorrkelSignDeterministic(
+  privateKey: Scalar,
+  context: Uint8Array,
+  message: Uint8Array,
+): Uint8Array {
+  const keyBytes = Scalars.toBytes(privateKey);
+  const nonceTranscript = new MerlinTranscript("SigningNonce");
+  nonceTranscript.appendMessage("context", context);
+  nonceTranscript.appendMessage("private", keyBytes);
+  nonceTranscript.appendMessage("message", message);
+  const nonce = nonceTranscript.challengeBytes("nonce", 32);
+
+  const t = signingTranscript(context, message);
+  t.appendMessage("proto-name", new TextEncoder().encode("Schnorr-sig"));
+  t.appendMessage("sign:pk", Ristretto.multiplyBase(privateKey).toBytes());
+  const entropy = new Hc128Rng(nonce).fillBytes(new Uint8Array(32));
+  const rng = t.buildRng([{ label: "signing", bytes: nonce }], entropy);
+  const r = Scalars.fromBytesModOrderWide(rng.fill(64));
+  const bigR = Ristretto.multiplyBase(r).toBytes();
+  t.appendMessage("sign:R", bigR);
+  const k = Scalars.fromBytesModOrderWide(t.challengeBytes("sign:c", 64));
+  const s = Scalars.toBytes(Scalars.add(Scalars.mul(k, privateKey), r));
+  s[31]! |= 0x80;
+  const sig = new Uint8Array(SCHNORRKEL_SIGNATURE_LENGTH);
+  sig.set(bigR, 0);
+  sig.set(s, 32);
+  return sig;
 }

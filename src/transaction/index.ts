@@ -82,6 +82,7 @@ export {
   publicAddressDigestNode,
   publicAddressFromB58,
   publicAddressFromProto,
+  publicAddressOf,
   publicAddressToB58,
   publicAddressToProto,
   shortAddressHash,

@@ -1,5 +1,6 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import {
+  type AccountKey,
   base58Decode,
   base58Encode,
   CryptoError,
@@ -9,7 +10,9 @@ import {
   digest32,
   Ristretto,
   type RistrettoPoint,
+  schnorrkelSignDeterministic,
   schnorrkelVerify,
+  subaddressKeys,
 } from "../crypto/index.js";
 import {
   type PublicAddress as ProtoPublicAddress,
@@ -52,6 +55,27 @@ export function plainAddress(keys: {
     fogReportUrl: "",
     fogReportId: "",
     fogAuthoritySig: new Uint8Array(0),
+  };
+}
+
+/**
+ * The public address of an account's subaddress `index`. With fog, the fog authority SPKI is
+ * signed by the subaddress view key exactly as MobileCoin does (deterministically).
+ */
+export function publicAddressOf(account: AccountKey, index: bigint): PublicAddress {
+  const keys = subaddressKeys(account, index);
+  const fog = account.fog;
+  if (fog === undefined || fog.reportUrl === "") return plainAddress(keys);
+  return {
+    viewPublicKey: keys.viewPublicKey,
+    spendPublicKey: keys.spendPublicKey,
+    fogReportUrl: fog.reportUrl,
+    fogReportId: fog.reportId,
+    fogAuthoritySig: schnorrkelSignDeterministic(
+      keys.viewPrivateKey,
+      FOG_AUTHORITY_SIGNATURE_CONTEXT,
+      fog.authoritySpki,
+    ),
   };
 }
 
