@@ -26,7 +26,7 @@ export interface Block {
   readonly index: bigint;
   /** Outputs in the ledger up to and including this block. */
   readonly cumulativeTxoCount: bigint;
-  /** Root of the TxOut Merkle tree after this block. */
+  /** Root of the TxOut Merkle tree the block was formed against: the ledger before this block. */
   readonly rootElement: MembershipElement;
   readonly contentsHash: Uint8Array;
 }
@@ -83,7 +83,7 @@ export function newOriginBlock(contents: BlockContents): Block {
   return { id: computeBlockId(fields), ...fields };
 }
 
-/** The block after `parent` with these contents and the ledger's Merkle root after them. */
+/** The block after `parent` with these contents; `rootElement` is the ledger root before them. */
 export function newBlockWithParent(
   version: number,
   parent: Block,
