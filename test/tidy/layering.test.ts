@@ -93,6 +93,15 @@ describe("layering checker", () => {
     );
   });
 
+  it('does not mistake a string "from" in code for an import', () => {
+    assert.deepEqual(
+      rules("src/blockchain/a.ts", `const f = D.field("from", D.u64(x)), g = D.field("to", y);`),
+      [],
+    );
+    assert.deepEqual(findImports(`const range = { from: "a", to: "b" };`), []);
+    assert.deepEqual(findImports(`export function f(e: E) {\n  return D.field("from", x);\n}`), []);
+  });
+
   it("finds multi-line, re-export, dynamic and side-effect imports", () => {
     const text = `import {\n  a,\n  b,\n} from "./a.js";\nexport * from "./b.js";\nimport "./c.js";\nconst d = import("./d.js");`;
     assert.deepEqual(

@@ -98,7 +98,8 @@ interface ImportRef {
 }
 
 const IMPORT_PATTERNS: readonly RegExp[] = [
-  /\bfrom\s*["']([^"']+)["']/g,
+  // `import … from "x";` and `export … from "x";`, possibly over several lines.
+  /^\s*(?:import|export)\b[^;()=]*?\bfrom\s*["']([^"']+)["']/gm,
   /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g,
   /^\s*import\s*["']([^"']+)["']/gm,
   /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g,
