@@ -6,6 +6,7 @@ import {
   extractDigest32,
   MerlinTranscript,
 } from "../crypto/index.js";
+import { membershipElementDigestNode, type TxOutMembershipElement } from "../transaction/index.js";
 import { bytesEqual } from "../util/index.js";
 import { type BlockContents, blockContentsHash } from "./block-contents.js";
 
@@ -13,10 +14,7 @@ import { type BlockContents, blockContentsHash } from "./block-contents.js";
 export const BLOCK_ID_LENGTH = 32;
 
 /** A node of the TxOut Merkle tree: the leaf range `[from, to]` (inclusive) and its hash. */
-export interface MembershipElement {
-  readonly range: { readonly from: bigint; readonly to: bigint };
-  readonly hash: Uint8Array;
-}
+export type MembershipElement = TxOutMembershipElement;
 
 /** A block header (MobileCoin `Block`). */
 export interface Block {
@@ -38,16 +36,6 @@ export const DEFAULT_ROOT_ELEMENT: MembershipElement = {
   range: { from: 0n, to: 0n },
   hash: new Uint8Array(32),
 };
-
-export function membershipElementDigestNode(e: MembershipElement): DigestNode {
-  return D.agg("TxOutMembershipElement", [
-    D.field(
-      "range",
-      D.agg("Range", [D.field("from", D.u64(e.range.from)), D.field("to", D.u64(e.range.to))]),
-    ),
-    D.field("hash", D.bytes(e.hash)),
-  ]);
-}
 
 type BlockFields = Omit<Block, "id">;
 

@@ -23,7 +23,6 @@ export {
   DEFAULT_ROOT_ELEMENT,
   isBlockIdValid,
   type MembershipElement,
-  membershipElementDigestNode,
   newBlockWithParent,
   newOriginBlock,
 } from "./block.js";

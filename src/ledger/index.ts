@@ -13,14 +13,7 @@ export {
 } from "./kv-ledger.js";
 export type { Ledger, LedgerReader } from "./ledger.js";
 export { LMDB_MAP_SIZE_BYTES, type LmdbOptions } from "./lmdb/lmdb-kv.js";
-export {
-  MERKLE_NIL_HASH,
-  type MembershipProofData,
-  membershipProof,
-  merkleLeafHash,
-  merkleNodeHash,
-  nextPowerOfTwo,
-} from "./merkle.js";
+export { membershipProof, nextPowerOfTwo } from "./merkle.js";
 
 /** A ledger held in memory (tests, simulations). */
 export function openMemoryLedger(): Ledger {

@@ -30,7 +30,9 @@ import { TxOutSchema } from "../rpc/gen/external_pb.js";
 import { KeyImageListSchema, TxOutsByBlockValueSchema } from "../rpc/gen/ledger_db_pb.js";
 import {
   MAX_BLOCK_VERSION,
+  merkleLeafHash,
   type TxOut,
+  type TxOutMembershipProof,
   txOutFromProto,
   txOutHash,
   txOutToProto,
@@ -50,13 +52,7 @@ import {
   u64Le,
 } from "./kv.js";
 import type { Ledger } from "./ledger.js";
-import {
-  appendLeaves,
-  type MembershipProofData,
-  membershipProof,
-  merkleLeafHash,
-  rootElement,
-} from "./merkle.js";
+import { appendLeaves, membershipProof, rootElement } from "./merkle.js";
 
 /** The on-disk format this code writes; MobileCoin's `LATEST_VERSION` of the ledger database. */
 export const LEDGER_FORMAT_VERSION = 20220921n;
@@ -226,7 +222,7 @@ export class KvLedger implements Ledger {
     );
   }
 
-  getTxOutProofsOfMembership(indices: readonly bigint[]): MembershipProofData[] {
+  getTxOutProofsOfMembership(indices: readonly bigint[]): TxOutMembershipProof[] {
     if (indices.length > MAX_PROOFS_PER_CALL) {
       throw new LedgerError("NOT_FOUND", `at most ${MAX_PROOFS_PER_CALL} proofs per call`);
     }

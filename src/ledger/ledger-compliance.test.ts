@@ -14,16 +14,21 @@ import {
   computeBlockId,
   newBlockWithParent,
 } from "../blockchain/index.js";
-import { txOutHash } from "../transaction/index.js";
+import {
+  computeImpliedMerkleRoot,
+  isMembershipProofValid,
+  MembershipProofError,
+  merkleLeafHash,
+  merkleNodeHash,
+  NIL_HASH,
+  txOutHash,
+} from "../transaction/index.js";
 import { bytesEqual, SeededRandom } from "../util/index.js";
 import {
   buildSyntheticChain,
   type Ledger,
   LedgerError,
   type LedgerErrorCode,
-  MERKLE_NIL_HASH,
-  merkleLeafHash,
-  merkleNodeHash,
   openLmdbLedger,
   openMemoryLedger,
   syntheticTxOut,
@@ -141,7 +146,7 @@ for (const [name, open] of Object.entries(implementations)) {
         leaves.push(merkleLeafHash(txOutHash(ledger.getTxOutByIndex(i))));
       let size = 1;
       while (size < leaves.length) size *= 2;
-      let level = Array.from({ length: size }, (_, i) => leaves[i] ?? MERKLE_NIL_HASH);
+      let level = Array.from({ length: size }, (_, i) => leaves[i] ?? NIL_HASH);
       while (level.length > 1) {
         const next: Uint8Array[] = [];
         for (let i = 0; i < level.length; i += 2) {
@@ -149,9 +154,7 @@ for (const [name, open] of Object.entries(implementations)) {
           const right = level[i + 1] as Uint8Array;
           // An entirely empty subtree is the nil hash at every size.
           next.push(
-            left === MERKLE_NIL_HASH && right === MERKLE_NIL_HASH
-              ? MERKLE_NIL_HASH
-              : merkleNodeHash(left, right),
+            left === NIL_HASH && right === NIL_HASH ? NIL_HASH : merkleNodeHash(left, right),
           );
         }
         level = next;
@@ -167,25 +170,19 @@ for (const [name, open] of Object.entries(implementations)) {
       const proofs = ledger.getTxOutProofsOfMembership([0n, n / 2n, n - 1n]);
       for (const proof of proofs) {
         assert.equal(proof.highestIndex, n - 1n);
-        let acc = proof.elements[0] as (typeof proof.elements)[number];
-        assert.equal(acc.range.from, proof.index);
-        for (const sibling of proof.elements.slice(1)) {
-          const leftFirst = sibling.range.from > acc.range.to;
-          acc = {
-            range: {
-              from: leftFirst ? acc.range.from : sibling.range.from,
-              to: leftFirst ? sibling.range.to : acc.range.to,
-            },
-            hash: leftFirst
-              ? merkleNodeHash(acc.hash, sibling.hash)
-              : merkleNodeHash(sibling.hash, acc.hash),
-          };
-        }
-        assert.deepEqual(acc.range, root.range);
+        const implied = computeImpliedMerkleRoot(proof);
+        assert.deepEqual(implied.range, root.range);
         assert.ok(
-          bytesEqual(acc.hash, root.hash),
+          bytesEqual(implied.hash, root.hash),
           `proof of ${proof.index} does not fold to the root`,
         );
+        assert.ok(isMembershipProofValid(ledger.getTxOutByIndex(proof.index), proof, root.hash));
+        if (proof.index !== 0n) {
+          assert.throws(
+            () => isMembershipProofValid(ledger.getTxOutByIndex(0n), proof, root.hash),
+            (e: unknown) => e instanceof MembershipProofError && e.code === "IncorrectLeafHash",
+          );
+        }
       }
       ledger.close();
     });

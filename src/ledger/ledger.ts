@@ -6,8 +6,7 @@ import type {
   BlockSignature,
   MembershipElement,
 } from "../blockchain/index.js";
-import type { TxOut } from "../transaction/index.js";
-import type { MembershipProofData } from "./merkle.js";
+import type { TxOut, TxOutMembershipProof } from "../transaction/index.js";
 
 /**
  * What the node, the APIs and the tools read from a ledger (MobileCoin's `Ledger` trait, reference
@@ -32,7 +31,7 @@ export interface LedgerReader {
   checkKeyImage(keyImage: Uint8Array): bigint | undefined;
   containsKeyImage(keyImage: Uint8Array): boolean;
   getKeyImagesByBlock(index: bigint): Uint8Array[];
-  getTxOutProofsOfMembership(indices: readonly bigint[]): MembershipProofData[];
+  getTxOutProofsOfMembership(indices: readonly bigint[]): TxOutMembershipProof[];
   getRootTxOutMembershipElement(): MembershipElement;
 }
 

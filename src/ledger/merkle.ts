@@ -1,6 +1,5 @@
 import type { MembershipElement } from "../blockchain/index.js";
-import { blake2b256 } from "../crypto/index.js";
-import { utf8 } from "../util/index.js";
+import { merkleNodeHash, NIL_HASH, type TxOutMembershipProof } from "../transaction/index.js";
 import { LedgerError } from "./errors.js";
 import { type KvReader, type KvWriter, rangeKey, TABLES } from "./kv.js";
 
@@ -11,18 +10,6 @@ import { type KvReader, type KvWriter, rangeKey, TABLES } from "./kv.js";
  * only the ranges that contain a new leaf are recomputed, each once.
  */
 
-const LEAF_TAG = utf8("mc_tx_out_merkle_leaf");
-const NODE_TAG = utf8("mc_tx_out_merkle_node");
-export const MERKLE_NIL_HASH = blake2b256(utf8("mc_tx_out_merkle_nil"));
-
-export function merkleLeafHash(txOutHash: Uint8Array): Uint8Array {
-  return blake2b256(LEAF_TAG, txOutHash);
-}
-
-export function merkleNodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  return blake2b256(NODE_TAG, left, right);
-}
-
 /** Smallest power of two ≥ n (n ≥ 1). */
 export function nextPowerOfTwo(n: bigint): bigint {
   let p = 1n;
@@ -31,7 +18,7 @@ export function nextPowerOfTwo(n: bigint): bigint {
 }
 
 function rangeHash(kv: KvReader, from: bigint, to: bigint, numTxOuts: bigint): Uint8Array {
-  if (from >= numTxOuts) return MERKLE_NIL_HASH;
+  if (from >= numTxOuts) return NIL_HASH;
   const stored = kv.get(TABLES.merkleHashByRange, rangeKey(from, to));
   if (stored === undefined) {
     throw new LedgerError("CORRUPT", `Merkle range [${from}, ${to}] is missing`, {
@@ -80,18 +67,12 @@ export function rootElement(kv: KvReader, numTxOuts: bigint): MembershipElement 
   return { range: { from: 0n, to }, hash: rangeHash(kv, 0n, to, numTxOuts) };
 }
 
-/** A membership proof's elements: the leaf, then the sibling of each enclosing range up to the root. */
-export interface MembershipProofData {
-  readonly index: bigint;
-  readonly highestIndex: bigint;
-  readonly elements: readonly MembershipElement[];
-}
-
+/** A proof for output `index` at the ledger's current size: the leaf, then the sibling of each enclosing range. */
 export function membershipProof(
   kv: KvReader,
   index: bigint,
   numTxOuts: bigint,
-): MembershipProofData {
+): TxOutMembershipProof {
   if (index < 0n || index >= numTxOuts) {
     throw new LedgerError(
       "NOT_FOUND",
