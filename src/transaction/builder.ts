@@ -244,6 +244,18 @@ export class TransactionBuilder {
 
   /** Sort rings, check ownership and balance, sign. */
   build(): Tx {
+    return this.buildWithSecrets().tx;
+  }
+
+  /**
+   * `build()`, also returning what was signed with: the sorted signable rings and output secrets
+   * in prefix order (a wallet keeps them; tests re-sign altered prefixes with them).
+   */
+  buildWithSecrets(): {
+    tx: Tx;
+    rings: SignableInputRing[];
+    outputSecrets: OutputSecret[];
+  } {
     if (this.#built) throw new TransactionError("INVALID_BUILD", "build() was already called");
     this.#built = true;
     const { blockVersion, fee, rng, feeMap } = this.#options;
@@ -295,11 +307,12 @@ export class TransactionBuilder {
       outputSecrets,
       rng,
     );
-    return {
+    const tx: Tx = {
       prefix,
       signature,
       feeMapDigest: feeMap === undefined ? new Uint8Array(0) : feeMapDigest(feeMap),
     };
+    return { tx, rings: inputs.map((i) => i.ring), outputSecrets };
   }
 }
 

@@ -82,8 +82,7 @@ export type RingCtReason =
   | "NoCommitmentsForTokenId"
   | "ValueNotConserved"
   | "InvalidKeyImage"
-  | "InvalidSignature"
-  | "UnknownMaskedAmountVersion";
+  | "InvalidSignature";
 
 /** A transaction that breaks a validation rule. */
 export class TxValidationError extends CodedError<TxValidationCode> {

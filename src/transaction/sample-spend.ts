@@ -15,6 +15,7 @@ import { RING_SIZE } from "./constants.js";
 import { defaultFeeMap, type FeeMap, MOB_MINIMUM_FEE } from "./fee-map.js";
 import { TxOutMerkleTree } from "./merkle.js";
 import { plainAddress } from "./public-address.js";
+import type { OutputSecret, SignableInputRing } from "./signature.js";
 import type { Tx } from "./tx.js";
 import { createTxOut, type TxOut } from "./tx-out.js";
 import type { AcceptanceConfig, LedgerView } from "./validate.js";
@@ -38,6 +39,10 @@ export interface SampleSpendOptions {
   readonly numBlocks?: bigint;
   /** Token of inputs, outputs and fee (default 0, MOB). */
   readonly tokenId?: bigint;
+  /** Per-input tokens (mixed transactions, block version ≥ 3); the fee is in `tokenId`. */
+  readonly inputTokenIds?: readonly bigint[];
+  /** Tombstone block = number of blocks + this (default 100). */
+  readonly tombstoneOffset?: bigint;
 }
 
 export interface SampleSpend {
@@ -48,6 +53,9 @@ export interface SampleSpend {
   readonly recipient: AccountKey;
   /** Every TxOut in the sample ledger, by global index. */
   readonly ledgerTxOuts: readonly TxOut[];
+  /** What the transaction was signed with, in prefix order (for re-signing altered prefixes). */
+  readonly rings: readonly SignableInputRing[];
+  readonly outputSecrets: readonly OutputSecret[];
 }
 
 function accountFrom(rng: RandomSource): AccountKey {
@@ -103,7 +111,10 @@ export function makeSampleSpend(options: SampleSpendOptions): SampleSpend {
   const ledger = new InMemoryLedgerView(options.numBlocks ?? 10n);
 
   const mixinCount = options.inputs * (RING_SIZE - 1) + (options.extraMixins ?? 0);
+  const inputTokens =
+    options.inputTokenIds ?? Array.from({ length: options.inputs }, () => tokenId);
   const realIndices: bigint[] = [];
+  const realTokens: bigint[] = [];
   const total = mixinCount + options.inputs;
   // Real inputs are spread through the ledger so that rings interleave.
   const realPositions = new Set<number>();
@@ -113,20 +124,27 @@ export function makeSampleSpend(options: SampleSpendOptions): SampleSpend {
   for (let g = 0; g < total; g++) {
     const isReal = realPositions.has(g);
     const owner = isReal ? senderPrimary : subaddressKeys(recipient, BigInt(g + 1));
+    const token = isReal ? inputTokens[realIndices.length]! : tokenId;
     const created = createTxOut({
       blockVersion,
-      amount: { value: isReal ? inputValue : 1_000n + BigInt(g), tokenId },
+      amount: { value: isReal ? inputValue : 1_000n + BigInt(g), tokenId: token },
       recipient: owner,
       txPrivateKey: Scalars.random(rng),
       eFogHint: fakeFogHint(rng),
     });
     const index = ledger.append(created.txOut);
-    if (isReal) realIndices.push(index);
+    if (isReal) {
+      realIndices.push(index);
+      realTokens.push(token);
+    }
   }
 
   const fee = tokenId === 0n ? MOB_MINIMUM_FEE : 1024n;
-  const feeMap: FeeMap =
-    tokenId === 0n ? defaultFeeMap() : new Map([...defaultFeeMap(), [tokenId, fee]]);
+  // Every token in play is configured; non-MOB tokens at 1024 (as MobileCoin's CI token config).
+  const feeMap: FeeMap = new Map([
+    ...defaultFeeMap(),
+    ...[tokenId, ...inputTokens].filter((t) => t !== 0n).map((t): [bigint, bigint] => [t, 1024n]),
+  ]);
   const builder = new TransactionBuilder({
     blockVersion,
     fee: { value: fee, tokenId },
@@ -152,20 +170,37 @@ export function makeSampleSpend(options: SampleSpendOptions): SampleSpend {
       viewPrivateKey: sender.viewPrivateKey,
     });
   });
-  const available = inputValue * BigInt(options.inputs) - fee;
-  const payments = options.outputs - 1;
-  const each = available / BigInt(options.outputs + 1);
+  // Per token: what the inputs hold (minus the fee in the fee token); one change output each,
+  // and the remaining outputs are payments spread over the tokens.
+  const tokens = [...new Set(realTokens)];
+  const available = new Map<bigint, bigint>();
+  for (const t of realTokens) available.set(t, (available.get(t) ?? 0n) + inputValue);
+  available.set(tokenId, (available.get(tokenId) ?? 0n) - fee);
+  const payments = options.outputs - tokens.length;
+  const perPayment = new Map<bigint, bigint>();
   for (let i = 0; i < payments; i++) {
-    builder.addOutput({ value: each, tokenId }, plainAddress(recipientPrimary));
+    const t = tokens[i % tokens.length]!;
+    const each = available.get(t)! / BigInt(options.outputs + 1);
+    perPayment.set(t, (perPayment.get(t) ?? 0n) + each);
+    builder.addOutput({ value: each, tokenId: t }, plainAddress(recipientPrimary));
   }
-  builder.addChangeOutput(
-    { value: available - each * BigInt(payments), tokenId },
-    { changeAddress: plainAddress(senderChange), primaryAddress: plainAddress(senderPrimary) },
-  );
-  builder.setTombstoneBlock(ledger.numBlocks + 100n);
-  const tx = builder.build();
+  const destination = {
+    changeAddress: plainAddress(senderChange),
+    primaryAddress: plainAddress(senderPrimary),
+  };
+  const changeOf = (t: bigint) => ({
+    value: available.get(t)! - (perPayment.get(t) ?? 0n),
+    tokenId: t,
+  });
+  // One change output per token; the builder's change output (with its memo) comes last.
+  for (const t of tokens.slice(1)) builder.addOutput(changeOf(t), destination.changeAddress);
+  builder.addChangeOutput(changeOf(tokens[0]!), destination);
+  builder.setTombstoneBlock(ledger.numBlocks + (options.tombstoneOffset ?? 100n));
+  const { tx, rings, outputSecrets } = builder.buildWithSecrets();
   return {
     tx,
+    rings,
+    outputSecrets,
     ledger,
     config: { blockVersion, feeMap },
     sender,

@@ -13,7 +13,12 @@ import {
 } from "../crypto/index.js";
 import { isCodedError, type RandomSource, toHex } from "../util/index.js";
 import { BlockVersionFeatures } from "./block-version.js";
-import { type RingCtReason, signatureError, TransactionError } from "./errors.js";
+import {
+  type RingCtReason,
+  signatureError,
+  TransactionError,
+  TxValidationError,
+} from "./errors.js";
 import { mlsagSigningDigest } from "./signing-digest.js";
 import { type SignatureRctBulletproofs, type TxPrefix, txInSignedDigest } from "./tx.js";
 
@@ -146,7 +151,8 @@ export function signRctBulletproofs(
   );
   const ringSignatures = rings.map((r, i) =>
     signMlsag(
-      digest,
+      // An input with rules signs only its own TxIn (MCIP #31), like a presigned input.
+      txInSignedDigest(prefix.inputs[i]!) ?? digest,
       r.members,
       {
         realIndex: r.realIndex,
@@ -209,7 +215,7 @@ function checkDecompresses(points: readonly Uint8Array[]): void {
 /**
  * `SignatureRctBulletproofs::verify` for the transaction with `prefix`, in MobileCoin's order.
  * Rings and output commitments come from the prefix; a TxOut without a masked amount fails with
- * `UnknownMaskedAmountVersion`. Throws `TxValidationError("InvalidTransactionSignature")` with the
+ * `UnknownMaskedAmountVersion` (as the ring conversion before verification does). Throws `TxValidationError("InvalidTransactionSignature")` with the
  * `ring_ct::Error` variant as `reason`.
  */
 export function verifyRctBulletproofs(
@@ -220,14 +226,14 @@ export function verifyRctBulletproofs(
   const rings: ReducedTxOut[][] = prefix.inputs.map((input) =>
     input.ring.map((o) => {
       if (o.maskedAmount === undefined) {
-        throw signatureError("UnknownMaskedAmountVersion", "a ring member has no masked amount");
+        throw new TxValidationError("UnknownMaskedAmountVersion", "a ring member has no amount");
       }
       return { targetKey: o.targetKey, commitment: o.maskedAmount.commitment };
     }),
   );
   const outputCommitments = prefix.outputs.map((o) => {
     if (o.maskedAmount === undefined) {
-      throw signatureError("UnknownMaskedAmountVersion", "an output has no masked amount");
+      throw new TxValidationError("UnknownMaskedAmountVersion", "an output has no amount");
     }
     return o.maskedAmount.commitment;
   });
