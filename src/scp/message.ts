@@ -10,6 +10,7 @@ import {
   type NodeId,
   type Value,
   type ValueList,
+  valueKey,
   valueListKey,
 } from "./values.js";
 
@@ -113,35 +114,51 @@ function checkValues(values: unknown, what: string, max: number): asserts values
   }
 }
 
+/**
+ * Value lists already checked (size, element types, duplicates; for nomination lists also order).
+ * Messages are immutable once built, and the same list objects recur in every later message of a
+ * slot, so each list is checked once.
+ */
+const checkedBallotValues = new WeakSet<object>();
+const checkedNominationLists = new WeakSet<object>();
+
 function checkBallot(b: unknown, what: string): asserts b is Ballot {
   if (typeof b !== "object" || b === null) throw new ScpError("MSG_MALFORMED", `${what} missing`);
   const ballot = b as { n: unknown; x: unknown };
   if (!isCounter(ballot.n, false))
     throw new ScpError("MSG_BAD_COUNTERS", `${what} counter must be in 1..INF`);
+  if (typeof ballot.x === "object" && ballot.x !== null && checkedBallotValues.has(ballot.x))
+    return;
   checkValues(ballot.x, `${what} value`, SCP_LIMITS.maxBallotValues);
   if ((ballot.x as ValueList).length === 0)
     throw new ScpError("MSG_MALFORMED", `${what} has an empty value`);
   if (
-    new Set((ballot.x as ValueList).map((v) => valueListKey([v]))).size !==
-    (ballot.x as ValueList).length
+    new Set((ballot.x as ValueList).map((v) => valueKey(v))).size !== (ballot.x as ValueList).length
   )
     throw new ScpError("MSG_UNSORTED_VALUES", `${what} lists a value twice`);
+  checkedBallotValues.add(ballot.x as ValueList);
+}
+
+function checkNominationList(values: unknown, what: string): asserts values is ValueList {
+  if (typeof values === "object" && values !== null && checkedNominationLists.has(values)) return;
+  checkValues(values, what, SCP_LIMITS.maxNominationValues);
+  if (!isStrictlyAscending(values))
+    throw new ScpError("MSG_UNSORTED_VALUES", "nomination values must be strictly ascending");
+  checkedNominationLists.add(values);
 }
 
 function checkNominate(n: NominatePayload, requireNonEmpty: boolean): void {
   if (typeof n !== "object" || n === null)
     throw new ScpError("MSG_MALFORMED", "nominate payload missing");
-  checkValues(n.x, "X", SCP_LIMITS.maxNominationValues);
-  checkValues(n.y, "Y", SCP_LIMITS.maxNominationValues);
+  checkNominationList(n.x, "X");
+  checkNominationList(n.y, "Y");
   if (n.x.length + n.y.length > SCP_LIMITS.maxNominationValues)
     throw new ScpError("MSG_TOO_MANY_VALUES", "X and Y together exceed the nomination limit");
-  if (!isStrictlyAscending(n.x) || !isStrictlyAscending(n.y))
-    throw new ScpError("MSG_UNSORTED_VALUES", "nomination values must be strictly ascending");
   if (requireNonEmpty && n.x.length + n.y.length === 0)
     throw new ScpError("MSG_MALFORMED", "nomination with no value");
-  const ys = new Set(n.y.map((v) => valueListKey([v])));
+  const ys = new Set(n.y.map((v) => valueKey(v)));
   for (const v of n.x)
-    if (ys.has(valueListKey([v])))
+    if (ys.has(valueKey(v)))
       throw new ScpError("MSG_MALFORMED", "a value is both voted and accepted");
 }
 
@@ -228,7 +245,7 @@ function comparePrepare(a: PreparePayload, b: PreparePayload): number {
 }
 
 function keys(values: ValueList): Set<string> {
-  return new Set(values.map((v) => valueListKey([v])));
+  return new Set(values.map((v) => valueKey(v)));
 }
 
 /** +1 if `a` strictly grows `b` (every old vote and acceptance kept, something added), else 0 or -1. */
@@ -238,8 +255,8 @@ function compareNominate(a: NominatePayload, b: NominatePayload): number {
   }
   const aAll = keys([...a.x, ...a.y]);
   const aY = keys(a.y);
-  for (const v of b.y) if (!aY.has(valueListKey([v]))) return -1;
-  for (const v of b.x) if (!aAll.has(valueListKey([v]))) return -1;
+  for (const v of b.y) if (!aY.has(valueKey(v))) return -1;
+  for (const v of b.x) if (!aAll.has(valueKey(v))) return -1;
   return aAll.size > b.x.length + b.y.length || aY.size > b.y.length ? 1 : -1;
 }
 

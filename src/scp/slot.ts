@@ -1,4 +1,3 @@
-import { toHex } from "../util/index.js";
 import type { ScpConfig } from "./config.js";
 import { ScpError } from "./errors.js";
 import { INF, SCP_LIMITS } from "./limits.js";
@@ -36,6 +35,7 @@ import {
   sortedUnique,
   type Value,
   type ValueList,
+  valueKey,
   valueListKey,
 } from "./values.js";
 
@@ -93,6 +93,19 @@ export class Slot {
   private lastSent: ScpMessage | undefined;
   private selfTopicCache: Topic | null | undefined;
   private readonly validCache = new Map<string, boolean>();
+  /** Bumped on every change of local state or stored messages; keys derived caches. */
+  private version = 0;
+  private candidatesCache: Ballot[] | undefined;
+  private candidatesVersion = -1;
+  /** Bumped on every change of local state only; emission is skipped while it is unchanged. */
+  private selfVersion = 0;
+  private lastSentSelfVersion = -1;
+  /** Bumped when a nomination input changes; `nominationSeen` is its value at the last nomination step. */
+  private nominationInputs = 0;
+  private nominationSeen = -1;
+  /** The sorted X/Y lists last sent, reused while unchanged so peers can skip re-reading them. */
+  private nominatePayload: { x: ValueList; y: ValueList } | undefined;
+  private nominatePayloadVersion = -1;
 
   constructor(index: number, cfg: ScpConfig) {
     this.index = index;
@@ -115,9 +128,10 @@ export class Slot {
         out.rejected.push(new ScpError("PROPOSAL_REJECTED", "proposed value is invalid"));
         continue;
       }
-      const k = toHex(v);
+      const k = valueKey(v);
       if (!this.W.has(k)) {
         this.W.set(k, v);
+        this.nominationInputs += 1;
         added = true;
       }
     }
@@ -141,6 +155,7 @@ export class Slot {
       if (this.phase === "NominatePrepare") {
         this.round += 1;
         this.addLeader();
+        this.nominationInputs += 1;
         fired = true;
       }
     }
@@ -149,6 +164,25 @@ export class Slot {
       fired = this.ballotTimeout() || fired;
     }
     if (fired) this.advance(now);
+    return this.finish(out);
+  }
+
+  /**
+   * Abandon the current ballot for `<counter, value>` (stellar-core's `bumpState`): hosts may force
+   * progress with it, and tests use it to set up ballot states. Once something is confirmed
+   * prepared the value is replaced by that one; a ballot not above the current one, or
+   * incompatible with a commit vote, is refused (returns no message).
+   */
+  bumpBallot(value: ValueList, counter: number, now: number): SlotOutput {
+    const out: SlotOutput = { rejected: [], stale: 0 };
+    if (this.phase === "Externalize" || value.length === 0 || !(counter >= 1 && counter <= INF))
+      return this.finish(out);
+    const x = this.phase === "Commit" ? (this.b?.x ?? value) : (this.valueOverride ?? value);
+    const next: Ballot = { n: counter, x };
+    if (this.c && !compatible(this.c, next)) return this.finish(out);
+    if (this.b && compareBallots(next, this.b) <= 0) return this.finish(out);
+    this.bumpTo(next);
+    this.advance(now);
     return this.finish(out);
   }
 
@@ -198,7 +232,11 @@ export class Slot {
         }
         if (stored === undefined && this.M.size >= SCP_LIMITS.maxPeersPerSlot)
           throw new ScpError("MSG_TOO_MANY_VALUES", "too many peers in one slot");
+        const before = stored === undefined ? undefined : nominationOf(stored.topic);
+        const after = nominationOf(msg.topic);
+        if (before?.x !== after?.x || before?.y !== after?.y) this.nominationInputs += 1;
         this.M.set(msg.sender.id, msg);
+        this.version += 1;
         changed = true;
       } catch (error) {
         if (error instanceof ScpError) out.rejected.push(error);
@@ -221,10 +259,13 @@ export class Slot {
   }
 
   private finish(out: SlotOutput): SlotOutput {
-    const msg = this.buildMessage();
-    if (msg !== undefined && (this.lastSent === undefined || !sameMessage(msg, this.lastSent))) {
-      this.lastSent = msg;
-      out.message = msg;
+    if (this.selfVersion !== this.lastSentSelfVersion) {
+      this.lastSentSelfVersion = this.selfVersion;
+      const msg = this.buildMessage();
+      if (msg !== undefined && (this.lastSent === undefined || !sameMessage(msg, this.lastSent))) {
+        this.lastSent = msg;
+        out.message = msg;
+      }
     }
     if (this.phase === "Externalize" && this.c) out.externalized = this.c.x;
     return out;
@@ -232,10 +273,12 @@ export class Slot {
 
   private touch(): void {
     this.selfTopicCache = undefined;
+    this.version += 1;
+    this.selfVersion += 1;
   }
 
   private isValid(v: Value): boolean {
-    const k = toHex(v);
+    const k = valueKey(v);
     let ok = this.validCache.get(k);
     if (ok === undefined) {
       ok = this.cfg.validity(v);
@@ -306,6 +349,8 @@ export class Slot {
     let changed = false;
     if (this.nominationTimerAt === null)
       this.nominationTimerAt = now + this.cfg.baseRoundIntervalMs * this.round;
+    // Nomination depends only on peers' messages, proposals, leaders and X/Y/Z: skip if none changed.
+    if (this.nominationSeen === this.nominationInputs) return false;
     if (this.Z.size === 0) {
       if (this.leaders.has(this.selfId))
         for (const [k, v] of this.W) changed = this.vote(k, v) || changed;
@@ -313,8 +358,8 @@ export class Slot {
         if (!this.leaders.has(id)) continue;
         const n = nominationOf((this.M.get(id) as ScpMessage).topic);
         if (n === undefined) continue;
-        for (const v of n.x) changed = this.vote(toHex(v), v) || changed;
-        for (const v of n.y) changed = this.vote(toHex(v), v) || changed;
+        for (const v of n.x) changed = this.vote(valueKey(v), v) || changed;
+        for (const v of n.y) changed = this.vote(valueKey(v), v) || changed;
       }
     }
 
@@ -325,9 +370,9 @@ export class Slot {
     for (const [id, m] of this.M) {
       const n = nominationOf(m.topic);
       if (n === undefined) continue;
-      for (const v of n.x) push(votes, toHex(v), id);
+      for (const v of n.x) push(votes, valueKey(v), id);
       for (const v of n.y) {
-        const k = toHex(v);
+        const k = valueKey(v);
         push(votes, k, id);
         push(accepts, k, id);
         acceptedByPeers.set(k, v);
@@ -383,7 +428,11 @@ export class Slot {
         changed = true;
       }
     }
-    if (changed) this.touch();
+    if (changed) {
+      this.touch();
+      this.nominationInputs += 1;
+    }
+    this.nominationSeen = this.nominationInputs;
     return changed;
   }
 
@@ -426,14 +475,29 @@ export class Slot {
 
   /** Every ballot mentioned by any statement, highest first, de-duplicated. */
   private preparedCandidates(): Ballot[] {
-    const seen = new Map<string, Ballot>();
+    if (this.candidatesCache !== undefined && this.candidatesVersion === this.version)
+      return this.candidatesCache;
+    const byValue = new Map<string, Map<number, Ballot>>();
     const add = (t: Topic | null | undefined): void => {
       if (!t) return;
-      for (const bal of preparedBallotsOf(t)) seen.set(`${bal.n}/${valueListKey(bal.x)}`, bal);
+      for (const bal of preparedBallotsOf(t)) {
+        const key = valueListKey(bal.x);
+        let counters = byValue.get(key);
+        if (counters === undefined) {
+          counters = new Map();
+          byValue.set(key, counters);
+        }
+        if (!counters.has(bal.n)) counters.set(bal.n, bal);
+      }
     };
     add(this.selfTopic());
     for (const m of this.M.values()) add(m.topic);
-    return [...seen.values()].sort((a, b) => compareBallots(b, a));
+    const out: Ballot[] = [];
+    for (const counters of byValue.values()) out.push(...counters.values());
+    out.sort((a, b) => compareBallots(b, a));
+    this.candidatesCache = out;
+    this.candidatesVersion = this.version;
+    return out;
   }
 
   private acceptPrepared(): boolean {
@@ -620,16 +684,18 @@ export class Slot {
   /** After externalizing, later statements can raise the confirmed-committed top (MobileCoin's HN = INF). */
   private raiseExternalizedH(): boolean {
     if (this.h === undefined) return false;
-    const interval = this.ratifiedCommitInterval(this.h.x);
+    // Only peers' statements raise the top: our own Externalize alone must not claim INF.
+    const interval = this.ratifiedCommitInterval(this.h.x, true);
     if (interval === undefined || interval[1] <= this.h.n) return false;
     this.h = { n: interval[1], x: this.h.x };
     this.touch();
     return true;
   }
 
-  private ratifiedCommitInterval(x: ValueList): [number, number] | undefined {
+  private ratifiedCommitInterval(x: ValueList, peersOnly = false): [number, number] | undefined {
     const boundaries = new Set<number>();
-    for (const t of this.allTopics()) commitBoundaries(t, x, boundaries);
+    const topics = peersOnly ? [...this.M.values()].map((m) => m.topic) : this.allTopics();
+    for (const t of topics) commitBoundaries(t, x, boundaries);
     return findExtendedInterval(boundaries, (lo, hi) => {
       const self = this.selfTopic();
       return this.quorumHolds(self !== null && acceptsCommit(self, x, lo, hi), (t) =>
@@ -720,10 +786,17 @@ export class Slot {
       case "Prepare":
         return this.b ? { type: "Prepare", prepare: this.preparePayload(this.b) } : undefined;
       case "NominatePrepare": {
-        const nominate = {
-          x: sortedUnique(this.X.values()),
-          y: sortedUnique(this.Y.values()),
-        };
+        if (
+          this.nominatePayloadVersion !== this.nominationInputs ||
+          this.nominatePayload === undefined
+        ) {
+          this.nominatePayload = {
+            x: sortedUnique(this.X.values()),
+            y: sortedUnique(this.Y.values()),
+          };
+          this.nominatePayloadVersion = this.nominationInputs;
+        }
+        const nominate = this.nominatePayload;
         if (this.b)
           return { type: "NominatePrepare", nominate, prepare: this.preparePayload(this.b) };
         if (nominate.x.length + nominate.y.length === 0) return undefined;

@@ -21,12 +21,23 @@ export interface NodeId {
 }
 
 const keyCache = new WeakMap<ValueList, string>();
+const hexCache = new WeakMap<Value, string>();
+
+/** The hex form of one value, cached per value object (values are treated as immutable). */
+export function valueKey(v: Value): string {
+  let key = hexCache.get(v);
+  if (key === undefined) {
+    key = toHex(v);
+    hexCache.set(v, key);
+  }
+  return key;
+}
 
 /** A string that is equal for two value lists exactly when they hold the same values in the same order. Cached per list. */
 export function valueListKey(x: ValueList): string {
   let key = keyCache.get(x);
   if (key === undefined) {
-    key = x.map(toHex).join(",");
+    key = x.map(valueKey).join(",");
     keyCache.set(x, key);
   }
   return key;
@@ -72,7 +83,7 @@ export function nextCounter(n: number): number {
 /** Sort and de-duplicate a list of values (the canonical order of nomination sets). */
 export function sortedUnique(values: Iterable<Value>): Value[] {
   const byKey = new Map<string, Value>();
-  for (const v of values) byKey.set(toHex(v), v);
+  for (const v of values) byKey.set(valueKey(v), v);
   return [...byKey.values()].sort(compareBytes);
 }
 

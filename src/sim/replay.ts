@@ -16,6 +16,7 @@ import {
   type ByzantineKind,
   decidedPrefix,
   makeHost,
+  memoizedPriorityHash,
   type SimOptions,
 } from "./simulator.js";
 import { buildTopology, TOPOLOGY_KINDS, type TopologyKind } from "./topology.js";
@@ -76,7 +77,8 @@ export function replayTrace(lines: readonly string[]): ReplayResult {
   );
   const honest = topo.ids.filter((id) => !byz.has(id));
   const hosts = new Map<string, RebroadcastingNode>();
-  for (const id of honest) hosts.set(id, makeHost(id, topo.qsets.get(id) as never, options));
+  const hash = memoizedPriorityHash();
+  for (const id of honest) hosts.set(id, makeHost(id, topo.qsets.get(id) as never, options, hash));
 
   // Expected outputs per node, in order.
   const expected = new Map<string, string[]>(honest.map((id) => [id, []]));
@@ -114,9 +116,25 @@ export function replayTrace(lines: readonly string[]): ReplayResult {
   try {
     for (const r of records) {
       const kind = r.event;
-      if (kind !== "propose" && kind !== "deliver" && kind !== "timeout" && kind !== "sync")
+      if (
+        kind !== "propose" &&
+        kind !== "deliver" &&
+        kind !== "timeout" &&
+        kind !== "sync" &&
+        kind !== "restart"
+      )
         continue;
       const node = nodeOf(r, hosts);
+      if (kind === "restart") {
+        if (typeof r.slot !== "number" || typeof r.virtual_ms !== "number")
+          throw new SimError("BAD_TRACE", "restart record without slot or virtual_ms");
+        hosts.set(
+          node,
+          makeHost(node, topo.qsets.get(node) as never, options, hash, r.slot, r.virtual_ms),
+        );
+        events += 1;
+        continue;
+      }
       const host = hosts.get(node) as RebroadcastingNode;
       const at = r.virtual_ms;
       if (typeof at !== "number")
@@ -243,6 +261,9 @@ export function optionsFromJson(j: unknown): SimOptions {
     "syncGraceMs",
     "maxProposedValues",
     "maxValuesPerBlock",
+    "tickMs",
+    "totalValues",
+    "submitRatePerMs",
   ] as const) {
     const v = opt(k);
     if (v !== undefined) options[k] = v;

@@ -5,6 +5,8 @@ import {
   isVBlocking,
   type Json,
   messageToJson,
+  mobilecoinPriorityHash,
+  type PriorityHash,
   type QuorumSet,
   RebroadcastingNode,
   type ScpMessage,
@@ -63,6 +65,24 @@ export interface SimOptions {
   maxProposedValues?: number;
   /** Values per block (the combine cap). */
   maxValuesPerBlock?: number;
+  /**
+   * A node handles its incoming messages in one batch per tick (MobileCoin's worker loop ticks
+   * every 10 ms). Deliveries are rounded up to the next tick. Default 10; 1 means every ms.
+   */
+  tickMs?: number;
+  /**
+   * Instead of per-slot batches, submit this many values in total (MobileCoin's mock-network
+   * workload) and run until every live honest node has externalized all of them.
+   */
+  totalValues?: number;
+  /** Values submitted per virtual ms in the total-values workload (default 20). */
+  submitRatePerMs?: number;
+  /** Where submissions go: every honest node, one random honest node, or a named node (default all). */
+  submitTo?: "all" | "random" | string;
+  /** Nodes forward submitted values to every other node after a network delay (default true). */
+  gossip?: boolean;
+  /** Crashed nodes restarting with their ledger (not their SCP state) at a virtual time. */
+  restarts?: { node: string; atMs: number }[];
 }
 
 export const DEFAULT_SIM_OPTIONS: SimOptions = {
@@ -101,6 +121,10 @@ export interface SimResult {
   crashed: string[];
   syncs: number;
   disagreements: { slot: number; nodes: string[] }[];
+  /** Fewest distinct values any live honest node externalized. */
+  values_decided_min: number;
+  /** Highest slot any honest node decided (the per-slot workload caps it at `slots`). */
+  slots_decided_max: number;
 }
 
 /** One line of a trace. */
@@ -108,10 +132,12 @@ export type TraceRecord = { event: string } & Record<string, Json>;
 export type TraceSink = (record: TraceRecord) => void;
 
 type SimEvent =
-  | { kind: "deliver"; to: string; from: string; msg: ScpMessage }
+  | { kind: "deliver"; to: string }
   | { kind: "wake"; node: string }
   | { kind: "crash"; node: string }
-  | { kind: "spam"; node: string };
+  | { kind: "spam"; node: string }
+  | { kind: "submit"; node: string; values: Value[] }
+  | { kind: "restart"; node: string };
 
 interface SimNode {
   id: string;
@@ -125,13 +151,28 @@ interface SimNode {
   enteredSlot: number;
   lastProgressAt: number;
   scheduled: Set<number>;
+  /** Messages due at a virtual time, with their transport-level senders. */
+  inbox: Map<number, { from: string; msg: ScpMessage }[]>;
+  /** Values handed to SCP in the current slot (capped at maxProposedValues). */
+  proposedInSlot: number;
+  /** After a restart, statements for slots up to this one are not sent: the node forgot what it said there. */
+  mutedUpTo: number;
+  /** Distinct values externalized so far. */
+  decidedValues: Set<string>;
 }
 
 const SPAM_INTERVAL_MS = 250;
 const MAX_EVENTS = 50_000_000;
 
 /** Build the per-node SCP hosts the simulator and its replay use (identical construction). */
-export function makeHost(id: string, qset: QuorumSet, options: SimOptions): RebroadcastingNode {
+export function makeHost(
+  id: string,
+  qset: QuorumSet,
+  options: SimOptions,
+  priorityHash: PriorityHash = mobilecoinPriorityHash,
+  startSlot = 1,
+  now = 0,
+): RebroadcastingNode {
   const node = new ScpNode({
     local: { id },
     quorumSet: qset,
@@ -139,8 +180,10 @@ export function makeHost(id: string, qset: QuorumSet, options: SimOptions): Rebr
     baseRoundIntervalMs: options.baseTimeoutMs,
     baseBallotIntervalMs: options.baseTimeoutMs,
     retainedSlots: 2,
+    priorityHash,
+    startSlot,
   });
-  return new RebroadcastingNode(node, options.rebroadcastMs ?? options.baseTimeoutMs, 0);
+  return new RebroadcastingNode(node, options.rebroadcastMs ?? options.baseTimeoutMs, now);
 }
 
 /** Host-side ledger sync: the node adopts a decided slot and moves past it. Used by sim and replay. */
@@ -171,10 +214,12 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
     },
     rng.fork("topology"),
   );
+  const tracing = sink !== undefined;
   const trace = sink ?? (() => {});
   trace({ event: "header", version: 1, options: optionsToJson(options) });
 
   const nodes = new Map<string, SimNode>();
+  const sharedHash = memoizedPriorityHash();
   topo.ids.forEach((id, index) => {
     const qset = topo.qsets.get(id) as QuorumSet;
     const byzantine = byzIds.includes(id) ? options.byzantineKind : undefined;
@@ -188,9 +233,13 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
       enteredSlot: 0,
       lastProgressAt: 0,
       scheduled: new Set(),
+      inbox: new Map(),
+      proposedInSlot: 0,
+      mutedUpTo: 0,
+      decidedValues: new Set(),
     };
     if (byzantine !== undefined) n.byzantine = byzantine;
-    if (byzantine !== "silent") n.host = makeHost(id, qset, options);
+    if (byzantine !== "silent") n.host = makeHost(id, qset, options, sharedHash);
     nodes.set(id, n);
   });
   const honest = topo.ids.filter((id) => !byzIds.includes(id));
@@ -206,6 +255,27 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
   const batches = new Map<number, Map<string, Value[]>>();
 
   for (const c of options.crashes) queue.push(c.atMs, { kind: "crash", node: c.node });
+  for (const r of options.restarts ?? []) queue.push(r.atMs, { kind: "restart", node: r.node });
+  const total = options.totalValues;
+  if (total !== undefined) {
+    const r = rng.fork("submissions");
+    const rate = Math.max(1, options.submitRatePerMs ?? 20);
+    const gossip = options.gossip ?? true;
+    for (let i = 0; i < total; i += rate) {
+      const at = i / rate;
+      const values = Array.from({ length: Math.min(rate, total - i) }, () => r.bytes(16));
+      const to = options.submitTo ?? "all";
+      const first = to === "all" ? honest : [to === "random" ? r.pick(honest) : to];
+      for (const id of first) queue.push(at, { kind: "submit", node: id, values });
+      if (to !== "all" && gossip) {
+        for (const id of honest) {
+          if (first.includes(id)) continue;
+          const delay = options.delayMinMs + r.nextInt(options.delayMaxMs - options.delayMinMs + 1);
+          queue.push(at + delay, { kind: "submit", node: id, values });
+        }
+      }
+    }
+  }
   for (const id of byzIds)
     if (options.byzantineKind === "spam") queue.push(SPAM_INTERVAL_MS, { kind: "spam", node: id });
 
@@ -247,16 +317,29 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
     }
     const delay = () =>
       options.delayMinMs + netRng.nextInt(options.delayMaxMs - options.delayMinMs + 1);
-    queue.push(now + delay(), { kind: "deliver", to, from, msg });
+    deliverAt(to, from, msg, now + delay());
     if (faulty && options.duplicate > 0 && netRng.chance(options.duplicate)) {
-      queue.push(now + delay(), { kind: "deliver", to, from, msg });
+      deliverAt(to, from, msg, now + delay());
+    }
+  };
+
+  const tick = Math.max(1, options.tickMs ?? 10);
+  const deliverAt = (to: string, from: string, msg: ScpMessage, at: number): void => {
+    const due = Math.ceil(at / tick) * tick;
+    const inbox = (nodes.get(to) as SimNode).inbox;
+    const list = inbox.get(due);
+    if (list !== undefined) list.push({ from, msg });
+    else {
+      inbox.set(due, [{ from, msg }]);
+      queue.push(due, { kind: "deliver", to });
     }
   };
 
   const broadcast = (node: SimNode, msgs: readonly ScpMessage[]): void => {
     for (const msg of msgs) {
-      if (node.byzantine === undefined)
+      if (tracing && node.byzantine === undefined)
         trace({ event: "send", node: node.id, virtual_ms: now, message: messageToJson(msg) });
+      if (msg.slot <= node.mutedUpTo) continue;
       for (const to of topo.ids) {
         if (to === node.id) continue;
         const out =
@@ -283,8 +366,11 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
     for (const e of out.externalized) {
       node.ledger[e.slot] = e.values;
       node.lastProgressAt = now;
-      for (const v of e.values) node.pending.delete(toHex(v));
-      if (node.byzantine === undefined)
+      for (const v of e.values) {
+        node.pending.delete(toHex(v));
+        node.decidedValues.add(toHex(v));
+      }
+      if (tracing && node.byzantine === undefined)
         trace({
           event: "externalize",
           node: node.id,
@@ -312,19 +398,30 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
       }
       return;
     }
-    if (slot <= options.slots)
+    node.proposedInSlot = 0;
+    if (total === undefined && slot <= options.slots)
       for (const v of batchFor(slot).get(node.id) ?? []) node.pending.set(toHex(v), v);
-    if (node.pending.size === 0) return;
-    const values = [...node.pending.values()].slice(0, maxProposed);
-    trace({ event: "propose", node: node.id, slot, values: values.map(toHex), virtual_ms: now });
+    proposePending(node);
+  };
+
+  const proposePending = (node: SimNode): void => {
+    const host = node.host;
+    if (host === undefined || node.crashed || node.pending.size === 0) return;
+    const room = maxProposed - node.proposedInSlot;
+    if (room <= 0) return;
+    const values = [...node.pending.values()].slice(0, room);
+    node.proposedInSlot += values.length;
+    const slot = host.node.currentSlotIndex;
+    if (tracing)
+      trace({ event: "propose", node: node.id, slot, values: values.map(toHex), virtual_ms: now });
     apply(node, host.propose(values, now));
   };
 
   const trySync = (node: SimNode): void => {
     const host = node.host;
     if (host === undefined || node.byzantine !== undefined) return;
+    if (now - node.lastProgressAt < syncGrace) return;
     for (let guard = 0; guard < 1000; guard++) {
-      if (now - node.lastProgressAt < syncGrace) return;
       const slot = host.node.currentSlotIndex;
       const support = new Map<string, { value: ValueList; ids: Set<string> }>();
       for (const id of honest) {
@@ -341,7 +438,10 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
       if (agreed === undefined) return;
       syncs += 1;
       node.ledger[slot] = agreed.value;
-      for (const v of agreed.value) node.pending.delete(toHex(v));
+      for (const v of agreed.value) {
+        node.pending.delete(toHex(v));
+        node.decidedValues.add(toHex(v));
+      }
       trace({
         event: "sync",
         node: node.id,
@@ -366,7 +466,10 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
   const allDone = (): boolean =>
     honest.every((id) => {
       const n = nodes.get(id) as SimNode;
-      return n.crashed || decidedPrefix(n.ledger) >= options.slots;
+      if (n.crashed) return true;
+      return total !== undefined
+        ? n.decidedValues.size >= total
+        : decidedPrefix(n.ledger) >= options.slots;
     });
 
   for (const id of topo.ids) enterSlot(nodes.get(id) as SimNode);
@@ -387,32 +490,44 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
         }
         break;
       }
+      case "restart": {
+        const n = nodes.get(ev.node) as SimNode;
+        if (!n.crashed || n.byzantine !== undefined) break;
+        n.crashed = false;
+        n.mutedUpTo = n.host?.node.currentSlotIndex ?? 0;
+        const start = decidedPrefix(n.ledger) + 1;
+        n.host = makeHost(n.id, n.qset, options, sharedHash, start, now);
+        n.enteredSlot = 0;
+        n.lastProgressAt = now;
+        n.scheduled.clear();
+        trace({ event: "restart", node: n.id, slot: start, virtual_ms: now });
+        schedule(n, n.host.nextDeadline());
+        enterSlot(n);
+        break;
+      }
+      case "submit": {
+        const n = nodes.get(ev.node) as SimNode;
+        for (const v of ev.values) if (!n.decidedValues.has(toHex(v))) n.pending.set(toHex(v), v);
+        if (!n.crashed) proposePending(n);
+        break;
+      }
       case "deliver": {
         const n = nodes.get(ev.to) as SimNode;
         if (n.crashed || n.host === undefined) {
-          dropped += 1;
+          dropped += n.inbox.get(t)?.length ?? 0;
+          n.inbox.delete(t);
           break;
         }
-        // Collect every message due to this node at this instant into one batch.
-        const batch = [ev.msg];
-        const froms = [ev.from];
-        while (queue.peekTime() === t) {
-          const peek = queue.pop() as { at: number; item: SimEvent };
-          const it = peek.item;
-          if (it.kind === "deliver" && it.to === ev.to) {
-            batch.push(it.msg);
-            froms.push(it.from);
-          } else {
-            deferred.push(peek.item);
-          }
-        }
-        for (const d of deferred.splice(0)) queue.push(t, d);
+        const due = n.inbox.get(t) ?? [];
+        n.inbox.delete(t);
+        const batch = due.map((d) => d.msg);
+        const froms = due.map((d) => d.from);
         // The transport authenticates senders: a message claiming another sender is dropped here.
         const authentic = batch.filter((m, i) => m?.sender?.id === froms[i]);
         dropped += batch.length - authentic.length;
         delivered += authentic.length;
         if (authentic.length === 0) break;
-        if (n.byzantine === undefined)
+        if (tracing && n.byzantine === undefined)
           trace({
             event: "deliver",
             node: n.id,
@@ -459,7 +574,11 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
 
   function summarize(): SimResult {
     const disagreements: { slot: number; nodes: string[] }[] = [];
-    for (let s = 1; s <= options.slots; s++) {
+    const lastSlot =
+      total === undefined
+        ? options.slots
+        : Math.max(0, ...honest.map((id) => (nodes.get(id) as SimNode).ledger.length - 1));
+    for (let s = 1; s <= lastSlot; s++) {
       const seen = new Map<string, string[]>();
       for (const id of honest) {
         const v = (nodes.get(id) as SimNode).ledger[s];
@@ -472,15 +591,16 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
     }
     const liveNodes = honest.filter((id) => !(nodes.get(id) as SimNode).crashed);
     const decided = liveNodes.map((id) =>
-      Math.min(options.slots, decidedPrefix((nodes.get(id) as SimNode).ledger)),
+      Math.min(lastSlot, decidedPrefix((nodes.get(id) as SimNode).ledger)),
     );
+    const valuesDecided = liveNodes.map((id) => (nodes.get(id) as SimNode).decidedValues.size);
+    const valuesMin = valuesDecided.length > 0 ? Math.min(...valuesDecided) : 0;
     const minDecided = decided.length > 0 ? Math.min(...decided) : 0;
     const digestText = honest
       .map((id) => {
         const l = (nodes.get(id) as SimNode).ledger;
         const parts: string[] = [id];
-        for (let s = 1; s <= options.slots; s++)
-          parts.push(`${s}:${(l[s] ?? []).map(toHex).join(",")}`);
+        for (let s = 1; s <= lastSlot; s++) parts.push(`${s}:${(l[s] ?? []).map(toHex).join(",")}`);
         return parts.join(";");
       })
       .join("\n");
@@ -495,7 +615,7 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
       nodes: options.nodes,
       slots: options.slots,
       agreement: disagreements.length === 0,
-      live: minDecided >= options.slots,
+      live: total === undefined ? minDecided >= options.slots : valuesMin >= total,
       slots_decided_min: minDecided,
       virtual_ms: now,
       messages_sent: sent,
@@ -507,13 +627,35 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
       crashed: honest.filter((id) => (nodes.get(id) as SimNode).crashed),
       syncs,
       disagreements,
+      values_decided_min: valuesMin,
+      slots_decided_max: lastSlot,
     };
     trace({ event: "summary", ...(result as unknown as Record<string, Json>) });
     return result;
   }
 }
 
-const deferred: SimEvent[] = [];
+/** Entries kept by the simulator's shared priority-hash memo before it is cleared. */
+const MAX_MEMO_ENTRIES = 100_000;
+
+/**
+ * MobileCoin's priority hash, memoized across the simulated nodes: the hash depends only on slot,
+ * salt, round and the hashed node, so the N nodes of one simulation would otherwise compute the
+ * same SHA3-256 digests N times.
+ */
+export function memoizedPriorityHash(): PriorityHash {
+  const memo = new Map<string, bigint>();
+  return (slot, salt, round, node) => {
+    const key = `${slot}/${salt}/${round}/${node.id}`;
+    let h = memo.get(key);
+    if (h === undefined) {
+      if (memo.size >= MAX_MEMO_ENTRIES) memo.clear();
+      h = mobilecoinPriorityHash(slot, salt, round, node);
+      memo.set(key, h);
+    }
+    return h;
+  };
+}
 
 /** Number of consecutive decided slots starting at slot 1. */
 export function decidedPrefix(ledger: readonly (ValueList | undefined)[]): number {
@@ -584,6 +726,9 @@ export function optionsToJson(o: SimOptions): Json {
     "syncGraceMs",
     "maxProposedValues",
     "maxValuesPerBlock",
+    "tickMs",
+    "totalValues",
+    "submitRatePerMs",
   ] as const) {
     const v = o[k];
     if (v !== undefined && Number.isFinite(v)) j[k] = v;
