@@ -24,4 +24,12 @@ export function openMemoryLedger(): Ledger {
 export function openLmdbLedger(directory: string, options: LmdbOptions = {}): Ledger {
   return new KvLedger(new LmdbKvStore(directory, options));
 }
+export {
+  generateSampleLedger,
+  SAMPLE_LEDGER_MAX_OUTPUTS,
+  SAMPLE_LEDGER_MIN_OUTPUTS,
+  type SampleLedgerOptions,
+  type SampleLedgerSummary,
+  TOTAL_MOB_PICOMOB,
+} from "./sample-ledger.js";
 export { buildSyntheticChain, type SyntheticChainOptions, syntheticTxOut } from "./synthetic.js";

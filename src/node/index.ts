@@ -1,6 +1,14 @@
 /** `node/`: the composition root — configuration, clocks, timers, processes. */
 export { ConfigError, type ConfigErrorCode } from "./errors.js";
 export {
+  keyfileName,
+  MAX_KEYFILE_BYTES,
+  MAX_SAMPLE_ACCOUNTS,
+  readAccountKeyfile,
+  readPublicAddresses,
+  writeSampleKeys,
+} from "./keyfiles.js";
+export {
   type EnclaveSettings,
   MAX_BLOCK_VERSION,
   parseServiceConfig,

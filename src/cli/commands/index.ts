@@ -1,12 +1,16 @@
 import type { Command } from "../command.js";
 import { benchCommand } from "./bench.js";
 import { checkQuorumCommand } from "./check-quorum.js";
+import { generateSampleLedgerCommand } from "./generate-sample-ledger.js";
 import { keygenCommand } from "./keygen.js";
+import { sampleKeysCommand } from "./sample-keys.js";
 import { simCommand } from "./sim.js";
 
 /** Every `consensus-tool` subcommand, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [
   keygenCommand,
+  sampleKeysCommand,
+  generateSampleLedgerCommand,
   simCommand,
   checkQuorumCommand,
   benchCommand,

@@ -1,0 +1,88 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { generateSampleLedger, openLmdbLedger } from "../../ledger/index.js";
+import { readPublicAddresses } from "../../node/index.js";
+import { toHex } from "../../util/index.js";
+import { type Command, EXIT_OK, intFlag, parseFlags, UsageError } from "../command.js";
+
+/** `consensus-tool generate-sample-ledger`: a deterministic origin ledger for a test network. */
+export const generateSampleLedgerCommand: Command = {
+  name: "generate-sample-ledger",
+  summary: "create a deterministic origin ledger (LMDB) paying the accounts in a keys directory",
+  help: `Usage: consensus-tool generate-sample-ledger --keys-dir DIR --output-dir DIR --txs N --blocks N
+                                              [--key-images N] [--block-version V] [--seed HEX] [--json]
+
+Creates an LMDB ledger (DIR/data.mdb) as MobileCoin's generate-sample-ledger does: the total supply
+(250,000,000 MOB) split equally over recipients × txs × blocks outputs, one per recipient and tx in
+each block, to the public addresses (*.pub) in --keys-dir (see sample-keys). The first block is the
+origin block; later blocks carry random key images. Blocks are signed and carry signed metadata.
+The same keys and seed always give byte-identical blocks, so every node of a test network can start
+from the same origin: copy DIR/data.mdb, or pass DIR to consensus-service --origin-block-path.
+
+Options:
+  --keys-dir DIR      directory with account_keys_*.pub files
+  --output-dir DIR    where to create the ledger; must not hold one already
+  --txs N             outputs per recipient per block
+  --blocks N          blocks, the origin included
+  --key-images N      key images in each block after the origin (default 1)
+  --block-version V   block version of the ledger (default 0)
+  --seed HEX          seed (default 2121…21, 32 bytes)
+  --json              print {"ledger_path", "blocks", "outputs", "value_per_output", "block_ids", "signer"}`,
+  async run(args, context) {
+    const { values, positionals } = parseFlags(args, {
+      "keys-dir": { type: "string" },
+      "output-dir": { type: "string" },
+      txs: { type: "string" },
+      blocks: { type: "string" },
+      "key-images": { type: "string" },
+      "block-version": { type: "string" },
+      seed: { type: "string" },
+      json: { type: "boolean" },
+    });
+    if (positionals.length > 0)
+      throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+    for (const required of ["keys-dir", "output-dir", "txs", "blocks"] as const) {
+      if (values[required] === undefined) throw new UsageError(`--${required} is required`);
+    }
+    const seed = (values.seed ?? "21".repeat(32)).toLowerCase();
+    if (!/^[0-9a-f]+$/.test(seed)) throw new UsageError("--seed must be hex");
+    const blockVersion = intFlag("block-version", values["block-version"], 0);
+    if (blockVersion > 4) throw new UsageError("--block-version must be between 0 and 4");
+    const outputDir = path.resolve(values["output-dir"] as string);
+    if (existsSync(path.join(outputDir, "data.mdb"))) {
+      throw new UsageError(
+        `${outputDir} already holds a ledger (data.mdb); choose an empty directory`,
+      );
+    }
+    const recipients = readPublicAddresses(path.resolve(values["keys-dir"] as string));
+    const ledger = openLmdbLedger(outputDir);
+    try {
+      const summary = generateSampleLedger(ledger, {
+        recipients,
+        txs: intFlag("txs", values.txs, 0, 1),
+        blocks: intFlag("blocks", values.blocks, 0, 1),
+        keyImagesPerBlock: intFlag("key-images", values["key-images"], 1, 1),
+        seed,
+        blockVersion,
+      });
+      if (values.json) {
+        const doc = {
+          ledger_path: outputDir,
+          blocks: summary.blocks,
+          outputs: summary.outputs,
+          value_per_output: summary.valuePerOutput.toString(),
+          block_ids: summary.blockIds.map(toHex),
+          signer: toHex(summary.signer),
+        };
+        context.stdout.write(`${JSON.stringify(doc)}\n`);
+      } else {
+        context.stdout.write(
+          `created ${outputDir}/data.mdb: ${summary.blocks} blocks, ${summary.outputs} outputs of ${summary.valuePerOutput} picoMOB; last block ${toHex(summary.blockIds[summary.blockIds.length - 1] as Uint8Array)}\n`,
+        );
+      }
+    } finally {
+      ledger.close();
+    }
+    return EXIT_OK;
+  },
+};
