@@ -122,7 +122,9 @@ export class ScpNode {
         slot <= this.current.index + SCP_LIMITS.maxFutureSlots
       ) {
         this.buffer(msg);
-      } else if (Number.isSafeInteger(slot) && slot >= 0 && slot < this.current.index) {
+      } else if (!Number.isSafeInteger(slot) || slot < 0) {
+        this.count("MSG_MALFORMED");
+      } else if (slot < this.current.index) {
         this.stats.stale += 1;
       } else {
         this.count("MSG_SLOT_OUT_OF_RANGE");

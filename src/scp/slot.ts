@@ -100,6 +100,8 @@ export class Slot {
   /** Bumped on every change of local state only; emission is skipped while it is unchanged. */
   private selfVersion = 0;
   private lastSentSelfVersion = -1;
+  /** Set while processing the input that externalized the slot. */
+  private decidedNow = false;
   /** Bumped when a nomination input changes; `nominationSeen` is its value at the last nomination step. */
   private nominationInputs = 0;
   private nominationSeen = -1;
@@ -249,6 +251,7 @@ export class Slot {
   // ---------------------------------------------------------------- the step loop
 
   private advance(now: number): void {
+    this.decidedNow = false;
     for (let i = 0; i < MAX_ADVANCE_ROUNDS; i++) {
       let changed = false;
       if (this.phase === "NominatePrepare") changed = this.nominationStep(now) || changed;
@@ -467,7 +470,9 @@ export class Slot {
       changed = this.acceptPrepared() || changed;
       changed = this.confirmCommit() || changed;
     }
-    if (this.phase === "Externalize") changed = this.raiseExternalizedH() || changed;
+    // Later inputs may raise the externalized top (MobileCoin's HN growth), not the one that decided.
+    if (this.phase === "Externalize" && !this.decidedNow)
+      changed = this.raiseExternalizedH() || changed;
     else changed = this.bump() || changed;
     if (changed) this.touch();
     return changed;
@@ -675,6 +680,7 @@ export class Slot {
     this.c = { n: interval[0], x };
     this.h = { n: interval[1], x };
     this.phase = "Externalize";
+    this.decidedNow = true;
     this.nominationTimerAt = null;
     this.ballotTimerAt = null;
     this.touch();
