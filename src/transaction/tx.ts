@@ -35,6 +35,7 @@ import {
   membershipProofToProto,
   type TxOutMembershipProof,
 } from "./merkle.js";
+import { checkStrictWire } from "./strict-wire.js";
 import { type TxOut, txOutDigestNode, txOutFromProto, txOutToProto } from "./tx-out.js";
 
 /**
@@ -384,6 +385,9 @@ export function decodeTx(bytes: Uint8Array): Tx {
       max: MAX_TX_ENCODED_BYTES,
     });
   }
+  // Unknown fields are refused (prost would drop them): every byte a client sends is either
+  // understood and bound by the tx hash, or rejected.
+  checkStrictWire(bytes, TxSchema);
   let proto: TxProto;
   try {
     proto = fromBinary(TxSchema, bytes);

@@ -1,0 +1,535 @@
+/**
+ * Goal: every ProposeTxResult code that validation can produce without a network is produced, by
+ * the rule MobileCoin checks it with, and only after every earlier rule passed.
+ * Method: one valid seeded transaction (block version 3, 2 inputs, 2 outputs) and its sample
+ * ledger; each test makes ONE corruption — of the transaction, of the ledger view, or of the node
+ * configuration — and expects exactly one code. Corruptions of signed fields are re-signed with the
+ * original secrets so that the signature passes and the intended later rule is what fails.
+ * Codes that MobileCoin's `validate` can no longer produce (deprecated or shadowed) are listed at
+ * the end with the reason.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { fakeFogHint, Scalars, subaddressKeys } from "../crypto/index.js";
+import { SeededRandom, toHex } from "../util/index.js";
+import { PROPOSE_TX_RESULT, type TxValidationCode, TxValidationError } from "./errors.js";
+import type { TxOutMembershipProof } from "./merkle.js";
+import { type InMemoryLedgerView, makeSampleSpend } from "./sample-spend.js";
+import { type OutputSecret, signRctBulletproofs } from "./signature.js";
+import type { InputRules, Tx, TxIn, TxPrefix } from "./tx.js";
+import { createTxOut, type TxOut } from "./tx-out.js";
+import {
+  type AcceptanceConfig,
+  type LedgerView,
+  validateTx,
+  validateTxForLedger,
+} from "./validate.js";
+
+const SEED = "codes-v3";
+const base = makeSampleSpend({
+  blockVersion: 3,
+  inputs: 2,
+  outputs: 2,
+  rng: new SeededRandom(SEED),
+});
+const baseLedger = base.ledger as InMemoryLedgerView;
+
+function ledgerWith(overrides: Partial<LedgerView>): LedgerView {
+  return {
+    numBlocks: overrides.numBlocks ?? baseLedger.numBlocks,
+    numTxOuts: overrides.numTxOuts ?? baseLedger.numTxOuts,
+    rootProof: overrides.rootProof ?? ((i) => baseLedger.rootProof(i)),
+    containsKeyImage: overrides.containsKeyImage ?? ((k) => baseLedger.containsKeyImage(k)),
+    containsTxOutPublicKey:
+      overrides.containsTxOutPublicKey ?? ((p) => baseLedger.containsTxOutPublicKey(p)),
+  };
+}
+
+function codeOf(tx: Tx, ledger: LedgerView = base.ledger, config: AcceptanceConfig = base.config) {
+  try {
+    validateTxForLedger(tx, ledger, config);
+  } catch (error) {
+    assert.ok(error instanceof TxValidationError, `untyped failure: ${String(error)}`);
+    return { code: error.code as string, reason: error.reason as string | undefined };
+  }
+  return { code: "Ok", reason: undefined };
+}
+
+function expectCode(
+  tx: Tx,
+  code: TxValidationCode,
+  reason?: string,
+  ledger?: LedgerView,
+  config?: AcceptanceConfig,
+): void {
+  const got = codeOf(tx, ledger, config);
+  assert.equal(got.code, code, `seed ${SEED}: expected ${code}, got ${got.code} (${got.reason})`);
+  if (reason !== undefined) assert.equal(got.reason, reason);
+  constructed.add(code);
+}
+
+const constructed = new Set<string>();
+
+function withPrefix(tx: Tx, prefix: Partial<TxPrefix>): Tx {
+  return { ...tx, prefix: { ...tx.prefix, ...prefix } };
+}
+
+function withInput(tx: Tx, i: number, input: Partial<TxIn>): Tx {
+  const inputs = tx.prefix.inputs.slice();
+  inputs[i] = { ...inputs[i]!, ...input };
+  return withPrefix(tx, { inputs });
+}
+
+/** Sign `prefix` again with the spend's secrets (outputs replaced by `outputSecrets` if given). */
+function resign(
+  prefix: TxPrefix,
+  blockVersion = 3,
+  outputSecrets: readonly OutputSecret[] = base.outputSecrets,
+): Tx {
+  const signature = signRctBulletproofs(
+    blockVersion,
+    prefix,
+    base.rings,
+    outputSecrets,
+    new SeededRandom(`${SEED}-resign`),
+  );
+  return { ...base.tx, prefix, signature };
+}
+
+function withRules(rules: Partial<InputRules>): TxPrefix {
+  const full: InputRules = {
+    requiredOutputs: [],
+    maxTombstoneBlock: 0n,
+    partialFillOutputs: [],
+    partialFillChange: undefined,
+    minPartialFillValue: 0n,
+    ...rules,
+  };
+  return withInput(base.tx, 0, { inputRules: full }).prefix;
+}
+
+const tx = base.tx;
+/** The same transaction without a pinned fee map (the digest is not signed), for config changes. */
+const unpinned: Tx = { ...tx, feeMapDigest: new Uint8Array(0) };
+
+test(`the base transaction is valid (seed ${SEED})`, () => {
+  assert.equal(codeOf(tx).code, "Ok");
+});
+
+test("Ledger: a block version above the maximum", () => {
+  expectCode(tx, "Ledger", undefined, undefined, { ...base.config, blockVersion: 5 });
+});
+
+test("NoInputs / TooManyInputs", () => {
+  expectCode(withPrefix(tx, { inputs: [] }), "NoInputs");
+  const many = Array.from({ length: 17 }, () => tx.prefix.inputs[0]!);
+  expectCode(withPrefix(tx, { inputs: many }), "TooManyInputs");
+});
+
+test("NoOutputs / TooManyOutputs", () => {
+  expectCode(withPrefix(tx, { outputs: [] }), "NoOutputs");
+  const many = Array.from({ length: 17 }, () => tx.prefix.outputs[0]!);
+  expectCode(withPrefix(tx, { outputs: many }), "TooManyOutputs");
+});
+
+test("ExcessiveRingSize / InsufficientRingSize", () => {
+  const input = tx.prefix.inputs[0]!;
+  const extra = tx.prefix.inputs[1]!;
+  expectCode(
+    withInput(tx, 0, {
+      ring: [...input.ring, extra.ring[0]!],
+      proofs: [...input.proofs, extra.proofs[0]!],
+    }),
+    "ExcessiveRingSize",
+  );
+  expectCode(
+    withInput(tx, 0, { ring: input.ring.slice(1), proofs: input.proofs.slice(1) }),
+    "InsufficientRingSize",
+  );
+});
+
+test("DuplicateRingElements: two inputs share their ring", () => {
+  expectCode(withInput(tx, 1, tx.prefix.inputs[0]!), "DuplicateRingElements");
+});
+
+test("UnsortedRingElements: two ring members swapped", () => {
+  const { ring, proofs } = tx.prefix.inputs[0]!;
+  const swap = <T>(xs: readonly T[]): T[] => [xs[1]!, xs[0]!, ...xs.slice(2)];
+  expectCode(withInput(tx, 0, { ring: swap(ring), proofs: swap(proofs) }), "UnsortedRingElements");
+});
+
+test("UnsortedInputs: inputs reversed", () => {
+  expectCode(withPrefix(tx, { inputs: tx.prefix.inputs.slice().reverse() }), "UnsortedInputs");
+});
+
+test("MissingTxOutMembershipProof: a ring member without a proof", () => {
+  const input = tx.prefix.inputs[0]!;
+  expectCode(withInput(tx, 0, { proofs: input.proofs.slice(1) }), "MissingTxOutMembershipProof");
+});
+
+test("InvalidLedgerContext: the host supplies too few root proofs", () => {
+  const rootProofs = tx.prefix.inputs.flatMap((i) =>
+    i.proofs.map((p) => baseLedger.rootProof(p.highestIndex)),
+  );
+  assert.throws(
+    () =>
+      validateTx(tx, {
+        currentBlockIndex: baseLedger.numBlocks - 1n,
+        blockVersion: 3,
+        rootProofs: rootProofs.slice(1),
+        minimumFee: 400_000_000n,
+      }),
+    (e: unknown) => e instanceof TxValidationError && e.code === "InvalidLedgerContext",
+  );
+  constructed.add("InvalidLedgerContext");
+});
+
+function withProof(i: number, j: number, proof: TxOutMembershipProof): Tx {
+  const proofs = tx.prefix.inputs[i]!.proofs.slice();
+  proofs[j] = proof;
+  return withInput(tx, i, { proofs });
+}
+
+test("MembershipProofValidationError: a proof whose first element is not its leaf", () => {
+  const p = tx.prefix.inputs[0]!.proofs[3]!;
+  const elements = p.elements.slice(1);
+  expectCode(withProof(0, 3, { ...p, elements }), "MembershipProofValidationError");
+});
+
+test("InvalidTxOutMembershipProof: a sibling hash changed", () => {
+  const p = tx.prefix.inputs[1]!.proofs[5]!;
+  const elements = p.elements.slice();
+  const hash = elements[1]!.hash.slice();
+  hash[0]! ^= 1;
+  elements[1] = { ...elements[1]!, hash };
+  expectCode(withProof(1, 5, { ...p, elements }), "InvalidTxOutMembershipProof");
+});
+
+test("LedgerTxOutIndexOutOfBounds: a proof made against a longer ledger than ours", () => {
+  const p = tx.prefix.inputs[0]!.proofs[0]!;
+  expectCode(
+    withProof(0, 0, { ...p, highestIndex: baseLedger.numTxOuts + 5n }),
+    "LedgerTxOutIndexOutOfBounds",
+  );
+});
+
+test("FeeMapDigestMismatch: the client pinned another fee map", () => {
+  expectCode({ ...tx, feeMapDigest: new Uint8Array(32).fill(7) }, "FeeMapDigestMismatch");
+});
+
+test("TokenNotYetConfigured: the node has no minimum fee for the fee token", () => {
+  expectCode(unpinned, "TokenNotYetConfigured", undefined, undefined, {
+    ...base.config,
+    feeMap: new Map([[5n, 1024n]]),
+  });
+});
+
+test("TxFeeError: the node's minimum fee is above the fee paid", () => {
+  expectCode(unpinned, "TxFeeError", undefined, undefined, {
+    ...base.config,
+    feeMap: new Map([[0n, 400_000_000n + 128n]]),
+  });
+});
+
+test("InvalidTransactionSignature: one reason per check of SignatureRctBulletproofs::verify", () => {
+  const sig = tx.signature;
+  const withSig = (s: Partial<Tx["signature"]>): Tx => ({ ...tx, signature: { ...sig, ...s } });
+  // A response changed.
+  const ring0 = sig.ringSignatures[0]!;
+  const responses = ring0.responses.slice();
+  responses[4] = Scalars.add(responses[4]!, 1n);
+  expectCode(
+    withSig({ ringSignatures: [{ ...ring0, responses }, ...sig.ringSignatures.slice(1)] }),
+    "InvalidTransactionSignature",
+    "InvalidSignature",
+  );
+  // The key image is not a point.
+  expectCode(
+    withSig({
+      ringSignatures: [
+        { ...ring0, keyImage: new Uint8Array(32).fill(0xff) },
+        ...sig.ringSignatures.slice(1),
+      ],
+    }),
+    "InvalidTransactionSignature",
+    "InvalidKeyImage",
+  );
+  expectCode(
+    withSig({ ringSignatures: sig.ringSignatures.slice(1) }),
+    "InvalidTransactionSignature",
+    "LengthMismatch",
+  );
+  expectCode(
+    withSig({ ringSignatures: [ring0, { ...sig.ringSignatures[1]!, keyImage: ring0.keyImage }] }),
+    "InvalidTransactionSignature",
+    "DuplicateKeyImage",
+  );
+  expectCode(
+    withSig({ pseudoOutputTokenIds: [0n] }),
+    "InvalidTransactionSignature",
+    "MissingPseudoOutputTokenIds",
+  );
+  expectCode(
+    withSig({ outputTokenIds: [] }),
+    "InvalidTransactionSignature",
+    "MissingOutputTokenIds",
+  );
+  expectCode(
+    withSig({
+      pseudoOutputCommitments: [new Uint8Array(32).fill(0xff), sig.pseudoOutputCommitments[1]!],
+    }),
+    "InvalidTransactionSignature",
+    "InvalidCurvePoint",
+  );
+  expectCode(
+    withSig({ rangeProofBytes: sig.rangeProofs[0]! }),
+    "InvalidTransactionSignature",
+    "UnexpectedRangeProof",
+  );
+  expectCode(withSig({ rangeProofs: [] }), "InvalidTransactionSignature", "MissingRangeProofs");
+  const proof = sig.rangeProofs[0]!.slice();
+  proof[200]! ^= 0x10;
+  expectCode(withSig({ rangeProofs: [proof] }), "InvalidTransactionSignature", "RangeProof");
+  expectCode(
+    withSig({ rangeProofs: [sig.rangeProofs[0]!.subarray(0, 100)] }),
+    "InvalidTransactionSignature",
+    "RangeProofDeserialization",
+  );
+  // Every input carrying rules: nothing signs the whole transaction.
+  const rules: InputRules = {
+    requiredOutputs: [],
+    maxTombstoneBlock: 0n,
+    partialFillOutputs: [],
+    partialFillChange: undefined,
+    minPartialFillValue: 0n,
+  };
+  expectCode(
+    withPrefix(tx, { inputs: tx.prefix.inputs.map((i) => ({ ...i, inputRules: rules })) }),
+    "InvalidTransactionSignature",
+    "AllRingsPresigned",
+  );
+});
+
+test("InvalidTransactionSignature: reasons that depend on the block version", () => {
+  const configWith = (blockVersion: number, tokens: readonly bigint[] = []): AcceptanceConfig => ({
+    blockVersion,
+    feeMap: new Map([[0n, 400_000_000n], ...tokens.map((t): [bigint, bigint] => [t, 1024n])]),
+  });
+  // A fee token other than MOB before block version 2.
+  expectCode(
+    withPrefix(unpinned, { feeTokenId: 5n }),
+    "InvalidTransactionSignature",
+    "TokenIdNotAllowed",
+    undefined,
+    configWith(1, [5n]),
+  );
+  // Token-id lists and per-token proofs before block version 3.
+  expectCode(
+    unpinned,
+    "InvalidTransactionSignature",
+    "PseudoOutputTokenIdsNotAllowed",
+    undefined,
+    configWith(2),
+  );
+  const noPseudoIds = { ...unpinned, signature: { ...tx.signature, pseudoOutputTokenIds: [] } };
+  expectCode(
+    noPseudoIds,
+    "InvalidTransactionSignature",
+    "OutputTokenIdsNotAllowed",
+    undefined,
+    configWith(2),
+  );
+  const noIds = { ...noPseudoIds, signature: { ...noPseudoIds.signature, outputTokenIds: [] } };
+  expectCode(noIds, "InvalidTransactionSignature", "TooManyRangeProofs", undefined, configWith(2));
+  // A fee token with no inputs or outputs: its range proof has nothing to cover.
+  const feeIn5 = withPrefix(unpinned, { feeTokenId: 5n });
+  const twoProofs = {
+    ...feeIn5,
+    signature: {
+      ...feeIn5.signature,
+      rangeProofs: [...tx.signature.rangeProofs, tx.signature.rangeProofs[0]!],
+    },
+  };
+  expectCode(
+    twoProofs,
+    "InvalidTransactionSignature",
+    "NoCommitmentsForTokenId",
+    undefined,
+    configWith(3, [5n]),
+  );
+});
+
+test("InvalidTransactionSignature / ValueNotConserved: the prefix claims a larger fee", () => {
+  expectCode(
+    resign({ ...tx.prefix, fee: tx.prefix.fee + 1n }),
+    "InvalidTransactionSignature",
+    "ValueNotConserved",
+  );
+});
+
+test("UnknownMaskedAmountVersion: an output without a masked amount", () => {
+  const outputs = tx.prefix.outputs.slice();
+  outputs[1] = { ...outputs[1]!, maskedAmount: undefined };
+  expectCode(resign({ ...tx.prefix, outputs }), "UnknownMaskedAmountVersion");
+});
+
+test("DuplicateOutputPublicKey: two outputs with the same tx public key", () => {
+  // Split the first output into two outputs to the same recipient with the same tx private key.
+  const rng = new SeededRandom(`${SEED}-dup`);
+  const recipient = subaddressKeys(base.recipient, 0n);
+  const r = Scalars.random(rng);
+  const first = base.outputSecrets[0]!;
+  const parts = [first.value / 2n, first.value - first.value / 2n].map((value) =>
+    createTxOut({
+      blockVersion: 3,
+      amount: { value, tokenId: first.tokenId },
+      recipient,
+      txPrivateKey: r,
+      eFogHint: fakeFogHint(rng),
+    }),
+  );
+  const outputs: TxOut[] = [parts[0]!.txOut, parts[1]!.txOut, tx.prefix.outputs[1]!];
+  const secrets: OutputSecret[] = [
+    { value: first.value / 2n, tokenId: first.tokenId, blinding: parts[0]!.blinding },
+    { value: first.value - first.value / 2n, tokenId: first.tokenId, blinding: parts[1]!.blinding },
+    base.outputSecrets[1]!,
+  ];
+  expectCode(resign({ ...tx.prefix, outputs }, 3, secrets), "DuplicateOutputPublicKey");
+});
+
+test("TombstoneBlockExceeded: the ledger has moved past the tombstone", () => {
+  expectCode(tx, "TombstoneBlockExceeded", undefined, ledgerWith({ numBlocks: 500n }));
+  // The host's own check uses the next block: a ledger at exactly the tombstone fails there.
+  expectCode(
+    tx,
+    "TombstoneBlockExceeded",
+    undefined,
+    ledgerWith({ numBlocks: tx.prefix.tombstoneBlock }),
+  );
+});
+
+test("TombstoneBlockTooFar: a tombstone more than 20160 blocks ahead", () => {
+  expectCode(
+    resign({ ...tx.prefix, tombstoneBlock: baseLedger.numBlocks + 20_200n }),
+    "TombstoneBlockTooFar",
+  );
+});
+
+test("MemosNotAllowed / MaskedTokenIdNotAllowed: outputs too new for the block version", () => {
+  const config0 = { ...base.config, blockVersion: 0 };
+  expectCode(resign(tx.prefix, 0), "MemosNotAllowed", undefined, undefined, config0);
+  const config1 = { ...base.config, blockVersion: 1 };
+  expectCode(resign(tx.prefix, 1), "MaskedTokenIdNotAllowed", undefined, undefined, config1);
+});
+
+test("MissingMemo / MissingMaskedTokenId: outputs too old for the block version", () => {
+  const noMemo = tx.prefix.outputs.map((o) => ({ ...o, eMemo: undefined }));
+  expectCode(resign({ ...tx.prefix, outputs: noMemo }), "MissingMemo");
+  const noTokenId = tx.prefix.outputs.map((o) => ({
+    ...o,
+    maskedAmount: { ...o.maskedAmount!, maskedTokenId: new Uint8Array(0) },
+  }));
+  expectCode(resign({ ...tx.prefix, outputs: noTokenId }), "MissingMaskedTokenId");
+});
+
+test("UnsortedOutputs: outputs out of order from block version 3", () => {
+  const outputs = tx.prefix.outputs.slice().reverse();
+  expectCode(
+    resign({ ...tx.prefix, outputs }, 3, base.outputSecrets.slice().reverse()),
+    "UnsortedOutputs",
+  );
+});
+
+test("InputRulesNotAllowed: input rules before block version 3", () => {
+  const config2 = { ...base.config, blockVersion: 2 };
+  const prefix = withRules({});
+  const signed = resign(prefix, 2);
+  expectCode(signed, "InputRulesNotAllowed", undefined, undefined, config2);
+});
+
+test("InputRuleMaxTombstoneBlockExceeded / InputRuleMissingRequiredOutput", () => {
+  expectCode(
+    resign(withRules({ maxTombstoneBlock: tx.prefix.tombstoneBlock - 1n })),
+    "InputRuleMaxTombstoneBlockExceeded",
+  );
+  expectCode(
+    resign(withRules({ requiredOutputs: [base.ledgerTxOuts[0]!] })),
+    "InputRuleMissingRequiredOutput",
+  );
+});
+
+test("InputRulePartialFill / InputRuleInvalidAmountSharedSecret / InputRuleAmount / InputRuleTxOutConversion", () => {
+  expectCode(
+    resign(withRules({ minPartialFillValue: 5n })),
+    "InputRulePartialFill",
+    "MinPartialFillValueNotExpected",
+  );
+  const output = tx.prefix.outputs[0]!;
+  expectCode(
+    resign(
+      withRules({ partialFillChange: { txOut: output, amountSharedSecret: new Uint8Array(5) } }),
+    ),
+    "InputRuleInvalidAmountSharedSecret",
+  );
+  expectCode(
+    resign(
+      withRules({
+        partialFillChange: { txOut: output, amountSharedSecret: new Uint8Array(32).fill(9) },
+      }),
+    ),
+    "InputRuleAmount",
+  );
+  expectCode(
+    resign(
+      withRules({
+        partialFillChange: {
+          txOut: { ...output, maskedAmount: undefined },
+          amountSharedSecret: new Uint8Array(32),
+        },
+      }),
+    ),
+    "InputRuleTxOutConversion",
+  );
+});
+
+test("ContainsSpentKeyImage / ContainsExistingOutputPublicKey: the ledger already has them", () => {
+  const keyImage = toHex(tx.signature.ringSignatures[1]!.keyImage);
+  expectCode(
+    tx,
+    "ContainsSpentKeyImage",
+    undefined,
+    ledgerWith({ containsKeyImage: (k) => toHex(k) === keyImage }),
+  );
+  const publicKey = toHex(tx.prefix.outputs[0]!.publicKey);
+  expectCode(
+    tx,
+    "ContainsExistingOutputPublicKey",
+    undefined,
+    ledgerWith({ containsTxOutPublicKey: (p) => toHex(p) === publicKey }),
+  );
+});
+
+/**
+ * Not produced by MobileCoin's validation at block versions 0–4, so not constructible here:
+ * InputsProofsLengthMismatch, InsufficientInputSignatures, InvalidInputSignature, InvalidRangeProof,
+ * UnequalRingSizes, UnsortedKeyImages, InvalidRistrettoPublicKey, KeyError (legacy variants kept
+ * in the enum); DuplicateKeyImages (the signature check reports `DuplicateKeyImage` first).
+ */
+test("every other ProposeTxResult code was constructed above", () => {
+  const unreachable = new Set([
+    "Ok",
+    "InputsProofsLengthMismatch",
+    "InsufficientInputSignatures",
+    "InvalidInputSignature",
+    "InvalidRangeProof",
+    "UnequalRingSizes",
+    "UnsortedKeyImages",
+    "InvalidRistrettoPublicKey",
+    "KeyError",
+    "DuplicateKeyImages",
+  ]);
+  const missing = Object.keys(PROPOSE_TX_RESULT).filter(
+    (code) => !unreachable.has(code) && !constructed.has(code),
+  );
+  assert.deepEqual(missing, []);
+});
