@@ -1,6 +1,6 @@
 import type { RandomSource } from "../util/index.js";
 import type { GroupBackend } from "./backend.js";
-import { nobleBackend } from "./backend-noble.js";
+import { wasmBackend } from "./backend-wasm.js";
 import { CryptoError } from "./errors.js";
 
 /**
@@ -15,7 +15,7 @@ export const GROUP_ORDER = 2n ** 252n + 27742317777372353535851937790883648493n;
 export type Scalar = bigint;
 
 // The backend's point type is erased here so that swapping backends changes one line.
-const backend = nobleBackend as unknown as GroupBackend<object>;
+const backend = wasmBackend as unknown as GroupBackend<object>;
 
 function leBytesToBigint(bytes: Uint8Array): bigint {
   let x = 0n;
