@@ -1,0 +1,115 @@
+import {
+  checkRangeProof,
+  checkRangeProofBatch,
+  pedersenGens,
+  Ristretto,
+  type RistrettoPoint,
+  Scalars,
+  verifyMlsag,
+} from "../../crypto/index.js";
+import {
+  MAX_BLOCK_VERSION,
+  makeSampleSpend,
+  mlsagSigningDigest,
+  validateTxForLedger,
+  verifyRctBulletproofs,
+} from "../../transaction/index.js";
+import { SeededRandom } from "../../util/index.js";
+import { type Benchmark, type Figure, microsPerOp, millisPerOp } from "./harness.js";
+
+/**
+ * `tx-verify` (SPEC §4.3): full validation of a 1-input / 2-output, ring-11 transaction at the
+ * latest block version on one core (`ms_per_tx`: decode excluded, membership proofs, MLSAG,
+ * Bulletproofs, balance, every rule and the ledger checks included), then the operations it is
+ * made of so that the figure can be explained.
+ */
+export const txVerifyBenchmark: Benchmark = {
+  name: "tx-verify",
+  summary:
+    "full validation of a 1-in/2-out ring-11 tx at the latest block version (ms per tx), and its parts",
+  async run(options) {
+    const bench = "tx-verify";
+    const rng = new SeededRandom("bench-tx-verify");
+    const spend = makeSampleSpend({ blockVersion: MAX_BLOCK_VERSION, inputs: 1, outputs: 2, rng });
+    const { tx, ledger, config } = spend;
+    const figures: Figure[] = [];
+
+    figures.push(
+      await millisPerOp(bench, "ms_per_tx", () => validateTxForLedger(tx, ledger, config), options),
+    );
+    figures.push(
+      await millisPerOp(
+        bench,
+        "signature_ms",
+        () => verifyRctBulletproofs(MAX_BLOCK_VERSION, tx.prefix, tx.signature),
+        options,
+      ),
+    );
+
+    // One MLSAG (ring 11) over the transaction's signing digest.
+    const sig = tx.signature;
+    const digest = mlsagSigningDigest(
+      MAX_BLOCK_VERSION,
+      tx.prefix,
+      sig.pseudoOutputCommitments,
+      sig.rangeProofBytes,
+      sig.rangeProofs,
+    );
+    const ring = tx.prefix.inputs[0]!.ring.map((o) => ({
+      targetKey: o.targetKey,
+      commitment: o.maskedAmount!.commitment,
+    }));
+    figures.push(
+      await millisPerOp(
+        bench,
+        "mlsag_verify_ms",
+        () => verifyMlsag(sig.ringSignatures[0]!, digest, ring, sig.pseudoOutputCommitments[0]!),
+        options,
+      ),
+    );
+
+    // The transaction's range proof: 3 commitments (1 pseudo output, 2 outputs) padded to 4.
+    const commitments = [
+      ...sig.pseudoOutputCommitments,
+      ...tx.prefix.outputs.map((o) => o.maskedAmount!.commitment),
+    ];
+    const gens = pedersenGens(tx.prefix.feeTokenId);
+    const proof = sig.rangeProofs[0]!;
+    figures.push(
+      await millisPerOp(
+        bench,
+        "range_proof_verify_ms",
+        () => checkRangeProof(proof, commitments, gens),
+        options,
+      ),
+    );
+    // Sixteen such proofs checked in one multi-scalar multiplication (copies of the same proof:
+    // the MSM's size and cost are those of 16 distinct proofs).
+    const batch = Array.from({ length: 16 }, () => ({ proof, commitments, gens }));
+    figures.push(
+      await millisPerOp(
+        bench,
+        "range_proof_batch16_ms",
+        () => checkRangeProofBatch(batch),
+        options,
+      ),
+    );
+
+    // Group operations.
+    const point = (): RistrettoPoint => Ristretto.multiplyBase(Scalars.random(rng));
+    const P = point();
+    const s = Scalars.random(rng);
+    figures.push(await microsPerOp(bench, "scalar_mult_us", () => P.multiply(s), options));
+    figures.push(
+      await microsPerOp(bench, "base_scalar_mult_us", () => Ristretto.multiplyBase(s), options),
+    );
+    for (const n of [128, 512]) {
+      const points = Array.from({ length: n }, point);
+      const scalars = Array.from({ length: n }, () => Scalars.random(rng));
+      figures.push(
+        await millisPerOp(bench, `msm_${n}_ms`, () => Ristretto.msm(points, scalars), options),
+      );
+    }
+    return figures;
+  },
+};
