@@ -507,6 +507,8 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
       }
       case "submit": {
         const n = nodes.get(ev.node) as SimNode;
+        if (tracing)
+          trace({ event: "submit", node: n.id, values: ev.values.map(toHex), virtual_ms: now });
         for (const v of ev.values) if (!n.decidedValues.has(toHex(v))) n.pending.set(toHex(v), v);
         if (!n.crashed) proposePending(n);
         break;
