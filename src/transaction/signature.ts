@@ -1,5 +1,6 @@
 import {
   checkRangeProofBatch,
+  decompressCached,
   generateRangeProofs,
   type PedersenGens,
   pedersenGens,
@@ -205,7 +206,7 @@ function ringCtFailure(error: unknown, fallback: RingCtReason): never {
 function checkDecompresses(points: readonly Uint8Array[]): void {
   for (const p of points) {
     try {
-      Ristretto.fromBytes(p);
+      decompressCached(p);
     } catch {
       throw signatureError("InvalidCurvePoint", "a commitment does not decompress");
     }
@@ -292,8 +293,8 @@ export function verifyRctBulletproofs(
   verifyRangeProofs(sig, outputCommitments, feeTokenId, mixed);
   // 8. Balance: Σ outputs + fee·H_fee − Σ pseudo outputs = 0.
   let balance = Ristretto.IDENTITY;
-  for (const c of outputCommitments) balance = balance.add(Ristretto.fromBytes(c));
-  for (const c of sig.pseudoOutputCommitments) balance = balance.subtract(Ristretto.fromBytes(c));
+  for (const c of outputCommitments) balance = balance.add(decompressCached(c));
+  for (const c of sig.pseudoOutputCommitments) balance = balance.subtract(decompressCached(c));
   if (prefix.fee !== 0n) {
     balance = balance.add(pedersenGens(feeTokenId).B.multiply(Scalars.fromBigint(prefix.fee)));
   }

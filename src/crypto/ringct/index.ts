@@ -7,6 +7,7 @@ export {
   RANGE_PROOF_BITS,
 } from "./generators.js";
 export {
+  clearKeyImageBaseCache,
   KEY_IMAGE_BASE_CACHE_LIMIT,
   type MlsagSecret,
   type ReducedTxOut,
@@ -21,6 +22,7 @@ export {
   generateRangeProofs,
   prepareMobileCoinRangeProof,
 } from "./mobilecoin-range-proofs.js";
+export { clearPointCache, decompressCached, POINT_CACHE_LIMIT } from "./point-cache.js";
 export {
   type PreparedRangeProof,
   type ProvenRange,

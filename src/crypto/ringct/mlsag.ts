@@ -4,6 +4,7 @@ import { blake2b512 } from "../hash.js";
 import { DOMAIN, hashToPoint } from "../hash-to.js";
 import { Ristretto, type RistrettoPoint, type Scalar, Scalars } from "../ristretto.js";
 import { RingCtError } from "./errors.js";
+import { decompressCached } from "./point-cache.js";
 
 /**
  * MobileCoin's `RingMLSAG`: a two-column MLSAG over ring members `(P_j, C_j)` (one-time target
@@ -51,6 +52,11 @@ export function keyImageBase(targetKey: Uint8Array): RistrettoPoint {
   return point;
 }
 
+/** Forget every cached key-image base (benchmarks measuring cold verification call this). */
+export function clearKeyImageBaseCache(): void {
+  keyImageBases.clear();
+}
+
 /** `Hs("mc_ring_mlsag_challenge" ‖ message ‖ I ‖ L0 ‖ R0 ‖ L1)`. */
 function challenge(
   message: Uint8Array,
@@ -73,7 +79,7 @@ function challenge(
 
 function decompress(bytes: Uint8Array): RistrettoPoint {
   try {
-    return Ristretto.fromBytes(bytes);
+    return decompressCached(bytes);
   } catch {
     throw new RingCtError("INVALID_CURVE_POINT", "a ring member or commitment does not decompress");
   }

@@ -4,6 +4,7 @@ import { MerlinTranscript } from "../merlin.js";
 import { Ristretto, type RistrettoPoint, type Scalar, Scalars } from "../ristretto.js";
 import { RingCtError } from "./errors.js";
 import { bulletproofGens, MAX_RANGE_PROOF_PARTIES } from "./generators.js";
+import { decompressCached } from "./point-cache.js";
 
 /**
  * Aggregated Bulletproofs range proofs (Bünz et al.), wire- and transcript-compatible with dalek's
@@ -314,6 +315,15 @@ function batchScalar(label: string, parts: readonly Uint8Array[]): Scalar {
   return challengeScalar(t, "weight");
 }
 
+/** Commitments recur (the balance check and MLSAGs decode them too): use the shared cache. */
+function decompressCommitment(bytes: Uint8Array): RistrettoPoint {
+  try {
+    return decompressCached(bytes);
+  } catch {
+    throw verificationError("a commitment does not decompress");
+  }
+}
+
 function decompress(bytes: Uint8Array): RistrettoPoint {
   try {
     return Ristretto.fromBytes(bytes);
@@ -370,7 +380,9 @@ export function verifyPrepared(prepared: readonly PreparedRangeProof[]): void {
     addBase(p.gens.B, Scalars.mul(weight, p.bScalar));
     addBase(p.gens.B_blinding, Scalars.mul(weight, p.bBlindingScalar));
     p.points.forEach((bytes, i) => {
-      points.push(decompress(bytes));
+      points.push(
+        i < p.points.length - p.parties ? decompress(bytes) : decompressCommitment(bytes),
+      );
       scalars.push(Scalars.mul(weight, p.scalars[i]!));
     });
   });
