@@ -417,4 +417,39 @@ describe("SCP acceptance scenarios (simulated networks)", () => {
     );
     assert.equal(replayTrace(tampered).matches, false);
   });
+
+  test("the checkers can fail: quorums that do not intersect, partitioned, disagree", () => {
+    const r = run({
+      topology: "mesh",
+      nodes: 4,
+      threshold: 1,
+      slots: 3,
+      partitions: [
+        {
+          groups: [
+            ["n1", "n2"],
+            ["n3", "n4"],
+          ],
+          startMs: 0,
+          endMs: 1e9,
+        },
+      ],
+      timeLimitMs: 20_000,
+      seed: "split",
+    });
+    assert.equal(r.result.agreement, false);
+    assert.ok(r.result.disagreements.length > 0);
+    const stuck = run({
+      topology: "mesh",
+      nodes: 4,
+      slots: 3,
+      crashes: [
+        { node: "n1", atMs: 0 },
+        { node: "n2", atMs: 0 },
+      ],
+      timeLimitMs: 5_000,
+      seed: "stuck",
+    });
+    assert.equal(stuck.result.live, false);
+  });
 });
