@@ -36,7 +36,7 @@ const meshCase = fc
   })
   .map(({ nodes, byzFrac, crashFrac, tFrac }) => {
     const f = meshFaults(nodes);
-    const byzantine = Math.floor(byzFrac * (f + 1)) > f ? f : Math.floor(byzFrac * (f + 1));
+    const byzantine = Math.min(f, Math.floor(byzFrac * (f + 1)));
     const crashes = Math.min(f - byzantine, Math.floor(crashFrac * (f - byzantine + 1)));
     const lo = Math.ceil((nodes + byzantine + 1) / 2) - 1;
     const hi = nodes - 1 - byzantine - crashes;
