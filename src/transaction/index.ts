@@ -88,6 +88,7 @@ export {
   shortAddressHash,
   verifyFogAuthoritySignature,
 } from "./public-address.js";
+export { type RthMemoOptions, rthMemoBuilder, type SenderCredential } from "./rth-memo-builder.js";
 export {
   InMemoryLedgerView,
   makeSampleSpend,

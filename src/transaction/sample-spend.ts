@@ -15,6 +15,7 @@ import { RING_SIZE } from "./constants.js";
 import { defaultFeeMap, type FeeMap, MOB_MINIMUM_FEE } from "./fee-map.js";
 import { TxOutMerkleTree } from "./merkle.js";
 import { plainAddress } from "./public-address.js";
+import { rthMemoBuilder } from "./rth-memo-builder.js";
 import type { OutputSecret, SignableInputRing } from "./signature.js";
 import type { Tx } from "./tx.js";
 import { createTxOut, type TxOut } from "./tx-out.js";
@@ -43,6 +44,8 @@ export interface SampleSpendOptions {
   readonly inputTokenIds?: readonly bigint[];
   /** Tombstone block = number of blocks + this (default 100). */
   readonly tombstoneOffset?: bigint;
+  /** Write RTH memos (authenticated sender memos, a destination memo on change). */
+  readonly rthMemos?: boolean;
 }
 
 export interface SampleSpend {
@@ -150,6 +153,16 @@ export function makeSampleSpend(options: SampleSpendOptions): SampleSpend {
     fee: { value: fee, tokenId },
     rng,
     feeMap,
+    ...(options.rthMemos === true
+      ? {
+          memoBuilder: rthMemoBuilder({
+            senderCredential: {
+              address: plainAddress(senderPrimary),
+              spendPrivateKey: senderPrimary.spendPrivateKey,
+            },
+          }),
+        }
+      : {}),
   });
   const mixinPool = [...Array(total).keys()].filter((g) => !realPositions.has(g));
   realIndices.forEach((realGlobal, i) => {
