@@ -3,6 +3,8 @@ import { benchCommand } from "./bench.js";
 import { checkQuorumCommand } from "./check-quorum.js";
 import { generateSampleLedgerCommand } from "./generate-sample-ledger.js";
 import { keygenCommand } from "./keygen.js";
+import { ledgerDistributionCommand } from "./ledger-distribution.js";
+import { ledgerFromArchiveCommand } from "./ledger-from-archive.js";
 import { sampleKeysCommand } from "./sample-keys.js";
 import { simCommand } from "./sim.js";
 
@@ -11,6 +13,8 @@ export const COMMANDS: readonly Command[] = [
   keygenCommand,
   sampleKeysCommand,
   generateSampleLedgerCommand,
+  ledgerDistributionCommand,
+  ledgerFromArchiveCommand,
   simCommand,
   checkQuorumCommand,
   benchCommand,
