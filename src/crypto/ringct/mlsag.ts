@@ -177,6 +177,10 @@ export function verifyMlsag(
   outputCommitment: Uint8Array,
 ): void {
   const n = ring.length;
+  if (n === 0) {
+    // An empty ring would close trivially; MobileCoin's callers never get here with one.
+    throw new RingCtError("LENGTH_MISMATCH", "an MLSAG needs a non-empty ring");
+  }
   if (signature.responses.length !== 2 * n) {
     throw new RingCtError("LENGTH_MISMATCH", "an MLSAG needs two responses per ring member", {
       expected: 2 * n,

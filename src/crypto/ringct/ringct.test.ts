@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import fc from "fast-check";
 import { SeededRandom } from "../../util/index.js";
 import { pedersenGens } from "../generators.js";
 import { Ristretto, type Scalar, Scalars } from "../ristretto.js";
@@ -206,5 +207,23 @@ test("batch verification: several proofs and tokens in one MSM; one bad proof fa
   assert.equal(
     code(() => checkRangeProofBatch(swapped)),
     "RANGE_PROOF_VERIFICATION",
+  );
+});
+
+test("range-proof verification of random bytes fails only with a RingCtError (fast-check seed 41)", () => {
+  const gens = pedersenGens(0n);
+  const commitment = Ristretto.multiplyBase(7n).toBytes();
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 1024 }), fc.integer({ min: 1, max: 4 }), (bytes, m) => {
+      const result = code(() =>
+        checkRangeProof(
+          bytes,
+          Array.from({ length: m }, () => commitment),
+          gens,
+        ),
+      );
+      assert.notEqual(result, "OK");
+    }),
+    { seed: 41, numRuns: 300 },
   );
 });
