@@ -22,6 +22,35 @@ function scalarFor(i: number): bigint {
 }
 
 describe("wasm backend agrees with noble", () => {
+  it("encodes, decodes and derives elements identically (RFC 9496)", () => {
+    for (let i = 0; i < 64; i++) {
+      const uniform = rng.bytes(64);
+      const a = wasmBackend.fromUniformBytes(uniform);
+      const b = nobleBackend.fromUniformBytes(uniform);
+      assert.equal(toHex(wasmBackend.encode(a)), enc(b), `seed ${SEED} i=${i}`);
+      const bytes = nobleBackend.encode(b);
+      assert.ok(nobleBackend.equals(wasmBackend.decode(bytes)!, b));
+      // Random strings: both accept or both reject, and agree on the element.
+      const raw = rng.bytes(32);
+      if (i % 2 === 0) raw[0]! &= 0xfe;
+      const x = wasmBackend.decode(raw);
+      const y = nobleBackend.decode(raw);
+      assert.equal(x === undefined, y === undefined, `seed ${SEED} decode i=${i}`);
+      if (x !== undefined && y !== undefined) assert.equal(toHex(wasmBackend.encode(x)), enc(y));
+    }
+    const id = wasmBackend.decode(new Uint8Array(32));
+    assert.ok(id !== undefined && nobleBackend.isIdentity(id));
+    assert.equal(toHex(wasmBackend.encode(nobleBackend.identity)), "00".repeat(32));
+    const p = 2n ** 255n - 19n;
+    const nonCanonical = new Uint8Array(32);
+    let v = p;
+    for (let i = 0; i < 32; i++) {
+      nonCanonical[i] = Number(v & 0xffn);
+      v >>= 8n;
+    }
+    assert.equal(wasmBackend.decode(nonCanonical), undefined);
+  });
+
   it("single and basepoint multiplications", () => {
     for (let i = 0; i < 24; i++) {
       const p = i === 5 ? nobleBackend.identity : randomPoint();

@@ -20,13 +20,17 @@ const SCRATCH = 0;
 const TEMPS = 10;
 export const K2D_OFFSET = SCRATCH + TEMPS * FE_BYTES; // 2·d
 export const ZERO_OFFSET = K2D_OFFSET + FE_BYTES; // never written
+/** Temporaries of the exponentiation chain. */
+const POW_SCRATCH = ZERO_OFFSET + FE_BYTES;
+/** Input and output slot of `fe_pow22523` for callers. */
+export const POW_IO_OFFSET = POW_SCRATCH + 4 * FE_BYTES;
 /** First byte callers may use for their own points. */
 export const HEAP_START = 2048;
 
 /** Bits of limb i; limb i sits at bit offset ceil(25.5·i). */
 export const LIMB_BITS = [26, 25, 26, 25, 26, 25, 26, 25, 26, 25] as const;
 
-const FN = { feMul: 0, feAdd: 1, feSub: 2, geAdd: 3, geDbl: 4, geNeg: 5 } as const;
+const FN = { feMul: 0, feAdd: 1, feSub: 2, geAdd: 3, geDbl: 4, geNeg: 5, fePow22523: 6 } as const;
 
 const get = (i: number) => [Op.localGet, ...uleb(i)];
 const set = (i: number) => [Op.localSet, ...uleb(i)];
@@ -228,6 +232,41 @@ function geNeg(): WasmFunction {
   return { name: "ge_neg", params: [I32, I32], results: [], locals: [], body };
 }
 
+function fePow22523(): WasmFunction {
+  // params 0 out, 1 z: out = z^(2^252 − 3), ref10's addition chain (for square roots).
+  const [t0, t1, t2] = [POW_SCRATCH, POW_SCRATCH + FE_BYTES, POW_SCRATCH + 2 * FE_BYTES];
+  const z: Addr = [1, 0];
+  const body: number[] = [];
+  const mul = (d: Addr, a: Addr, b: Addr) => body.push(...call(FN.feMul, d, a, b));
+  const sqn = (d: number, a: Addr, n: number) => {
+    mul(d, a, a);
+    for (let i = 1; i < n; i++) mul(d, d, d);
+  };
+  sqn(t0, z, 1); // z^2
+  sqn(t1, t0, 2); // z^8
+  mul(t1, z, t1); // z^9
+  mul(t0, t0, t1); // z^11
+  sqn(t0, t0, 1); // z^22
+  mul(t0, t1, t0); // z^(2^5−1)
+  sqn(t1, t0, 5);
+  mul(t0, t1, t0); // z^(2^10−1)
+  sqn(t1, t0, 10);
+  mul(t1, t1, t0); // z^(2^20−1)
+  sqn(t2, t1, 20);
+  mul(t1, t2, t1); // z^(2^40−1)
+  sqn(t1, t1, 10);
+  mul(t0, t1, t0); // z^(2^50−1)
+  sqn(t1, t0, 50);
+  mul(t1, t1, t0); // z^(2^100−1)
+  sqn(t2, t1, 100);
+  mul(t1, t2, t1); // z^(2^200−1)
+  sqn(t1, t1, 50);
+  mul(t0, t1, t0); // z^(2^250−1)
+  sqn(t0, t0, 2); // z^(2^252−4)
+  mul([0, 0], t0, z); // z^(2^252−3)
+  return { name: "fe_pow22523", params: [I32, I32], results: [], locals: [], body };
+}
+
 /** The compiled module's bytes (function order matches `FN`). */
 export function field25519WasmBytes(): Uint8Array {
   return buildModule(
@@ -238,6 +277,7 @@ export function field25519WasmBytes(): Uint8Array {
       geAdd(),
       geDbl(),
       geNeg(),
+      fePow22523(),
     ],
     16,
   );

@@ -5,6 +5,7 @@ import {
   K2D_OFFSET,
   LIMB_BITS,
   POINT_BYTES,
+  POW_IO_OFFSET,
 } from "./field25519-wasm.js";
 
 /**
@@ -109,6 +110,7 @@ interface Exports {
   ge_add(r: number, p: number, q: number): void;
   ge_dbl(r: number, p: number): void;
   ge_neg(r: number, p: number): void;
+  fe_pow22523(out: number, z: number): void;
 }
 
 /** The wasm instance plus a permanent region (tables) and a per-call scratch region. */
@@ -124,6 +126,13 @@ export class WasmGroup {
     this.ex = instance.exports as unknown as Exports;
     this.mem = new BigInt64Array(this.ex.memory.buffer);
     this.writeFe(K2D_OFFSET, (2n * D) % P);
+  }
+
+  /** `x^(2^252 − 3) mod p` for a reduced x (the exponentiation inside every square root). */
+  powP58(x: bigint): bigint {
+    this.writeFe(POW_IO_OFFSET, x);
+    this.ex.fe_pow22523(POW_IO_OFFSET, POW_IO_OFFSET);
+    return this.readFe(POW_IO_OFFSET);
   }
 
   private ensure(bytes: number): void {
