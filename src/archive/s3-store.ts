@@ -91,6 +91,8 @@ function statusOf(error: unknown): number | undefined {
 
 function isNotFound(error: unknown): boolean {
   const e = error as SdkError | null;
+  // A missing bucket is a misconfiguration, not the end of the archive.
+  if (e?.name === "NoSuchBucket") return false;
   return statusOf(error) === 404 || e?.name === "NoSuchKey" || e?.name === "NotFound";
 }
 
