@@ -101,6 +101,7 @@ export {
   type OutputSecret,
   type SignableInputRing,
   signRctBulletproofs,
+  type VerifyOptions,
   verifyRctBulletproofs,
 } from "./signature.js";
 export {
@@ -168,4 +169,5 @@ export {
   validateTombstone,
   validateTx,
   validateTxForLedger,
+  validateTxsForLedger,
 } from "./validate.js";

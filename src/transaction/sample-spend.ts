@@ -46,6 +46,8 @@ export interface SampleSpendOptions {
   readonly tombstoneOffset?: bigint;
   /** Write RTH memos (authenticated sender memos, a destination memo on change). */
   readonly rthMemos?: boolean;
+  /** Append to this ledger instead of a fresh one (several spends valid against one ledger). */
+  readonly ledger?: InMemoryLedgerView;
 }
 
 export interface SampleSpend {
@@ -111,7 +113,8 @@ export function makeSampleSpend(options: SampleSpendOptions): SampleSpend {
   const senderPrimary = subaddressKeys(sender, 0n);
   const senderChange = subaddressKeys(sender, CHANGE_SUBADDRESS_INDEX);
   const recipientPrimary = subaddressKeys(recipient, 0n);
-  const ledger = new InMemoryLedgerView(options.numBlocks ?? 10n);
+  const ledger = options.ledger ?? new InMemoryLedgerView(options.numBlocks ?? 10n);
+  const offset = ledger.txOuts.length;
 
   const mixinCount = options.inputs * (RING_SIZE - 1) + (options.extraMixins ?? 0);
   const inputTokens =
@@ -164,7 +167,9 @@ export function makeSampleSpend(options: SampleSpendOptions): SampleSpend {
         }
       : {}),
   });
-  const mixinPool = [...Array(total).keys()].filter((g) => !realPositions.has(g));
+  const mixinPool = [...Array(total).keys()]
+    .filter((g) => !realPositions.has(g))
+    .map((g) => g + offset);
   realIndices.forEach((realGlobal, i) => {
     const mixins = mixinPool.slice(i * (RING_SIZE - 1), (i + 1) * (RING_SIZE - 1));
     const members = [Number(realGlobal), ...mixins];

@@ -1,9 +1,10 @@
 import {
-  checkRangeProofBatch,
   decompressCached,
   generateRangeProofs,
   type PedersenGens,
+  type PreparedRangeProof,
   pedersenGens,
+  prepareMobileCoinRangeProof,
   type ReducedTxOut,
   Ristretto,
   type RistrettoPoint,
@@ -11,6 +12,7 @@ import {
   Scalars,
   signMlsag,
   verifyMlsag,
+  verifyPrepared,
 } from "../crypto/index.js";
 import { isCodedError, type RandomSource, toHex } from "../util/index.js";
 import { BlockVersionFeatures } from "./block-version.js";
@@ -213,6 +215,16 @@ function checkDecompresses(points: readonly Uint8Array[]): void {
   }
 }
 
+/** Options of `verifyRctBulletproofs`. */
+export interface VerifyOptions {
+  /**
+   * Defer the range proofs' final multi-scalar check: proofs are parsed and their transcripts run
+   * (so format errors still surface here, in order), then pushed to this list for the caller to
+   * check together with other transactions' proofs in one MSM (`verifyPrepared`).
+   */
+  readonly rangeProofSink?: PreparedRangeProof[];
+}
+
 /**
  * `SignatureRctBulletproofs::verify` for the transaction with `prefix`, in MobileCoin's order.
  * Rings and output commitments come from the prefix; a TxOut without a masked amount fails with
@@ -223,6 +235,7 @@ export function verifyRctBulletproofs(
   blockVersion: number,
   prefix: TxPrefix,
   sig: SignatureRctBulletproofs,
+  options: VerifyOptions = {},
 ): void {
   const rings: ReducedTxOut[][] = prefix.inputs.map((input) =>
     input.ring.map((o) => {
@@ -290,7 +303,7 @@ export function verifyRctBulletproofs(
   checkDecompresses(outputCommitments);
   checkDecompresses(sig.pseudoOutputCommitments);
   // 7. Range proofs, all checked in one multi-scalar multiplication.
-  verifyRangeProofs(sig, outputCommitments, feeTokenId, mixed);
+  verifyRangeProofs(sig, outputCommitments, feeTokenId, mixed, options.rangeProofSink);
   // 8. Balance: Σ outputs + fee·H_fee − Σ pseudo outputs = 0.
   let balance = Ristretto.IDENTITY;
   for (const c of outputCommitments) balance = balance.add(decompressCached(c));
@@ -326,6 +339,7 @@ function verifyRangeProofs(
   outputCommitments: readonly Uint8Array[],
   feeTokenId: bigint,
   mixed: boolean,
+  sink: PreparedRangeProof[] | undefined,
 ): void {
   const batch: { proof: Uint8Array; commitments: Uint8Array[]; gens: PedersenGens }[] = [];
   if (!mixed) {
@@ -363,7 +377,9 @@ function verifyRangeProofs(
     });
   }
   try {
-    checkRangeProofBatch(batch);
+    const prepared = batch.map((b) => prepareMobileCoinRangeProof(b.proof, b.commitments, b.gens));
+    if (sink === undefined) verifyPrepared(prepared);
+    else sink.push(...prepared);
   } catch (error) {
     ringCtFailure(error, "RangeProof");
   }
