@@ -27,6 +27,8 @@ export const Op = {
   i64And: 0x83,
   i64Shl: 0x86,
   i64ShrS: 0x87,
+  i64Xor: 0x85,
+  i64Rotr: 0x8a,
 } as const;
 
 /** Unsigned LEB128. */
