@@ -45,7 +45,17 @@ export interface DigestField {
   readonly neverOmit?: boolean;
 }
 
-const enc = (s: string) => utf8(s);
+/** Type and field names are a fixed vocabulary: their UTF-8 bytes are cached (bounded). */
+const DIGEST_NAME_CACHE_LIMIT = 1024;
+const nameCache = new Map<string, Uint8Array>();
+const enc = (s: string): Uint8Array => {
+  let bytes = nameCache.get(s);
+  if (bytes === undefined) {
+    bytes = utf8(s);
+    if (nameCache.size < DIGEST_NAME_CACHE_LIMIT) nameCache.set(s, bytes);
+  }
+  return bytes;
+};
 const LABEL_PRIM = enc("prim");
 const LABEL_AGG = enc("agg");
 const LABEL_AGG_END = enc("agg-end");

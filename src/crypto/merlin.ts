@@ -90,11 +90,13 @@ class Strobe128 {
   }
 
   private absorb(data: Uint8Array): void {
-    for (const byte of data) {
-      this.state[this.pos]! ^= byte;
-      this.pos++;
-      if (this.pos === STROBE_R) this.runF();
-    }
+    for (let i = 0; i < data.length; i++) this.absorbByte(data[i]!);
+  }
+
+  private absorbByte(byte: number): void {
+    this.state[this.pos]! ^= byte;
+    this.pos++;
+    if (this.pos === STROBE_R) this.runF();
   }
 
   private overwrite(data: Uint8Array): void {
@@ -124,7 +126,8 @@ class Strobe128 {
     const oldBegin = this.posBegin;
     this.posBegin = this.pos + 1;
     this.curFlags = flags;
-    this.absorb(new Uint8Array([oldBegin, flags]));
+    this.absorbByte(oldBegin);
+    this.absorbByte(flags);
     const forceF = (flags & (FLAG_C | FLAG_K)) !== 0;
     if (forceF && this.pos !== 0) this.runF();
   }
@@ -132,15 +135,35 @@ class Strobe128 {
 
 const MERLIN_PROTOCOL_LABEL = utf8("Merlin v1.0");
 
+const U32_SCRATCH = new Uint8Array(4);
+const U32_SCRATCH_VIEW = new DataView(U32_SCRATCH.buffer);
+
+/** The u32 in a shared scratch buffer: callers absorb it at once, so it is never held. */
 function u32le(n: number): Uint8Array {
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, n, true);
-  return out;
+  U32_SCRATCH_VIEW.setUint32(0, n, true);
+  return U32_SCRATCH;
 }
 
+/**
+ * Labels are a small fixed vocabulary (field and type names, protocol labels), so their UTF-8
+ * bytes, and the STROBE state right after a transcript's domain separator, are cached up to this
+ * many entries; beyond it they are computed each time.
+ */
+export const MERLIN_LABEL_CACHE_LIMIT = 512;
+const labelCache = new Map<string, Uint8Array>();
+
 function labelBytes(label: string | Uint8Array): Uint8Array {
-  return typeof label === "string" ? utf8(label) : label;
+  if (typeof label !== "string") return label;
+  let bytes = labelCache.get(label);
+  if (bytes === undefined) {
+    bytes = utf8(label);
+    if (labelCache.size < MERLIN_LABEL_CACHE_LIMIT) labelCache.set(label, bytes);
+  }
+  return bytes;
 }
+
+/** STROBE states after `Transcript::new(label)`, by label: a new transcript clones one. */
+const initialStates = new Map<string, Strobe128>();
 
 /** A Merlin transcript. Labels may be given as strings (UTF-8) or raw bytes. */
 export class MerlinTranscript {
@@ -151,8 +174,16 @@ export class MerlinTranscript {
       this.strobe = from;
       return;
     }
+    const cached = typeof label === "string" ? initialStates.get(label) : undefined;
+    if (cached !== undefined) {
+      this.strobe = cached.clone();
+      return;
+    }
     this.strobe = new Strobe128(MERLIN_PROTOCOL_LABEL);
     this.appendMessage("dom-sep", labelBytes(label));
+    if (typeof label === "string" && initialStates.size < MERLIN_LABEL_CACHE_LIMIT) {
+      initialStates.set(label, this.strobe.clone());
+    }
   }
 
   /** An independent copy of the transcript in its current state. */
