@@ -1,9 +1,15 @@
 import type { Benchmark } from "./harness.js";
 import { hashesBenchmark } from "./hashes.js";
+import { ledgerAppendBenchmark } from "./ledger-append.js";
 import { scpBenchmark } from "./scp.js";
 import { txVerifyBenchmark } from "./tx-verify.js";
 
 export { type Benchmark, type BenchOptions, defaultBenchOptions, type Figure } from "./harness.js";
 
 /** Every benchmark `consensus-tool bench` knows, by name. */
-export const BENCHMARKS: readonly Benchmark[] = [hashesBenchmark, scpBenchmark, txVerifyBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [
+  hashesBenchmark,
+  scpBenchmark,
+  txVerifyBenchmark,
+  ledgerAppendBenchmark,
+];
