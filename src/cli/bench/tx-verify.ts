@@ -10,14 +10,23 @@ import {
   verifyMlsag,
 } from "../../crypto/index.js";
 import {
+  InMemoryLedgerView,
   MAX_BLOCK_VERSION,
   makeSampleSpend,
   mlsagSigningDigest,
   validateTxForLedger,
+  validateTxsForLedger,
   verifyRctBulletproofs,
 } from "../../transaction/index.js";
 import { SeededRandom } from "../../util/index.js";
-import { type Benchmark, type Figure, microsPerOp, millisPerOp } from "./harness.js";
+import {
+  type Benchmark,
+  type Figure,
+  microsPerOp,
+  millisPerOp,
+  summarize,
+  timeOp,
+} from "./harness.js";
 
 /**
  * `tx-verify` (SPEC §4.3): full validation of a 1-input / 2-output, ring-11 transaction at the
@@ -126,6 +135,32 @@ export const txVerifyBenchmark: Benchmark = {
         "range_proof_batch16_ms",
         () => checkRangeProofBatch(batch),
         options,
+      ),
+    );
+
+    // A block's worth: 16 distinct transactions against one ledger, all range proofs in one MSM.
+    const shared = new InMemoryLedgerView(10n);
+    const many = Array.from({ length: 16 }, (_v, i) =>
+      makeSampleSpend({
+        blockVersion: MAX_BLOCK_VERSION,
+        inputs: 1,
+        outputs: 2,
+        ledger: shared,
+        rng: new SeededRandom(`bench-tx-verify-${i}`),
+      }),
+    );
+    const manyTxs = many.map((m) => m.tx);
+    const batchMs = await timeOp(() => {
+      cold();
+      const results = validateTxsForLedger(manyTxs, shared, config);
+      if (results.some((r) => r !== undefined)) throw new Error("a sample transaction is invalid");
+    }, options);
+    figures.push(
+      summarize(
+        bench,
+        "ms_per_tx_batched16",
+        "ms",
+        batchMs.map((ms) => ms / manyTxs.length),
       ),
     );
 
