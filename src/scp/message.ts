@@ -289,6 +289,22 @@ export function isNewer(a: Topic, b: Topic): boolean {
   }
 }
 
+/** Every value list a message carries (for validity checks). */
+export function valueListsOf(t: Topic): ValueList[] {
+  const out: ValueList[] = [];
+  const n = nominationOf(t);
+  if (n) out.push(n.x, n.y);
+  const p = prepareOf(t);
+  if (p) {
+    out.push(p.b.x);
+    if (p.p) out.push(p.p.x);
+    if (p.pp) out.push(p.pp.x);
+  }
+  if (t.type === "Commit") out.push(t.commit.b.x);
+  if (t.type === "Externalize") out.push(t.externalize.c.x);
+  return out;
+}
+
 /** Every value a message mentions (for validity checks). */
 export function valuesOf(t: Topic): Value[] {
   const out: Value[] = [];

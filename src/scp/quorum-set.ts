@@ -133,7 +133,20 @@ function hasFn(s: NodeSet): (id: string) => boolean {
 
 /** Does `S` contain a slice of `q`? (The owner of `q` is implicitly in every slice.) */
 export function isQuorumSlice(q: QuorumSet | CompiledQuorumSet, S: NodeSet): boolean {
-  return sliceIn(asCompiled(q), hasFn(S));
+  const c = asCompiled(q);
+  // The set form avoids a closure per call: it runs inside every fixpoint iteration.
+  return typeof S === "function" ? sliceIn(c, S) : sliceInSet(c, S);
+}
+
+function sliceInSet(q: CompiledQuorumSet, S: ReadonlySet<string>): boolean {
+  let need = q.threshold;
+  if (need <= 0) return true;
+  const nodes = q.nodes;
+  for (let i = 0; i < nodes.length; i++) if (S.has(nodes[i] as string) && --need === 0) return true;
+  const inner = q.inner;
+  for (let i = 0; i < inner.length; i++)
+    if (sliceInSet(inner[i] as CompiledQuorumSet, S) && --need === 0) return true;
+  return false;
 }
 
 function asCompiled(q: QuorumSet | CompiledQuorumSet): CompiledQuorumSet {
@@ -150,7 +163,19 @@ function sliceIn(q: CompiledQuorumSet, has: (id: string) => boolean): boolean {
 
 /** Does `S` intersect every slice of `q`'s owner? Never true for a threshold-0 set. */
 export function isVBlocking(q: QuorumSet | CompiledQuorumSet, S: NodeSet): boolean {
-  return blockedBy(asCompiled(q), hasFn(S));
+  const c = asCompiled(q);
+  return typeof S === "function" ? blockedBy(c, S) : blockedBySet(c, S);
+}
+
+function blockedBySet(q: CompiledQuorumSet, S: ReadonlySet<string>): boolean {
+  if (q.threshold <= 0) return false;
+  let need = q.nodes.length + q.inner.length - q.threshold + 1;
+  const nodes = q.nodes;
+  for (let i = 0; i < nodes.length; i++) if (S.has(nodes[i] as string) && --need === 0) return true;
+  const inner = q.inner;
+  for (let i = 0; i < inner.length; i++)
+    if (blockedBySet(inner[i] as CompiledQuorumSet, S) && --need === 0) return true;
+  return false;
 }
 
 function blockedBy(q: CompiledQuorumSet, has: (id: string) => boolean): boolean {

@@ -14,7 +14,7 @@ import {
   type ScpMessage,
   type Topic,
   validateMessage,
-  valuesOf,
+  valueListsOf,
   votesOrAcceptsCommit,
   votesOrAcceptsPrepared,
 } from "./message.js";
@@ -93,6 +93,9 @@ export class Slot {
   private lastSent: ScpMessage | undefined;
   private selfTopicCache: Topic | null | undefined;
   private readonly validCache = new Map<string, boolean>();
+  private readonly validLists = new WeakSet<ValueList>();
+  /** Reused node set for the (non-reentrant) quorum and blocking tests. */
+  private readonly scratch = new Set<string>();
   /** Bumped on every change of local state or stored messages; keys derived caches. */
   private version = 0;
   private candidatesCache: Ballot[] | undefined;
@@ -108,6 +111,16 @@ export class Slot {
   /** The sorted X/Y lists last sent, reused while unchanged so peers can skip re-reading them. */
   private nominatePayload: { x: ValueList; y: ValueList } | undefined;
   private nominatePayloadVersion = -1;
+  /** Bumped when a ballot-protocol input changes (local ballot state, peers' ballot statements). */
+  private ballotInputs = 0;
+  private ballotSeen = -1;
+  private timerSeen = -1;
+  /** Bumped when the local ballot state changes. */
+  private localBallotVersion = 0;
+  private preparePayloadCache: PreparePayload | undefined;
+  private preparePayloadVersion = -1;
+  /** Bumped whenever X or Y changes. */
+  private xyVersion = 0;
 
   constructor(index: number, cfg: ScpConfig) {
     this.index = index;
@@ -163,6 +176,7 @@ export class Slot {
     }
     if (this.ballotTimerAt !== null && now >= this.ballotTimerAt) {
       this.ballotTimerAt = null;
+      this.ballotInputs += 1;
       fired = this.ballotTimeout() || fired;
     }
     if (fired) this.advance(now);
@@ -227,16 +241,17 @@ export class Slot {
           out.stale += 1;
           continue;
         }
-        if (this.phase !== "Externalize") {
-          for (const v of valuesOf(msg.topic))
-            if (!this.isValid(v))
-              throw new ScpError("MSG_INVALID_VALUE", "message carries an invalid value");
-        }
+        if (this.phase !== "Externalize" && !this.allValid(msg.topic))
+          throw new ScpError("MSG_INVALID_VALUE", "message carries an invalid value");
         if (stored === undefined && this.M.size >= SCP_LIMITS.maxPeersPerSlot)
           throw new ScpError("MSG_TOO_MANY_VALUES", "too many peers in one slot");
         const before = stored === undefined ? undefined : nominationOf(stored.topic);
         const after = nominationOf(msg.topic);
-        if (before?.x !== after?.x || before?.y !== after?.y) this.nominationInputs += 1;
+        const qsetChanged = stored?.quorumSet !== msg.quorumSet;
+        if (qsetChanged || before?.x !== after?.x || before?.y !== after?.y)
+          this.nominationInputs += 1;
+        if (qsetChanged || ballotPartOf(stored?.topic) !== ballotPartOf(msg.topic))
+          this.ballotInputs += 1;
         this.M.set(msg.sender.id, msg);
         this.version += 1;
         changed = true;
@@ -274,10 +289,28 @@ export class Slot {
     return out;
   }
 
+  /** The local ballot state changed. */
   private touch(): void {
+    this.touchNomination();
+    this.ballotInputs += 1;
+    this.localBallotVersion += 1;
+  }
+
+  /** Only the local nomination state changed. */
+  private touchNomination(): void {
     this.selfTopicCache = undefined;
     this.version += 1;
     this.selfVersion += 1;
+  }
+
+  /** Every value a statement mentions is valid (checked once per value list object). */
+  private allValid(t: Topic): boolean {
+    for (const list of valueListsOf(t)) {
+      if (this.validLists.has(list)) continue;
+      for (const v of list) if (!this.isValid(v)) return false;
+      this.validLists.add(list);
+    }
+    return true;
   }
 
   private isValid(v: Value): boolean {
@@ -317,7 +350,9 @@ export class Slot {
    */
   private quorumHolds(selfOk: boolean, pred: (t: Topic) => boolean): boolean {
     if (!selfOk) return false;
-    const S = new Set<string>([this.selfId]);
+    const S = this.scratch;
+    S.clear();
+    S.add(this.selfId);
     for (const [id, m] of this.M) if (pred(m.topic)) S.add(id);
     return this.fixpointHolds(S);
   }
@@ -341,7 +376,8 @@ export class Slot {
   /** Do the peers satisfying `pred` form a v-blocking set for the local node? */
   private vBlocking(pred: (t: Topic) => boolean): boolean {
     if (this.localQ.threshold === 0) return false;
-    const S = new Set<string>();
+    const S = this.scratch;
+    S.clear();
     for (const [id, m] of this.M) if (pred(m.topic)) S.add(id);
     return isVBlocking(this.localQ, S);
   }
@@ -366,37 +402,51 @@ export class Slot {
       }
     }
 
-    // Who votes-or-accepts / accepts each value, from peers' nomination statements.
-    const votes = new Map<string, string[]>();
-    const accepts = new Map<string, string[]>();
+    // Who votes-or-accepts / accepts each value, from peers' nomination statements, as sets of
+    // peer indices (bit masks while there are at most 30 peers), so that the many values with the
+    // same supporters share one quorum / blocking evaluation.
+    const peers = [...this.M.keys()];
+    const small = peers.length <= 30;
+    const votes = new Map<string, number | string>();
+    const accepts = new Map<string, number | string>();
     const acceptedByPeers = new Map<string, Value>();
-    for (const [id, m] of this.M) {
-      const n = nominationOf(m.topic);
-      if (n === undefined) continue;
-      for (const v of n.x) push(votes, valueKey(v), id);
+    const add = (map: Map<string, number | string>, k: string, i: number): void => {
+      const old = map.get(k);
+      if (small) map.set(k, ((old as number | undefined) ?? 0) | (1 << i));
+      else map.set(k, old === undefined ? `${i}` : `${old},${i}`);
+    };
+    peers.forEach((id, i) => {
+      const n = nominationOf((this.M.get(id) as ScpMessage).topic);
+      if (n === undefined) return;
+      for (const v of n.x) add(votes, valueKey(v), i);
       for (const v of n.y) {
         const k = valueKey(v);
-        push(votes, k, id);
-        push(accepts, k, id);
+        add(votes, k, i);
+        add(accepts, k, i);
         acceptedByPeers.set(k, v);
       }
-    }
-    const memoQuorum = new Map<string, boolean>();
-    const memoBlocking = new Map<string, boolean>();
-    const quorumOf = (ids: readonly string[] | undefined): boolean => {
-      const key = (ids ?? []).join("\n");
+    });
+    const members = (set: number | string | undefined): string[] => {
+      if (set === undefined) return [];
+      if (typeof set === "number") return peers.filter((_, i) => set & (1 << i));
+      return set.split(",").map((i) => peers[Number(i)] as string);
+    };
+    const memoQuorum = new Map<number | string, boolean>();
+    const memoBlocking = new Map<number | string, boolean>();
+    const quorumOf = (set: number | string | undefined): boolean => {
+      const key = set ?? 0;
       let r = memoQuorum.get(key);
       if (r === undefined) {
-        r = this.fixpointHolds(new Set([this.selfId, ...(ids ?? [])]));
+        r = this.fixpointHolds(new Set([this.selfId, ...members(set)]));
         memoQuorum.set(key, r);
       }
       return r;
     };
-    const blockingOf = (ids: readonly string[] | undefined): boolean => {
-      const key = (ids ?? []).join("\n");
+    const blockingOf = (set: number | string | undefined): boolean => {
+      const key = set ?? 0;
       let r = memoBlocking.get(key);
       if (r === undefined) {
-        r = this.localQ.threshold > 0 && isVBlocking(this.localQ, new Set(ids ?? []));
+        r = this.localQ.threshold > 0 && isVBlocking(this.localQ, new Set(members(set)));
         memoBlocking.set(key, r);
       }
       return r;
@@ -412,6 +462,7 @@ export class Slot {
       if (ok) {
         this.X.delete(k);
         this.Y.set(k, candidates.get(k) as Value);
+        this.xyVersion += 1;
         changed = true;
       }
     }
@@ -424,15 +475,19 @@ export class Slot {
         changed = true;
       }
     }
+    let ballotStarted = false;
     if (this.Z.size > 0 && this.b === undefined) {
       const value = this.combination();
       if (value !== undefined) {
         this.b = { n: 1, x: value };
         changed = true;
+        ballotStarted = true;
       }
     }
     if (changed) {
-      this.touch();
+      // Nomination-only changes leave the ballot protocol's inputs as they were.
+      if (ballotStarted) this.touch();
+      else this.touchNomination();
       this.nominationInputs += 1;
     }
     this.nominationSeen = this.nominationInputs;
@@ -443,6 +498,7 @@ export class Slot {
     if (this.X.has(k) || this.Y.has(k)) return false;
     if (this.X.size + this.Y.size >= SCP_LIMITS.maxNominationValues) return false;
     this.X.set(k, v);
+    this.xyVersion += 1;
     return true;
   }
 
@@ -460,6 +516,9 @@ export class Slot {
   // ---------------------------------------------------------------- ballot protocol
 
   private ballotStep(): boolean {
+    // The ballot protocol depends only on peers' ballot statements and the local ballot state.
+    if (this.ballotSeen === this.ballotInputs) return false;
+    const seen = this.ballotInputs;
     let changed = false;
     if (this.phase === "NominatePrepare" || this.phase === "Prepare") {
       changed = this.acceptPrepared() || changed;
@@ -475,6 +534,7 @@ export class Slot {
       changed = this.raiseExternalizedH() || changed;
     else changed = this.bump() || changed;
     if (changed) this.touch();
+    this.ballotSeen = seen;
     return changed;
   }
 
@@ -764,6 +824,8 @@ export class Slot {
       this.ballotTimerAt = null;
       return;
     }
+    if (this.timerSeen === this.ballotInputs) return;
+    this.timerSeen = this.ballotInputs;
     const n = this.b.n;
     const heard = this.quorumHolds(true, (t) => ballotCounter(t) >= n);
     if (!heard) {
@@ -792,15 +854,12 @@ export class Slot {
       case "Prepare":
         return this.b ? { type: "Prepare", prepare: this.preparePayload(this.b) } : undefined;
       case "NominatePrepare": {
-        if (
-          this.nominatePayloadVersion !== this.nominationInputs ||
-          this.nominatePayload === undefined
-        ) {
+        if (this.nominatePayloadVersion !== this.xyVersion || this.nominatePayload === undefined) {
           this.nominatePayload = {
             x: sortedUnique(this.X.values()),
             y: sortedUnique(this.Y.values()),
           };
-          this.nominatePayloadVersion = this.nominationInputs;
+          this.nominatePayloadVersion = this.xyVersion;
         }
         const nominate = this.nominatePayload;
         if (this.b)
@@ -812,6 +871,18 @@ export class Slot {
   }
 
   private preparePayload(b: Ballot): PreparePayload {
+    // Reused while the ballot state is unchanged, so peers can tell ballot news by identity.
+    if (
+      this.preparePayloadCache !== undefined &&
+      this.preparePayloadVersion === this.localBallotVersion
+    )
+      return this.preparePayloadCache;
+    this.preparePayloadCache = this.buildPreparePayload(b);
+    this.preparePayloadVersion = this.localBallotVersion;
+    return this.preparePayloadCache;
+  }
+
+  private buildPreparePayload(b: Ballot): PreparePayload {
     const hn = this.h && compatible(this.h, b) && this.h.n <= b.n ? this.h.n : 0;
     const cn = hn !== 0 && this.c && this.c.n <= hn ? this.c.n : 0;
     const payload: { b: Ballot; p?: Ballot; pp?: Ballot; cn: number; hn: number } = { b, cn, hn };
@@ -866,6 +937,22 @@ export class Slot {
   }
 }
 
+/** The ballot part of a statement (object identity tells whether a peer's ballot news changed). */
+function ballotPartOf(t: Topic | undefined): object | undefined {
+  if (t === undefined) return undefined;
+  switch (t.type) {
+    case "Nominate":
+      return undefined;
+    case "NominatePrepare":
+    case "Prepare":
+      return t.prepare;
+    case "Commit":
+      return t.commit;
+    case "Externalize":
+      return t.externalize;
+  }
+}
+
 function rank(m: ScpMessage): number {
   switch (m?.topic?.type) {
     case "Nominate":
@@ -881,12 +968,6 @@ function rank(m: ScpMessage): number {
     default:
       return -1;
   }
-}
-
-function push(map: Map<string, string[]>, key: string, id: string): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [id]);
-  else list.push(id);
 }
 
 /**
