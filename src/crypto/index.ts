@@ -30,6 +30,9 @@ export {
   unmaskAmount,
   unmaskAmountWithAmountSecret,
 } from "./amount.js";
+export type { GroupBackend } from "./backend.js";
+export { nobleBackend } from "./backend-noble.js";
+export { wasmBackend } from "./backend-wasm.js";
 export { BASE58_MAX_CHARS, base58Decode, base58Encode } from "./base58.js";
 export { crc32 } from "./crc32.js";
 export {

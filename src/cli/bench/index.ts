@@ -1,6 +1,7 @@
 import type { Benchmark } from "./harness.js";
 import { hashesBenchmark } from "./hashes.js";
 import { ledgerAppendBenchmark } from "./ledger-append.js";
+import { ristrettoBenchmark } from "./ristretto.js";
 import { scpBenchmark } from "./scp.js";
 import { txVerifyBenchmark } from "./tx-verify.js";
 
@@ -12,4 +13,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   scpBenchmark,
   txVerifyBenchmark,
   ledgerAppendBenchmark,
+  ristrettoBenchmark,
 ];
