@@ -1,5 +1,5 @@
-import { keccakP } from "@noble/hashes/sha3.js";
 import { utf8 } from "../util/index.js";
+import { keccakF1600 } from "./keccak-wasm.js";
 
 /**
  * Merlin transcripts (merlin 3.0, protocol "Merlin v1.0") over the STROBE-128 subset that merlin
@@ -22,7 +22,7 @@ const HOST_IS_LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 function permute(words: Uint32Array): void {
   if (!HOST_IS_LE) for (let i = 0; i < 50; i++) words[i] = swap32(words[i]!);
-  keccakP(words);
+  keccakF1600(words);
   if (!HOST_IS_LE) for (let i = 0; i < 50; i++) words[i] = swap32(words[i]!);
 }
 

@@ -119,3 +119,14 @@ export function buildModule(functions: readonly WasmFunction[], pages: number): 
     ...codeSection,
   ]);
 }
+
+// The WebAssembly global is part of Node but not of this project's type libraries.
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+};
+
+/** Compile and instantiate a module built by `buildModule`, with no imports. */
+export function instantiate<T>(bytes: Uint8Array): T {
+  return new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as T;
+}
