@@ -127,10 +127,6 @@ export function isQuorumSetSane(q: QuorumSet, options: QuorumSetValidationOption
 /** Membership test over a node set: a `Set` or a predicate. */
 export type NodeSet = ReadonlySet<string> | ((id: string) => boolean);
 
-function hasFn(s: NodeSet): (id: string) => boolean {
-  return typeof s === "function" ? s : (id) => s.has(id);
-}
-
 /** Does `S` contain a slice of `q`? (The owner of `q` is implicitly in every slice.) */
 export function isQuorumSlice(q: QuorumSet | CompiledQuorumSet, S: NodeSet): boolean {
   const c = asCompiled(q);

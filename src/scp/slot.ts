@@ -11,6 +11,7 @@ import {
   nominationOf,
   type PreparePayload,
   preparedBallotsOf,
+  prepareOf,
   type ScpMessage,
   type Topic,
   validateMessage,
@@ -171,6 +172,7 @@ export class Slot {
         this.round += 1;
         this.addLeader();
         this.nominationInputs += 1;
+        this.adoptPeerBallot();
         fired = true;
       }
     }
@@ -492,6 +494,43 @@ export class Slot {
     }
     this.nominationSeen = this.nominationInputs;
     return changed;
+  }
+
+  /**
+   * A node that still has no candidate and no ballot when a nomination round times out joins the
+   * ballot protocol with the value of the best ballot its peers are working on (confirmed-prepared
+   * first, then the highest). Without this, MobileCoin's one-message model can stall: peers that
+   * moved on to Prepare or Commit no longer carry their nomination state, so a node that missed
+   * it never confirms a candidate, and a quorum that needs its votes never forms (found by the
+   * simulator's property test: a crash right after a healed partition). Voting to prepare any
+   * valid value is safe; only accepting and confirming need quorums.
+   */
+  private adoptPeerBallot(): void {
+    if (this.Z.size > 0 || this.b !== undefined) return;
+    let best: Ballot | undefined;
+    let bestConfirmed = false;
+    for (const id of [...this.M.keys()].sort()) {
+      const t = (this.M.get(id) as ScpMessage).topic;
+      const p = prepareOf(t);
+      const ballot = p
+        ? p.b
+        : t.type === "Commit"
+          ? t.commit.b
+          : t.type === "Externalize"
+            ? t.externalize.c
+            : undefined;
+      if (ballot === undefined) continue;
+      const confirmed = p ? p.hn !== 0 : true;
+      if (
+        best === undefined ||
+        (confirmed && !bestConfirmed) ||
+        (confirmed === bestConfirmed && compareBallots(ballot, best) > 0)
+      ) {
+        best = ballot;
+        bestConfirmed = confirmed;
+      }
+    }
+    if (best !== undefined) this.bumpTo({ n: 1, x: best.x });
   }
 
   private vote(k: string, v: Value): boolean {

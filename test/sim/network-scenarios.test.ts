@@ -452,4 +452,34 @@ describe("SCP acceptance scenarios (simulated networks)", () => {
     });
     assert.equal(stuck.result.live, false);
   });
+
+  test("regression (property-test counterexample, seed 424242 path 6084): nodes that missed nomination join the ballots", () => {
+    // n4 and n5 were cut off while n1–n3 nominated and prepared; n1 then crashed. n2 and n3 send
+    // Prepare (no nomination part), so n4/n5 never confirm a candidate on their own.
+    const r = run({
+      topology: "mesh",
+      nodes: 5,
+      threshold: 2,
+      slots: 4,
+      valuesPerSlot: 1,
+      duplicate: 0.3,
+      delayMinMs: 0,
+      delayMaxMs: 3000,
+      crashes: [{ node: "n1", atMs: 6638 }],
+      partitions: [
+        {
+          groups: [
+            ["n1", "n2", "n3"],
+            ["n4", "n5"],
+          ],
+          startMs: 6,
+          endMs: 8561,
+        },
+      ],
+      faultsEndMs: 15_000,
+      timeLimitMs: 315_000,
+      seed: "prop-221859",
+    });
+    assert.ok(r.result.agreement && r.result.live, JSON.stringify(r.result));
+  });
 });
