@@ -1,18 +1,14 @@
-// Goal: block hashing, signatures and metadata reproduce MobileCoin's values and catch tampering.
-// Method: the upstream block golden values (vectors/digestible/block_digests.jsonl) through the
-// blockchain functions; sign/verify round trips; one flipped field at a time must fail.
+// Goal: blocks link and count correctly, and ids, signatures and metadata catch tampering.
+// Method: seeded outputs; sign/verify round trips; one changed field at a time must fail. (The
+// golden block ids and contents hashes are asserted by test/vectors/block-digests.test.ts.)
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { describe, it } from "node:test";
 import { Ed25519Signer } from "../crypto/index.js";
 import type { TxOut } from "../transaction/index.js";
-import { fromHex, SeededRandom, toHex } from "../util/index.js";
+import { SeededRandom } from "../util/index.js";
 import {
   type Block,
   blockContents,
-  blockContentsHash,
-  computeBlockId,
   isBlockIdValid,
   newBlockWithParent,
   newOriginBlock,
@@ -22,95 +18,21 @@ import {
   verifyBlockSignature,
 } from "./index.js";
 
-interface VectorOutput {
-  masked_amount_version: 1 | 2;
-  commitment: string;
-  masked_value: string;
-  masked_token_id: string;
-  target_key: string;
-  public_key: string;
-  e_fog_hint: string;
-  e_memo: string | null;
-}
-
-interface VectorLine {
-  key_images: string[];
-  outputs: VectorOutput[];
-  expected_contents_hash: string;
-  block?: {
-    version: number;
-    parent_id: string;
-    index: number;
-    cumulative_txo_count: number;
-    root_element: { range_from: number; range_to: number; hash: string };
-    contents_hash: string;
-  };
-  expected_block_id?: string;
-}
-
-function txOutOf(o: VectorOutput): TxOut {
-  return {
-    maskedAmount: {
-      version: o.masked_amount_version,
-      commitment: fromHex(o.commitment),
-      maskedValue: BigInt(o.masked_value),
-      maskedTokenId: fromHex(o.masked_token_id),
-    },
-    targetKey: fromHex(o.target_key),
-    publicKey: fromHex(o.public_key),
-    eFogHint: fromHex(o.e_fog_hint),
-    eMemo: o.e_memo === null ? undefined : fromHex(o.e_memo),
-  };
-}
-
-const vectorsDir = process.env.MC_VECTORS_DIR ?? path.resolve("..", "shared", "vectors");
-const lines: VectorLine[] = readFileSync(
-  path.join(vectorsDir, "digestible", "block_digests.jsonl"),
-  "utf8",
-)
-  .split("\n")
-  .filter((l) => l.trim() !== "")
-  .map((l) => JSON.parse(l) as VectorLine);
-
-describe("block hashing against MobileCoin's golden values", () => {
-  it("reproduces every contents hash and block id", () => {
-    assert.ok(lines.length >= 1);
-    let ids = 0;
-    for (const [i, line] of lines.entries()) {
-      const contents = blockContents(
-        line.key_images.map((k) => fromHex(k)),
-        line.outputs.map(txOutOf),
-      );
-      assert.equal(
-        toHex(blockContentsHash(contents)),
-        line.expected_contents_hash,
-        `line ${i} contents hash`,
-      );
-      if (line.block !== undefined && line.expected_block_id !== undefined) {
-        const b = line.block;
-        const id = computeBlockId({
-          version: b.version,
-          parentId: fromHex(b.parent_id),
-          index: BigInt(b.index),
-          cumulativeTxoCount: BigInt(b.cumulative_txo_count),
-          rootElement: {
-            range: { from: BigInt(b.root_element.range_from), to: BigInt(b.root_element.range_to) },
-            hash: fromHex(b.root_element.hash),
-          },
-          contentsHash: fromHex(b.contents_hash),
-        });
-        assert.equal(toHex(id), line.expected_block_id, `line ${i} block id`);
-        ids++;
-      }
-    }
-    assert.ok(ids >= 1, "no line asserted a block id");
-  });
-});
-
 describe("blocks, signatures and metadata", () => {
-  const outputs = lines[0]?.outputs.map(txOutOf) ?? [];
-  const origin = newOriginBlock(blockContents([], outputs));
   const random = new SeededRandom("block-tests");
+  const outputs: TxOut[] = Array.from({ length: 8 }, () => ({
+    maskedAmount: {
+      version: 1,
+      commitment: random.bytes(32),
+      maskedValue: BigInt(random.nextU32()),
+      maskedTokenId: new Uint8Array(),
+    },
+    targetKey: random.bytes(32),
+    publicKey: random.bytes(32),
+    eFogHint: random.bytes(84),
+    eMemo: random.bytes(66),
+  }));
+  const origin = newOriginBlock(blockContents([], outputs));
   const signer = Ed25519Signer.generate(random);
 
   it("builds an origin block and a child with linked ids and counts", () => {
