@@ -30,7 +30,20 @@ export const HEAP_START = 2048;
 /** Bits of limb i; limb i sits at bit offset ceil(25.5·i). */
 export const LIMB_BITS = [26, 25, 26, 25, 26, 25, 26, 25, 26, 25] as const;
 
-const FN = { feMul: 0, feAdd: 1, feSub: 2, geAdd: 3, geDbl: 4, geNeg: 5, fePow22523: 6 } as const;
+const FN = {
+  feMul: 0,
+  feAdd: 1,
+  feSub: 2,
+  geAdd: 3,
+  geDbl: 4,
+  geNeg: 5,
+  fePow22523: 6,
+  feSq: 7,
+  geAddCached: 8,
+  geToCached: 9,
+  geNegCached: 10,
+  geDblN: 11,
+} as const;
 
 const get = (i: number) => [Op.localGet, ...uleb(i)];
 const set = (i: number) => [Op.localSet, ...uleb(i)];
@@ -101,6 +114,55 @@ function feMul(): WasmFunction {
   return {
     name: "fe_mul",
     params: [I32, I32, I32],
+    results: [],
+    locals: [{ count: 51, type: I64 }],
+    body: code,
+  };
+}
+
+function feSq(): WasmFunction {
+  // params 0 h, 1 f; locals f = 2.., f2 = 12.., f4 = 22.., f19 = 32.., h = 42.., c = 52.
+  // Each product f_i·f_j (i ≤ j) appears once, scaled by 2 for i < j, 2 when both limbs are odd
+  // (radix 2^25.5) and 19 when it wraps past 2^255; the small factors sit on f_i, the 19 on f_j.
+  const f = (i: number) => 2 + i;
+  const f2 = (i: number) => 12 + i;
+  const f4 = (i: number) => 22 + i;
+  const f19 = (i: number) => 32 + i;
+  const h = (i: number) => 42 + i;
+  const c = 52;
+  const code: number[] = [];
+  for (let i = 0; i < 10; i++) code.push(...get(1), ...load64(8 * i), ...set(f(i)));
+  for (let i = 0; i < 10; i++) {
+    code.push(...get(f(i)), ...i64c(1), Op.i64Shl, ...set(f2(i)));
+    code.push(...get(f(i)), ...i64c(2), Op.i64Shl, ...set(f4(i)));
+    code.push(...get(f(i)), ...i64c(19), Op.i64Mul, ...set(f19(i)));
+  }
+  const terms: number[][][] = Array.from({ length: 10 }, () => []);
+  for (let i = 0; i < 10; i++) {
+    for (let j = i; j < 10; j++) {
+      const a = (i < j ? 2 : 1) * (i % 2 === 1 && j % 2 === 1 ? 2 : 1);
+      const left = a === 1 ? f(i) : a === 2 ? f2(i) : f4(i);
+      const right = i + j >= 10 ? f19(j) : f(j);
+      terms[(i + j) % 10]!.push([...get(left), ...get(right), Op.i64Mul]);
+    }
+  }
+  for (let k = 0; k < 10; k++) {
+    terms[k]!.forEach((term, t) => {
+      code.push(...term);
+      if (t > 0) code.push(Op.i64Add);
+    });
+    code.push(...set(h(k)));
+  }
+  code.push(
+    ...carry(
+      Array.from({ length: 10 }, (_, i) => h(i)),
+      c,
+    ),
+  );
+  for (let i = 0; i < 10; i++) code.push(...get(0), ...get(h(i)), ...store64(8 * i));
+  return {
+    name: "fe_sq",
+    params: [I32, I32],
     results: [],
     locals: [{ count: 51, type: I64 }],
     body: code,
@@ -199,12 +261,12 @@ function geDbl(): WasmFunction {
   const p = (o: number): Addr => [1, o];
   const r = (o: number): Addr => [0, o];
   const body = [
-    ...call(FN.feMul, tA, p(X), p(X)),
-    ...call(FN.feMul, tB, p(Y), p(Y)),
-    ...call(FN.feMul, tC, p(Z), p(Z)),
+    ...call(FN.feSq, tA, p(X)),
+    ...call(FN.feSq, tB, p(Y)),
+    ...call(FN.feSq, tC, p(Z)),
     ...call(FN.feAdd, tC, tC, tC),
     ...call(FN.feAdd, t0, p(X), p(Y)),
-    ...call(FN.feMul, tE, t0, t0),
+    ...call(FN.feSq, tE, t0),
     ...call(FN.feSub, tE, tE, tA),
     ...call(FN.feSub, tE, tE, tB),
     ...call(FN.feSub, tG, tB, tA), // G = D + B with D = −A
@@ -239,8 +301,8 @@ function fePow22523(): WasmFunction {
   const body: number[] = [];
   const mul = (d: Addr, a: Addr, b: Addr) => body.push(...call(FN.feMul, d, a, b));
   const sqn = (d: number, a: Addr, n: number) => {
-    mul(d, a, a);
-    for (let i = 1; i < n; i++) mul(d, d, d);
+    body.push(...call(FN.feSq, d, a));
+    for (let i = 1; i < n; i++) body.push(...call(FN.feSq, d, d));
   };
   sqn(t0, z, 1); // z^2
   sqn(t1, t0, 2); // z^8
@@ -267,6 +329,96 @@ function fePow22523(): WasmFunction {
   return { name: "fe_pow22523", params: [I32, I32], results: [], locals: [], body };
 }
 
+// Cached ("Niels") form of a point for additions: (Y−X, Y+X, 2Z, 2d·T), same layout slots.
+const YMX = 0;
+const YPX = FE_BYTES;
+const Z2 = 2 * FE_BYTES;
+const T2D = 3 * FE_BYTES;
+
+function geAddCached(): WasmFunction {
+  // params 0 r (extended), 1 p (extended), 2 q (cached): 8 multiplications.
+  const [t0, tA, tB, tC, tD, tE, tF, tG, tH] = Array.from({ length: 9 }, (_, i) => tmp(i)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const p = (o: number): Addr => [1, o];
+  const q = (o: number): Addr => [2, o];
+  const r = (o: number): Addr => [0, o];
+  const body = [
+    ...call(FN.feSub, t0, p(Y), p(X)),
+    ...call(FN.feMul, tA, t0, q(YMX)),
+    ...call(FN.feAdd, t0, p(Y), p(X)),
+    ...call(FN.feMul, tB, t0, q(YPX)),
+    ...call(FN.feMul, tC, p(T), q(T2D)),
+    ...call(FN.feMul, tD, p(Z), q(Z2)),
+    ...call(FN.feSub, tE, tB, tA),
+    ...call(FN.feSub, tF, tD, tC),
+    ...call(FN.feAdd, tG, tD, tC),
+    ...call(FN.feAdd, tH, tB, tA),
+    ...call(FN.feMul, r(X), tE, tF),
+    ...call(FN.feMul, r(Y), tG, tH),
+    ...call(FN.feMul, r(T), tE, tH),
+    ...call(FN.feMul, r(Z), tF, tG),
+  ];
+  return { name: "ge_add_cached", params: [I32, I32, I32], results: [], locals: [], body };
+}
+
+function geToCached(): WasmFunction {
+  // params 0 q (cached out), 1 p (extended in); distinct addresses.
+  const p = (o: number): Addr => [1, o];
+  const q = (o: number): Addr => [0, o];
+  const body = [
+    ...call(FN.feSub, q(YMX), p(Y), p(X)),
+    ...call(FN.feAdd, q(YPX), p(Y), p(X)),
+    ...call(FN.feAdd, q(Z2), p(Z), p(Z)),
+    ...call(FN.feMul, q(T2D), p(T), K2D_OFFSET),
+  ];
+  return { name: "ge_to_cached", params: [I32, I32], results: [], locals: [], body };
+}
+
+function geNegCached(): WasmFunction {
+  // params 0 r, 1 q (cached, distinct): −q swaps Y−X and Y+X and negates 2d·T.
+  const body: number[] = [];
+  const copy = (dst: number, src: number) => {
+    for (let i = 0; i < 10; i++) {
+      body.push(...get(0), ...get(1), ...load64(src + 8 * i), ...store64(dst + 8 * i));
+    }
+  };
+  copy(YMX, YPX);
+  copy(YPX, YMX);
+  copy(Z2, Z2);
+  body.push(...call(FN.feSub, [0, T2D], ZERO_OFFSET, [1, T2D]));
+  return { name: "ge_neg_cached", params: [I32, I32], results: [], locals: [], body };
+}
+
+function geDblN(): WasmFunction {
+  // params 0 r, 1 n ≥ 1: r = 2^n·r.
+  const body = [
+    Op.loop,
+    0x40,
+    ...get(0),
+    ...get(0),
+    Op.call,
+    ...uleb(FN.geDbl),
+    ...get(1),
+    ...i32c(1),
+    Op.i32Sub,
+    Op.localTee,
+    ...uleb(1),
+    Op.brIf,
+    0,
+    Op.end,
+  ];
+  return { name: "ge_dbl_n", params: [I32, I32], results: [], locals: [], body };
+}
+
 /** The compiled module's bytes (function order matches `FN`). */
 export function field25519WasmBytes(): Uint8Array {
   return buildModule(
@@ -278,6 +430,11 @@ export function field25519WasmBytes(): Uint8Array {
       geDbl(),
       geNeg(),
       fePow22523(),
+      feSq(),
+      geAddCached(),
+      geToCached(),
+      geNegCached(),
+      geDblN(),
     ],
     16,
   );

@@ -8,6 +8,8 @@ export const I32 = 0x7f;
 export const I64 = 0x7e;
 
 export const Op = {
+  loop: 0x03,
+  brIf: 0x0d,
   end: 0x0b,
   call: 0x10,
   localGet: 0x20,
@@ -20,6 +22,7 @@ export const Op = {
   i32Const: 0x41,
   i64Const: 0x42,
   i32Add: 0x6a,
+  i32Sub: 0x6b,
   i32Mul: 0x6c,
   i64Add: 0x7c,
   i64Sub: 0x7d,

@@ -111,6 +111,10 @@ interface Exports {
   ge_dbl(r: number, p: number): void;
   ge_neg(r: number, p: number): void;
   fe_pow22523(out: number, z: number): void;
+  ge_add_cached(r: number, p: number, q: number): void;
+  ge_to_cached(q: number, p: number): void;
+  ge_neg_cached(r: number, q: number): void;
+  ge_dbl_n(r: number, n: number): void;
 }
 
 /** The wasm instance plus a permanent region (tables) and a per-call scratch region. */
@@ -183,16 +187,31 @@ export class WasmGroup {
     this.mem.copyWithin(dst >> 3, src >> 3, (src >> 3) + 40);
   }
 
-  /** Write `count` multiples P, 2P, …, count·P of the point at `src` starting at `dst`. */
-  private multiples(dst: number, src: number, count: number): void {
-    this.copyPoint(dst, src);
-    if (count > 1) this.ex.ge_dbl(dst + POINT_BYTES, src);
-    for (let k = 3; k <= count; k++) {
-      this.ex.ge_add(dst + (k - 1) * POINT_BYTES, dst + (k - 2) * POINT_BYTES, src);
+  /**
+   * Write the cached forms of P, 2P, …, count·P (P extended at `src`) from `dst` on; `cur` is a
+   * scratch extended point.
+   */
+  private multiples(dst: number, src: number, count: number, cur: number): void {
+    this.ex.ge_to_cached(dst, src);
+    this.copyPoint(cur, src);
+    for (let k = 2; k <= count; k++) {
+      this.ex.ge_add_cached(cur, cur, dst);
+      this.ex.ge_to_cached(dst + (k - 1) * POINT_BYTES, cur);
     }
   }
 
-  /** Straus: shared doublings, per-point tables of 2^(w−1) multiples built at `tables`. */
+  /** acc += d·(table entry |d|) for a signed digit (cached tables). */
+  private addDigit(acc: number, table: number, d: number, tmp: number): void {
+    const entry = table + (Math.abs(d) - 1) * POINT_BYTES;
+    if (d > 0) {
+      this.ex.ge_add_cached(acc, acc, entry);
+    } else {
+      this.ex.ge_neg_cached(tmp, entry);
+      this.ex.ge_add_cached(acc, acc, tmp);
+    }
+  }
+
+  /** Straus: shared doublings, per-point cached tables of 2^(w−1) multiples at `tables`. */
   private straus(
     tables: number,
     digits: readonly Int32Array[],
@@ -205,25 +224,23 @@ export class WasmGroup {
     this.setIdentity(acc);
     let started = false;
     for (let j = count - 1; j >= 0; j--) {
-      if (started) for (let k = 0; k < w; k++) this.ex.ge_dbl(acc, acc);
+      if (started) this.ex.ge_dbl_n(acc, w);
       for (let i = 0; i < digits.length; i++) {
         const d = digits[i]![j]!;
         if (d === 0) continue;
-        const entry = tables + (i * half + Math.abs(d) - 1) * POINT_BYTES;
-        if (d > 0) {
-          this.ex.ge_add(acc, acc, entry);
-        } else {
-          this.ex.ge_neg(tmp, entry);
-          this.ex.ge_add(acc, acc, tmp);
-        }
+        this.addDigit(acc, tables + i * half * POINT_BYTES, d, tmp);
         started = true;
       }
     }
   }
 
-  /** Pippenger with signed digits: 2^(c−1) buckets per window. */
+  /**
+   * Pippenger with signed digits: 2^(c−1) extended buckets per window; points at `points` in
+   * extended form and at `cached` in cached form.
+   */
   private pippenger(
     points: number,
+    cached: number,
     digits: readonly Int32Array[],
     c: number,
     scratch: number,
@@ -237,25 +254,21 @@ export class WasmGroup {
     const filled = new Uint8Array(half);
     const count = digits[0]?.length ?? 0;
     this.setIdentity(acc);
+    let started = false;
     for (let j = count - 1; j >= 0; j--) {
-      for (let k = 0; k < c; k++) this.ex.ge_dbl(acc, acc);
+      if (started) this.ex.ge_dbl_n(acc, c);
       filled.fill(0);
       for (let i = 0; i < digits.length; i++) {
         const d = digits[i]![j]!;
         if (d === 0) continue;
-        const b = buckets + (Math.abs(d) - 1) * POINT_BYTES;
-        const p = points + i * POINT_BYTES;
-        let src = p;
-        if (d < 0) {
-          this.ex.ge_neg(tmp, p);
-          src = tmp;
-        }
         const slot = Math.abs(d) - 1;
+        const b = buckets + slot * POINT_BYTES;
         if (filled[slot] === 0) {
-          this.copyPoint(b, src);
+          if (d > 0) this.copyPoint(b, points + i * POINT_BYTES);
+          else this.ex.ge_neg(b, points + i * POINT_BYTES);
           filled[slot] = 1;
         } else {
-          this.ex.ge_add(b, b, src);
+          this.addDigit(b, cached + i * POINT_BYTES, d > 0 ? 1 : -1, tmp);
         }
       }
       // Σ k·B_k as running sums from the top bucket down.
@@ -273,7 +286,10 @@ export class WasmGroup {
           sumStarted = true;
         }
       }
-      if (sumStarted) this.ex.ge_add(acc, acc, sum);
+      if (sumStarted) {
+        this.ex.ge_add(acc, acc, sum);
+        started = true;
+      }
     }
     return acc;
   }
@@ -283,25 +299,28 @@ export class WasmGroup {
     const n = points.length;
     if (n >= PIPPENGER_MIN_POINTS) {
       const c = n >= 1024 ? 9 : n >= 384 ? 8 : 7;
-      const base = this.permanentTop;
-      const scratch = base + n * POINT_BYTES;
+      const ext = this.permanentTop;
+      const cached = ext + n * POINT_BYTES;
+      const scratch = cached + n * POINT_BYTES;
       this.ensure(scratch + ((1 << (c - 1)) + 4) * POINT_BYTES);
       points.forEach((p, i) => {
-        this.writePoint(base + i * POINT_BYTES, p);
+        this.writePoint(ext + i * POINT_BYTES, p);
+        this.ex.ge_to_cached(cached + i * POINT_BYTES, ext + i * POINT_BYTES);
       });
       const digits = scalars.map((s) => signedDigits(s, c));
-      return this.readPoint(this.pippenger(base, digits, c, scratch));
+      return this.readPoint(this.pippenger(ext, cached, digits, c, scratch));
     }
     const w = n <= 2 ? 5 : 6;
     const half = 1 << (w - 1);
     const src = this.permanentTop;
-    const tables = src + POINT_BYTES;
+    const cur = src + POINT_BYTES;
+    const tables = cur + POINT_BYTES;
     const acc = tables + n * half * POINT_BYTES;
     const tmp = acc + POINT_BYTES;
     this.ensure(tmp + POINT_BYTES);
     points.forEach((p, i) => {
       this.writePoint(src, p);
-      this.multiples(tables + i * half * POINT_BYTES, src, half);
+      this.multiples(tables + i * half * POINT_BYTES, src, half, cur);
     });
     const digits = scalars.map((s) => signedDigits(s, w));
     this.straus(tables, digits, w, acc, tmp);
@@ -318,10 +337,11 @@ export class WasmGroup {
       const bytes = windows * half * POINT_BYTES;
       this.ensure(start + bytes + 2 * POINT_BYTES);
       const cur = start + bytes;
+      const scratch = cur + POINT_BYTES;
       this.writePoint(cur, base);
       for (let j = 0; j < windows; j++) {
-        this.multiples(start + j * half * POINT_BYTES, cur, half);
-        for (let k = 0; k < w; k++) this.ex.ge_dbl(cur, cur);
+        this.multiples(start + j * half * POINT_BYTES, cur, half, scratch);
+        this.ex.ge_dbl_n(cur, w);
       }
       this.permanentTop = start + bytes;
       this.baseTable = start;
@@ -333,13 +353,7 @@ export class WasmGroup {
     const digits = signedDigits(s, w);
     for (let j = 0; j < windows; j++) {
       const d = digits[j]!;
-      if (d === 0) continue;
-      const entry = this.baseTable + (j * half + Math.abs(d) - 1) * POINT_BYTES;
-      if (d > 0) this.ex.ge_add(acc, acc, entry);
-      else {
-        this.ex.ge_neg(tmp, entry);
-        this.ex.ge_add(acc, acc, tmp);
-      }
+      if (d !== 0) this.addDigit(acc, this.baseTable + j * half * POINT_BYTES, d, tmp);
     }
     return this.readPoint(acc);
   }
@@ -357,11 +371,12 @@ export class WasmGroup {
       return (scalars) => this.msm(copy.slice(0, scalars.length), scalars);
     }
     const tables = this.permanentTop;
-    this.ensure(tables + bytes + POINT_BYTES);
+    this.ensure(tables + bytes + 2 * POINT_BYTES);
     const src = tables + bytes;
+    const cur = src + POINT_BYTES;
     points.forEach((p, i) => {
       this.writePoint(src, p);
-      this.multiples(tables + i * half * POINT_BYTES, src, half);
+      this.multiples(tables + i * half * POINT_BYTES, src, half, cur);
     });
     this.permanentTop = tables + bytes;
     return (scalars) => {
