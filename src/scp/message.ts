@@ -156,11 +156,16 @@ function checkNominate(n: NominatePayload, requireNonEmpty: boolean): void {
     throw new ScpError("MSG_TOO_MANY_VALUES", "X and Y together exceed the nomination limit");
   if (requireNonEmpty && n.x.length + n.y.length === 0)
     throw new ScpError("MSG_MALFORMED", "nomination with no value");
+  if (disjointPayloads.has(n)) return;
   const ys = new Set(n.y.map((v) => valueKey(v)));
   for (const v of n.x)
     if (ys.has(valueKey(v)))
       throw new ScpError("MSG_MALFORMED", "a value is both voted and accepted");
+  disjointPayloads.add(n);
 }
+
+/** Nomination payloads already found to have disjoint X and Y (senders reuse unchanged payloads). */
+const disjointPayloads = new WeakSet<NominatePayload>();
 
 function checkPrepare(p: PreparePayload): void {
   if (typeof p !== "object" || p === null)

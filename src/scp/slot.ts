@@ -420,9 +420,14 @@ export class Slot {
     peers.forEach((id, i) => {
       const n = nominationOf((this.M.get(id) as ScpMessage).topic);
       if (n === undefined) return;
-      for (const v of n.x) add(votes, valueKey(v), i);
+      // Confirmed values are settled: only the others need supporters.
+      for (const v of n.x) {
+        const k = valueKey(v);
+        if (!this.Z.has(k)) add(votes, k, i);
+      }
       for (const v of n.y) {
         const k = valueKey(v);
+        if (this.Z.has(k)) continue;
         add(votes, k, i);
         add(accepts, k, i);
         acceptedByPeers.set(k, v);
