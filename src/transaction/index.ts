@@ -88,6 +88,12 @@ export {
   shortAddressHash,
   verifyFogAuthoritySignature,
 } from "./public-address.js";
+export {
+  chooseRing,
+  MAX_RING_CANDIDATES,
+  onetimeKeyFor,
+  type RingCandidate,
+} from "./ring-selection.js";
 export { type RthMemoOptions, rthMemoBuilder, type SenderCredential } from "./rth-memo-builder.js";
 export {
   InMemoryLedgerView,
