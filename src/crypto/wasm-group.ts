@@ -65,6 +65,9 @@ const PIPPENGER_MIN_POINTS = 160;
 
 const PAGE = 65536;
 
+/** Limb form of points already converted (weak: entries die with their points). */
+const limbCache = new WeakMap<Extended, BigInt64Array>();
+
 /** Signed radix-2^w digits of a scalar below 2^253, least significant first. */
 function signedDigits(s: bigint, w: number): Int32Array {
   const count = Math.ceil(253 / w) + 1;
@@ -160,11 +163,23 @@ export class WasmGroup {
     return s < 0n ? s + P : s;
   }
 
+  /**
+   * Copy a point's limbs into memory. Limbs are cached per coordinate object (weakly, so the cache
+   * lives exactly as long as the points do): fixed generators then convert once per process.
+   */
   private writePoint(addr: number, p: Extended): void {
-    this.writeFe(addr, p.X);
-    this.writeFe(addr + FE_BYTES, p.Y);
-    this.writeFe(addr + 2 * FE_BYTES, p.Z);
-    this.writeFe(addr + 3 * FE_BYTES, p.T);
+    let limbs = limbCache.get(p);
+    if (limbs === undefined) {
+      limbs = new BigInt64Array(40);
+      const coords = [p.X, p.Y, p.Z, p.T];
+      for (let c = 0; c < 4; c++) {
+        for (let i = 0; i < 10; i++) {
+          limbs[10 * c + i] = (coords[c]! >> LIMB_OFFSETS[i]!) & LIMB_MASKS[i]!;
+        }
+      }
+      limbCache.set(p, limbs);
+    }
+    this.mem.set(limbs, addr >> 3);
   }
 
   private readPoint(addr: number): Extended {
