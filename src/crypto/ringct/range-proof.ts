@@ -324,6 +324,25 @@ function decompressCommitment(bytes: Uint8Array): RistrettoPoint {
   }
 }
 
+function weighted(weight: Scalar, s: Scalar): Scalar {
+  return weight === 1n ? s : Scalars.mul(weight, s);
+}
+
+/**
+ * One weight per proof, all drawn from a single transcript that has absorbed every proof and
+ * commitment of the batch (linear in the batch size); 1 for a lone proof.
+ */
+function batchWeights(prepared: readonly PreparedRangeProof[]): Scalar[] {
+  if (prepared.length === 1) return [1n];
+  const t = new MerlinTranscript("mc-ts-batch-weights");
+  t.appendU64("proofs", BigInt(prepared.length));
+  for (const p of prepared) {
+    t.appendU64("parts", BigInt(p.binding.length));
+    for (const part of p.binding) t.appendMessage("part", part);
+  }
+  return prepared.map(() => challengeScalar(t, "weight"));
+}
+
 function decompress(bytes: Uint8Array): RistrettoPoint {
   try {
     return Ristretto.fromBytes(bytes);
@@ -340,15 +359,7 @@ function decompress(bytes: Uint8Array): RistrettoPoint {
  */
 export function verifyPrepared(prepared: readonly PreparedRangeProof[]): void {
   if (prepared.length === 0) return;
-  const weights: Scalar[] =
-    prepared.length === 1
-      ? [1n]
-      : prepared.map((_p, k) =>
-          batchScalar(
-            `rangeproof-batch-${k}`,
-            prepared.flatMap((p) => p.binding),
-          ),
-        );
+  const weights = batchWeights(prepared);
   let maxBits = 0;
   let maxParties = 0;
   for (const p of prepared) {
@@ -373,17 +384,17 @@ export function verifyPrepared(prepared: readonly PreparedRangeProof[]): void {
       for (let i = 0; i < p.bits; i++) {
         const src = j * p.bits + i;
         const dst = j * maxBits + i;
-        gSum[dst] = Scalars.add(gSum[dst]!, Scalars.mul(weight, p.gScalars[src]!));
-        hSum[dst] = Scalars.add(hSum[dst]!, Scalars.mul(weight, p.hScalars[src]!));
+        gSum[dst] = Scalars.add(gSum[dst]!, weighted(weight, p.gScalars[src]!));
+        hSum[dst] = Scalars.add(hSum[dst]!, weighted(weight, p.hScalars[src]!));
       }
     }
-    addBase(p.gens.B, Scalars.mul(weight, p.bScalar));
-    addBase(p.gens.B_blinding, Scalars.mul(weight, p.bBlindingScalar));
+    addBase(p.gens.B, weighted(weight, p.bScalar));
+    addBase(p.gens.B_blinding, weighted(weight, p.bBlindingScalar));
     p.points.forEach((bytes, i) => {
       points.push(
         i < p.points.length - p.parties ? decompress(bytes) : decompressCommitment(bytes),
       );
-      scalars.push(Scalars.mul(weight, p.scalars[i]!));
+      scalars.push(weighted(weight, p.scalars[i]!));
     });
   });
   const G = bulletproofGens("G", maxBits, maxParties);
