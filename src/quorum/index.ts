@@ -1,4 +1,14 @@
 /** `quorum/`: network files, quorum-set configuration and the quorum intersection checker. */
+
+// The quorum-set model, sanity rules and normalisation live in `scp/` (the core needs them).
+export {
+  isQuorumSetSane,
+  normalizeQuorumSet,
+  type QuorumSet,
+  quorumSetFromJson,
+  quorumSetToJson,
+  validateQuorumSet,
+} from "../scp/index.js";
 export { QuorumError, type QuorumErrorCode } from "./errors.js";
 export {
   checkIntersection,

@@ -1,3 +1,4 @@
+import { checkIntersection } from "../quorum/index.js";
 import {
   flatQuorumSet,
   maximalQuorum,
@@ -178,23 +179,5 @@ export function safeDespite(
     for (const f of faulty) q = normalizeQuorumSet(q, f);
     reduced.set(id, q);
   }
-  return !hasDisjointQuorums(intact, (id) => reduced.get(id));
-}
-
-/** Brute force over subsets for small networks (the simulator's sizes); the real checker lives in `quorum/`. */
-function hasDisjointQuorums(
-  ids: readonly string[],
-  qsetOf: (id: string) => QuorumSet | undefined,
-): boolean {
-  const n = ids.length;
-  if (n > 16) return false;
-  for (let mask = 1; mask < 1 << n; mask++) {
-    const set = ids.filter((_, i) => mask & (1 << i));
-    if (set.length * 2 > n) continue;
-    const q = maximalQuorum(set, qsetOf);
-    if (q.size === 0) continue;
-    const rest = ids.filter((id) => !q.has(id));
-    if (maximalQuorum(rest, qsetOf).size > 0) return true;
-  }
-  return false;
+  return checkIntersection(reduced).intersects;
 }
