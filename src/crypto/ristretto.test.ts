@@ -173,3 +173,20 @@ describe("multi-scalar multiplication", () => {
     assert.throws(() => Ristretto.msm([Ristretto.BASE], []), RangeError);
   });
 });
+
+describe("unreduced scalars", () => {
+  it("are reduced mod ℓ rather than misused", () => {
+    const rng = new SeededRandom(SEED + 6);
+    const q = randomPoint(rng);
+    const s = Scalars.random(rng);
+    const big = s + 3n * GROUP_ORDER;
+    assert.ok(q.multiply(big).equals(q.multiply(s)));
+    assert.ok(Ristretto.multiplyBase(big).equals(Ristretto.multiplyBase(s)));
+    assert.ok(
+      Ristretto.msm([q, Ristretto.BASE], [big, -s]).equals(
+        q.multiply(s).subtract(Ristretto.multiplyBase(s)),
+      ),
+    );
+    assert.ok(Ristretto.fixedMsm([q])([big]).equals(q.multiply(s)));
+  });
+});

@@ -28,6 +28,14 @@ function mod(x: bigint): Scalar {
   return r < 0n ? r + GROUP_ORDER : r;
 }
 
+/**
+ * The backend contract wants scalars in [0, ℓ); a `Scalar` always is, but a stray bigint from a
+ * caller must not silently produce a wrong point (points have order ℓ, so reducing is exact).
+ */
+function reduced(s: Scalar): Scalar {
+  return s >= 0n && s < GROUP_ORDER ? s : mod(s);
+}
+
 function checkLength(bytes: Uint8Array, length: number, what: string): void {
   if (!(bytes instanceof Uint8Array) || bytes.length !== length) {
     throw new CryptoError(
@@ -147,7 +155,7 @@ export class RistrettoPoint {
 
   /** `s·P`; a zero scalar gives the identity. */
   multiply(s: Scalar): RistrettoPoint {
-    return new RistrettoPoint(backend.mul(this.inner, s));
+    return new RistrettoPoint(backend.mul(this.inner, reduced(s)));
   }
 
   negate(): RistrettoPoint {
@@ -202,7 +210,7 @@ export const Ristretto = {
 
   /** `s·G`. */
   multiplyBase(s: Scalar): RistrettoPoint {
-    return new RistrettoPoint(backend.mulBase(s));
+    return new RistrettoPoint(backend.mulBase(reduced(s)));
   },
 
   /** Σ scalars[i]·points[i], variable time (public data only). */
@@ -213,7 +221,7 @@ export const Ristretto = {
     return new RistrettoPoint(
       backend.msm(
         points.map((p) => p.inner),
-        scalars,
+        scalars.map(reduced),
       ),
     );
   },
@@ -228,7 +236,7 @@ export const Ristretto = {
       if (scalars.length > points.length) {
         throw new RangeError(`fixedMsm: ${scalars.length} scalars for ${points.length} points`);
       }
-      return new RistrettoPoint(run(scalars));
+      return new RistrettoPoint(run(scalars.map(reduced)));
     };
   },
 } as const;

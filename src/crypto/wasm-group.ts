@@ -65,6 +65,9 @@ const PIPPENGER_MIN_POINTS = 160;
 
 const PAGE = 65536;
 
+/** Ceiling on the module's memory: tables plus the largest MSM (≈ 640 B per input point). */
+export const WASM_MEMORY_MAX_BYTES = 1024 * 1024 * 1024;
+
 /** Limb form of points already converted (weak: entries die with their points). */
 const limbCache = new WeakMap<Extended, BigInt64Array>();
 
@@ -144,6 +147,9 @@ export class WasmGroup {
 
   private ensure(bytes: number): void {
     const have = this.ex.memory.buffer.byteLength;
+    if (bytes > WASM_MEMORY_MAX_BYTES) {
+      throw new RangeError(`group arithmetic needs ${bytes} bytes, above WASM_MEMORY_MAX_BYTES`);
+    }
     if (bytes > have) {
       this.ex.memory.grow(Math.ceil((bytes - have) / PAGE));
       this.mem = new BigInt64Array(this.ex.memory.buffer);
