@@ -4,7 +4,8 @@
  * Method: `makeSampleSpend` builds a seeded ledger and a signed transaction (rings of 11, sorted
  * rings, inputs and outputs, change, fee, tombstone); each case encodes, decodes, checks the tx
  * hash and re-encoding, and runs the node's full acceptance check against the sample ledger.
- * A few large cases (16 inputs, 16 outputs) and many small ones, at block versions 2, 3 and 4,
+ * A few large cases (16 inputs, 16 outputs) and many small ones, at block versions 2, 3 and 4
+ * (and one each at 0 and 1, whose MLSAGs sign the raw extended message),
  * with one and several tokens. Seeds are in the test names.
  */
 import assert from "node:assert/strict";
@@ -54,6 +55,8 @@ function roundTrip(seed: string, options: Omit<SampleSpendOptions, "rng">): void
 }
 
 const SMALL_CASES: readonly (readonly [number, number, number])[] = [
+  [0, 1, 1],
+  [1, 1, 2],
   [2, 1, 1],
   [2, 2, 3],
   [2, 3, 2],

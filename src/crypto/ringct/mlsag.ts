@@ -1,7 +1,8 @@
 import type { RandomSource } from "../../util/index.js";
 import { bytesEqual } from "../../util/index.js";
 import { blake2b512 } from "../hash.js";
-import { DOMAIN, hashToPoint } from "../hash-to.js";
+import { DOMAIN } from "../hash-to.js";
+import { keyImageBase as onetimeKeyImageBase } from "../onetime-keys.js";
 import { Ristretto, type RistrettoPoint, type Scalar, Scalars } from "../ristretto.js";
 import { RingCtError } from "./errors.js";
 import { decompressCached } from "./point-cache.js";
@@ -43,7 +44,7 @@ export function keyImageBase(targetKey: Uint8Array): RistrettoPoint {
   const key = hexKey(targetKey);
   let point = keyImageBases.get(key);
   if (point === undefined) {
-    point = hashToPoint(DOMAIN.ONETIME_KEY_TO_POINT, targetKey);
+    point = onetimeKeyImageBase(targetKey);
     if (keyImageBases.size >= KEY_IMAGE_BASE_CACHE_LIMIT) {
       keyImageBases.delete(keyImageBases.keys().next().value!);
     }
