@@ -1,5 +1,11 @@
 /** `archive/`: block archive readers and writers (file://, http(s)://, s3://), publishing and sync. */
 export { frameArchiveBlocks, splitArchiveBlocks } from "./bundle.js";
+export {
+  type BlockDecoder,
+  DecodeFailure,
+  inlineDecoder,
+  WorkerDecoder,
+} from "./decoder.js";
 export { ArchiveError, type ArchiveErrorCode, isTransient } from "./errors.js";
 export { FileArchive } from "./file-store.js";
 export { HttpArchiveSource } from "./http-source.js";

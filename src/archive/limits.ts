@@ -19,6 +19,8 @@ export const ARCHIVE_LIMITS = {
   uploadMaxDelayMs: 30_000,
   /** Single-block files fetched ahead of the block being imported. */
   singleFetchesInFlight: 16,
+  /** Blocks of a merged file decoded and checked ahead of the one being appended. */
+  decodeAhead: 32,
   /** Merged files fetched ahead of the one being imported (each holds up to 10,000 blocks). */
   bundlesAhead: 1,
   /** How often ledger-distribution looks for new blocks in the ledger, ms. */

@@ -26,6 +26,7 @@ import {
 } from "../blockchain/index.js";
 import { type Ledger, openMemoryLedger } from "../ledger/index.js";
 import { isCodedError } from "../util/index.js";
+import { WorkerDecoder } from "./decoder.js";
 import { FileArchive } from "./file-store.js";
 import { HttpArchiveSource } from "./http-source.js";
 import { ArchivePublisher } from "./publisher.js";
@@ -339,6 +340,42 @@ describe("syncFromArchive over http://", () => {
       assert.equal(summary.imported, 18);
     } finally {
       await lagging.close();
+    }
+  });
+});
+
+describe("syncFromArchive with checks on a worker thread", () => {
+  const { ledger: source, chain } = syntheticLedger("sync-worker", 13);
+  const dir = tempDir();
+  before(() => publish(source, dir));
+
+  it("imports the same blocks as the inline decoder and refuses the same flipped byte", async () => {
+    const decoder = new WorkerDecoder();
+    try {
+      const target = openMemoryLedger();
+      const summary = await syncFromArchive(
+        target,
+        new SourceSet([new FileArchive(dir)], instantRetry()),
+        { buckets: BUCKETS, decoder },
+      );
+      assert.equal(summary.imported, 14);
+      for (let i = 0n; i < 14n; i++)
+        assert.deepEqual(target.getBlockData(i), source.getBlockData(i), `block ${i}`);
+
+      const copy = tempDir();
+      await publish(source, copy, []);
+      flipByte(path.join(copy, archiveBlockPath(6n)), 321);
+      const refused = openMemoryLedger();
+      await assert.rejects(
+        syncFromArchive(refused, new SourceSet([new FileArchive(copy)], instantRetry()), {
+          buckets: [],
+          decoder,
+        }),
+        isInvalidBlock(6),
+      );
+      assertPrefix(refused, chain, 6);
+    } finally {
+      await decoder.close();
     }
   });
 });

@@ -1,7 +1,6 @@
 import {
   archiveBlockPath,
   type BlockData,
-  decodeArchiveBlock,
   MAX_ARCHIVE_BLOCK_BYTES,
   MAX_ARCHIVE_BUNDLE_BYTES,
   mergedArchivePath,
@@ -9,6 +8,7 @@ import {
 import { type Ledger, LedgerError } from "../ledger/index.js";
 import { bytesEqual, describeError, isCodedError, type Logger, nullLogger } from "../util/index.js";
 import { splitArchiveBlocks } from "./bundle.js";
+import { type BlockDecoder, DecodeFailure, inlineDecoder } from "./decoder.js";
 import { ArchiveError } from "./errors.js";
 import { ARCHIVE_LIMITS } from "./limits.js";
 import type { SourceSet } from "./sources.js";
@@ -26,6 +26,8 @@ export interface SyncOptions {
   numBlocks?: bigint;
   /** Single-block files fetched ahead; default `ARCHIVE_LIMITS.singleFetchesInFlight`. */
   singlesInFlight?: number;
+  /** Where blocks are decoded and checked; default on this thread (`inlineDecoder`). */
+  decoder?: BlockDecoder;
   logger?: Logger;
   /** Called after each block is appended (progress output). */
   onBlock?: (index: bigint) => void;
@@ -63,12 +65,20 @@ function refuse(index: bigint, reason: string, cause?: unknown): ArchiveError {
 }
 
 /** Decode an archived block and check that it is the block expected at `index`. */
-function decodeAt(bytes: Uint8Array, index: bigint): BlockData {
+async function decodeAt(
+  decoder: BlockDecoder,
+  bytes: Uint8Array,
+  index: bigint,
+): Promise<BlockData> {
   let data: BlockData;
   try {
-    data = decodeArchiveBlock(bytes);
+    data = await decoder.decode(bytes);
   } catch (error) {
-    throw refuse(index, describeError(error), error);
+    throw refuse(
+      index,
+      error instanceof DecodeFailure ? error.message : describeError(error),
+      error,
+    );
   }
   if (data.block.index !== index)
     throw refuse(index, `the archive file for block ${index} holds block ${data.block.index}`);
@@ -76,7 +86,7 @@ function decodeAt(bytes: Uint8Array, index: bigint): BlockData {
 }
 
 /** Attach a handler now so a prefetch nobody awaits (after an early stop) is not "unhandled". */
-function prefetch(promise: Promise<Uint8Array | undefined>): Promise<Uint8Array | undefined> {
+function prefetch<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
 }
@@ -95,6 +105,7 @@ async function* archiveBlocks(
   end: bigint,
   buckets: readonly number[],
   singlesInFlight: number,
+  decoder: BlockDecoder,
   stats: Stats,
   logger: Logger,
 ): AsyncGenerator<BlockData, void, void> {
@@ -131,7 +142,7 @@ async function* archiveBlocks(
           const nextPath = mergedArchivePath(bucket, following);
           ahead = { path: nextPath, promise: fetchBundle(nextPath) };
         }
-        const accepted = yield* bundleBlocks(bytes, bucket, next, logger);
+        const accepted = yield* bundleBlocks(decoder, bytes, bucket, next, logger);
         next += BigInt(accepted);
         if (accepted === bucket) {
           stats.fromMerged += bucket;
@@ -152,18 +163,29 @@ async function* archiveBlocks(
         const boundary = (next / size + 1n) * size;
         if (boundary < stop) stop = boundary;
       }
-      const window: Promise<Uint8Array | undefined>[] = [];
+      // Each entry: the file's fetch, then its decode (started as soon as the bytes arrive).
+      type Fetched = { bytes: Uint8Array; decoded: Promise<BlockData> } | undefined;
+      const window: Promise<Fetched>[] = [];
       let issued = next;
       while (next < stop) {
         while (issued < stop && issued - next < BigInt(singlesInFlight)) {
+          const index = issued;
           window.push(
-            prefetch(sources.get(archiveBlockPath(issued), MAX_ARCHIVE_BLOCK_BYTES, signal)),
+            prefetch(
+              sources
+                .get(archiveBlockPath(index), MAX_ARCHIVE_BLOCK_BYTES, signal)
+                .then((bytes) =>
+                  bytes === undefined
+                    ? undefined
+                    : { bytes, decoded: prefetch(decodeAt(decoder, bytes, index)) },
+                ),
+            ),
           );
           issued++;
         }
-        let bytes: Uint8Array | undefined;
+        let fetched: Fetched;
         try {
-          bytes = await (window.shift() as Promise<Uint8Array | undefined>);
+          fetched = await (window.shift() as Promise<Fetched>);
         } catch (error) {
           if (isCodedError(error))
             throw new ArchiveError(
@@ -174,8 +196,8 @@ async function* archiveBlocks(
             );
           throw error;
         }
-        if (bytes === undefined) return;
-        const data = decodeAt(bytes, next);
+        if (fetched === undefined) return;
+        const data = await fetched.decoded;
         stats.fromSingles++;
         yield data;
         next++;
@@ -190,12 +212,13 @@ async function* archiveBlocks(
  * The blocks of one merged file that pass every check, stopping at the first that does not (the
  * caller reads the rest from single files). Returns how many were yielded.
  */
-function* bundleBlocks(
+async function* bundleBlocks(
+  decoder: BlockDecoder,
   bytes: Uint8Array,
   bucket: number,
   first: bigint,
   logger: Logger,
-): Generator<BlockData, number, void> {
+): AsyncGenerator<BlockData, number, void> {
   const path = mergedArchivePath(bucket, first);
   let records: Uint8Array[];
   try {
@@ -211,12 +234,21 @@ function* bundleBlocks(
     );
     return 0;
   }
+  // Decodes run up to `decodeAhead` records ahead of the block being appended.
+  const decoded: Promise<BlockData>[] = [];
+  let issued = 0;
   let parentId: Uint8Array | undefined;
   for (let k = 0; k < records.length; k++) {
+    while (issued < records.length && issued - k < ARCHIVE_LIMITS.decodeAhead) {
+      decoded.push(
+        prefetch(decodeAt(decoder, records[issued] as Uint8Array, first + BigInt(issued))),
+      );
+      issued++;
+    }
     const index = first + BigInt(k);
     let data: BlockData;
     try {
-      data = decodeAt(records[k] as Uint8Array, index);
+      data = await (decoded.shift() as Promise<BlockData>);
       if (parentId !== undefined && !bytesEqual(data.block.parentId, parentId))
         throw refuse(index, "does not link to the previous block of the merged file");
     } catch (error) {
@@ -256,6 +288,7 @@ export async function syncFromArchive(
       end,
       options.buckets ?? DEFAULT_READ_BUCKETS,
       Math.max(1, options.singlesInFlight ?? ARCHIVE_LIMITS.singleFetchesInFlight),
+      options.decoder ?? inlineDecoder,
       stats,
       logger,
     );

@@ -1,3 +1,4 @@
+import { archiveSyncBenchmark } from "./archive-sync.js";
 import type { Benchmark } from "./harness.js";
 import { hashesBenchmark } from "./hashes.js";
 import { ledgerAppendBenchmark } from "./ledger-append.js";
@@ -13,5 +14,6 @@ export const BENCHMARKS: readonly Benchmark[] = [
   scpBenchmark,
   txVerifyBenchmark,
   ledgerAppendBenchmark,
+  archiveSyncBenchmark,
   ristrettoBenchmark,
 ];

@@ -8,6 +8,7 @@ import {
   realSleep,
   SourceSet,
   syncFromArchive,
+  WorkerDecoder,
 } from "../../archive/index.js";
 import { openLmdbLedger } from "../../ledger/index.js";
 import { describeError, parseU64 } from "../../util/index.js";
@@ -118,9 +119,12 @@ export const ledgerFromArchiveCommand: Command = {
     // A bulk import that can be re-run: skip the per-block flush (a killed process still leaves a
     // consistent prefix; see LmdbOptions.durable). MobileCoin's ledger always runs this way.
     const ledger = openLmdbLedger(ledgerDb, { durable: false });
+    // Blocks are checked on a worker thread while this one appends (same checks, in parallel).
+    const decoder = new WorkerDecoder();
     try {
       const summary = await syncFromArchive(ledger, sources, {
         ...(numBlocks === undefined ? {} : { numBlocks }),
+        decoder,
         logger,
       });
       if (values.json) context.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -146,6 +150,7 @@ export const ledgerFromArchiveCommand: Command = {
         ? EXIT_NEGATIVE
         : EXIT_BAD_INPUT;
     } finally {
+      await decoder.close();
       ledger.close();
       await sources.close();
     }
