@@ -22,6 +22,9 @@ import type { TxOut } from "./tx-out.js";
  * proofs, a `LedgerView`) as arguments.
  */
 
+/** Most root proofs fetched for one transaction: one per ring member of a maximal transaction. */
+export const MAX_ROOT_PROOFS = MAX_INPUTS * RING_SIZE;
+
 /** The context `validate` needs besides the transaction. */
 export interface ValidationContext {
   /** Index of the block being built (or the latest block at submission). */
@@ -245,9 +248,12 @@ export function validateTxForLedger(
   if (tx.feeMapDigest.length !== 0 && !bytesEqual(tx.feeMapDigest, feeMapDigest(config.feeMap))) {
     fail("FeeMapDigestMismatch", "the transaction was built for another fee map");
   }
-  // Host: one fresh root proof per membership proof, fetched by its highest index.
+  // Host: one fresh root proof per membership proof, fetched by its highest index. A transaction
+  // with more proofs than a valid one can have fails `validate` before the root proofs are used,
+  // so none are fetched for it (fetching is ledger work an attacker could otherwise multiply).
   const rootProofs: TxOutMembershipProof[] = [];
-  for (const input of tx.prefix.inputs) {
+  const proofCount = tx.prefix.inputs.reduce((n, input) => n + input.proofs.length, 0);
+  for (const input of proofCount <= MAX_ROOT_PROOFS ? tx.prefix.inputs : []) {
     for (const proof of input.proofs) {
       if (proof.highestIndex >= ledger.numTxOuts) {
         fail("LedgerTxOutIndexOutOfBounds", "a proof refers to TxOuts beyond the ledger");
