@@ -232,6 +232,25 @@ export interface AcceptanceConfig {
   readonly feeMap: FeeMap;
 }
 
+// A node keeps one fee map for a long time; its digest is a Merlin pass worth not repeating.
+// Keyed by content (not identity) so that a map changed in place is never served a stale digest.
+const FEE_MAP_DIGEST_CACHE_LIMIT = 64;
+const feeMapDigests = new Map<string, Uint8Array>();
+
+function cachedFeeMapDigest(map: FeeMap): Uint8Array {
+  const key = [...map.entries()]
+    .map(([token, fee]) => `${token}:${fee}`)
+    .sort()
+    .join(",");
+  let digest = feeMapDigests.get(key);
+  if (digest === undefined) {
+    digest = feeMapDigest(map);
+    if (feeMapDigests.size >= FEE_MAP_DIGEST_CACHE_LIMIT) feeMapDigests.clear();
+    feeMapDigests.set(key, digest);
+  }
+  return digest;
+}
+
 /**
  * Everything a node checks before it accepts a client's transaction (reference
  * mobilecoin-service.md §6.2 steps 3–5): the fee-map digest, root proofs from the ledger for every
@@ -245,7 +264,10 @@ export function validateTxForLedger(
   options: VerifyOptions = {},
 ): void {
   // Enclave step 1: the client's fee-map digest, if pinned, must be ours.
-  if (tx.feeMapDigest.length !== 0 && !bytesEqual(tx.feeMapDigest, feeMapDigest(config.feeMap))) {
+  if (
+    tx.feeMapDigest.length !== 0 &&
+    !bytesEqual(tx.feeMapDigest, cachedFeeMapDigest(config.feeMap))
+  ) {
     fail("FeeMapDigestMismatch", "the transaction was built for another fee map");
   }
   // Host: one fresh root proof per membership proof, fetched by its highest index. A transaction
