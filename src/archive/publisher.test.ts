@@ -223,4 +223,21 @@ describe("ArchivePublisher", () => {
     assert.ok(sleeps.every((ms) => ms === 10));
     for (let i = 0n; i < 10n; i++) assert.ok(dest.files.has(archiveBlockPath(i)));
   });
+
+  it("stops between blocks of a long backlog when the signal aborts", async () => {
+    const { ledger } = syntheticLedger("pub-abort", 9);
+    const controller = new AbortController();
+    const dest = new MemoryDestination();
+    const put = dest.put.bind(dest);
+    dest.put = async (p: string, bytes: Uint8Array) => {
+      await put(p, bytes);
+      if (dest.files.size === 3) controller.abort();
+    };
+    const summary = await new ArchivePublisher(ledger, dest, {
+      buckets: [],
+      retry: instantRetry(),
+    }).run({ once: false, signal: controller.signal, sleep: async () => {} });
+    assert.equal(summary.blocks_published, 3);
+    assert.equal(summary.archived_blocks, "3");
+  });
 });

@@ -177,12 +177,15 @@ export class ArchivePublisher {
     }
   }
 
-  /** Publish every ledger block not yet archived; returns how many were published. */
-  async publishAvailable(): Promise<number> {
+  /**
+   * Publish every ledger block not yet archived, stopping between blocks if `signal` aborts (a
+   * long backlog must not delay a shutdown); returns how many were published.
+   */
+  async publishAvailable(signal?: AbortSignal): Promise<number> {
     if (this.next === undefined) await this.resume();
     const before = this.published;
     const end = this.ledger.numBlocks();
-    while ((this.next as bigint) < end) {
+    while ((this.next as bigint) < end && signal?.aborted !== true) {
       const index = this.next as bigint;
       await this.publishBlock(index);
       this.next = index + 1n;
@@ -203,12 +206,12 @@ export class ArchivePublisher {
     pollIntervalMs?: number;
     sleep: (ms: number) => Promise<void>;
   }): Promise<PublishSummary> {
-    await this.publishAvailable();
+    await this.publishAvailable(options.signal);
     const stopped = () => options.signal?.aborted === true;
     while (!options.once && !stopped()) {
       await options.sleep(options.pollIntervalMs ?? ARCHIVE_LIMITS.ledgerPollIntervalMs);
       if (stopped()) break;
-      await this.publishAvailable();
+      await this.publishAvailable(options.signal);
     }
     return this.summary();
   }
