@@ -15,6 +15,7 @@ import { isKnownBlockVersion } from "./block-version.js";
 import { MAX_INPUTS, MAX_OUTPUTS, MAX_TOMBSTONE_BLOCKS } from "./constants.js";
 import { TransactionError } from "./errors.js";
 import { type FeeMap, feeMapDigest } from "./fee-map.js";
+import { unusedMemo } from "./memos.js";
 import type { TxOutMembershipProof } from "./merkle.js";
 import type { PublicAddress } from "./public-address.js";
 import { type OutputSecret, type SignableInputRing, signRctBulletproofs } from "./signature.js";
@@ -232,7 +233,7 @@ export class TransactionBuilder {
       recipient,
       txPrivateKey: Scalars.random(rng),
       eFogHint,
-      memo: (context) => memo(context) ?? new Uint8Array(66),
+      memo: (context) => memo(context) ?? unusedMemo(),
     });
     return {
       txOut: created.txOut,
