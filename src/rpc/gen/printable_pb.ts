@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
 export const file_printable: GenFile =
   /*@__PURE__*/
   fileDesc(
-    "Cg9wcmludGFibGUucHJvdG8SCXByaW50YWJsZSJeCg5QYXltZW50UmVxdWVzdBIvCg5wdWJsaWNfYWRkcmVzcxgBIAEoCzIXLmV4dGVybmFsLlB1YmxpY0FkZHJlc3MSDQoFdmFsdWUYAiABKAQSDAoEbWVtbxgDIAEoCSKKAQoPVHJhbnNmZXJQYXlsb2FkEhgKDHJvb3RfZW50cm9weRgBIAEoDEICGAESOAoRdHhfb3V0X3B1YmxpY19rZXkYAiABKAsyHS5leHRlcm5hbC5Db21wcmVzc2VkUmlzdHJldHRvEgwKBG1lbW8YAyABKAkSFQoNYmlwMzlfZW50cm9weRgEIAEoDCKUAQoNVHhPdXRHaWZ0Q29kZRIUCgxnbG9iYWxfaW5kZXgYASABKAYSNwoTb25ldGltZV9wcml2YXRlX2tleRgCIAEoCzIaLmV4dGVybmFsLlJpc3RyZXR0b1ByaXZhdGUSNAoNc2hhcmVkX3NlY3JldBgDIAEoCzIdLmV4dGVybmFsLkNvbXByZXNzZWRSaXN0cmV0dG8i9AEKEFByaW50YWJsZVdyYXBwZXISMQoOcHVibGljX2FkZHJlc3MYASABKAsyFy5leHRlcm5hbC5QdWJsaWNBZGRyZXNzSAASNAoPcGF5bWVudF9yZXF1ZXN0GAIgASgLMhkucHJpbnRhYmxlLlBheW1lbnRSZXF1ZXN0SAASNgoQdHJhbnNmZXJfcGF5bG9hZBgDIAEoCzIaLnByaW50YWJsZS5UcmFuc2ZlclBheWxvYWRIABI0ChB0eF9vdXRfZ2lmdF9jb2RlGAQgASgLMhgucHJpbnRhYmxlLlR4T3V0R2lmdENvZGVIAEIJCgd3cmFwcGVyYgZwcm90bzM",
+    "Cg9wcmludGFibGUucHJvdG8SCXByaW50YWJsZSKEAQoOUGF5bWVudFJlcXVlc3QSLwoOcHVibGljX2FkZHJlc3MYASABKAsyFy5leHRlcm5hbC5QdWJsaWNBZGRyZXNzEg0KBXZhbHVlGAIgASgEEgwKBG1lbW8YAyABKAkSEAoIdG9rZW5faWQYBCABKAQSEgoKcGF5bWVudF9pZBgFIAEoBCKKAQoPVHJhbnNmZXJQYXlsb2FkEhgKDHJvb3RfZW50cm9weRgBIAEoDEICGAESOAoRdHhfb3V0X3B1YmxpY19rZXkYAiABKAsyHS5leHRlcm5hbC5Db21wcmVzc2VkUmlzdHJldHRvEgwKBG1lbW8YAyABKAkSFQoNYmlwMzlfZW50cm9weRgEIAEoDCKUAQoNVHhPdXRHaWZ0Q29kZRIUCgxnbG9iYWxfaW5kZXgYASABKAQSNwoTb25ldGltZV9wcml2YXRlX2tleRgCIAEoCzIaLmV4dGVybmFsLlJpc3RyZXR0b1ByaXZhdGUSNAoNc2hhcmVkX3NlY3JldBgDIAEoCzIdLmV4dGVybmFsLkNvbXByZXNzZWRSaXN0cmV0dG8i9AEKEFByaW50YWJsZVdyYXBwZXISMQoOcHVibGljX2FkZHJlc3MYASABKAsyFy5leHRlcm5hbC5QdWJsaWNBZGRyZXNzSAASNAoPcGF5bWVudF9yZXF1ZXN0GAIgASgLMhkucHJpbnRhYmxlLlBheW1lbnRSZXF1ZXN0SAASNgoQdHJhbnNmZXJfcGF5bG9hZBgDIAEoCzIaLnByaW50YWJsZS5UcmFuc2ZlclBheWxvYWRIABI0ChB0eF9vdXRfZ2lmdF9jb2RlGAQgASgLMhgucHJpbnRhYmxlLlR4T3V0R2lmdENvZGVIAEIJCgd3cmFwcGVyYgZwcm90bzM",
     [file_external],
   );
 
@@ -38,6 +38,16 @@ export type PaymentRequest = Message<"printable.PaymentRequest"> & {
    * @generated from field: string memo = 3;
    */
   memo: string;
+
+  /**
+   * @generated from field: uint64 token_id = 4;
+   */
+  tokenId: bigint;
+
+  /**
+   * @generated from field: uint64 payment_id = 5;
+   */
+  paymentId: bigint;
 };
 
 /**
@@ -83,13 +93,13 @@ export const TransferPayloadSchema: GenMessage<TransferPayload> =
   messageDesc(file_printable, 1);
 
 /**
- * MCIP #32 gift codes.
+ * Gift codes (MCIP #32; field types as MobileCoin's printable.proto at the pinned release).
  *
  * @generated from message printable.TxOutGiftCode
  */
 export type TxOutGiftCode = Message<"printable.TxOutGiftCode"> & {
   /**
-   * @generated from field: fixed64 global_index = 1;
+   * @generated from field: uint64 global_index = 1;
    */
   globalIndex: bigint;
 
