@@ -20,12 +20,7 @@ import {
   votesOrAcceptsPrepared,
 } from "./message.js";
 import { nextLeader } from "./priority.js";
-import {
-  type CompiledQuorumSet,
-  compileQuorumSet,
-  isQuorumSlice,
-  isVBlocking,
-} from "./quorum-set.js";
+import { type CompiledQuorumSet, compileQuorumSet, type QuorumSet } from "./quorum-set.js";
 import {
   type Ballot,
   compareBallots,
@@ -95,8 +90,14 @@ export class Slot {
   private selfTopicCache: Topic | null | undefined;
   private readonly validCache = new Map<string, boolean>();
   private readonly validLists = new WeakSet<ValueList>();
-  /** Reused node set for the (non-reentrant) quorum and blocking tests. */
-  private readonly scratch = new Set<string>();
+  /** Dense node indices and per-peer indexed state, for allocation-free quorum and blocking tests. */
+  private readonly indexOf = new Map<string, number>();
+  private readonly indexed = new WeakMap<QuorumSet, IndexedQuorumSet>();
+  private readonly localIdx: IndexedQuorumSet;
+  private readonly peers = new Map<string, Peer>();
+  private peerList: Peer[] | undefined;
+  private members = new Uint8Array(32);
+  private readonly active: Peer[] = [];
   /** Bumped on every change of local state or stored messages; keys derived caches. */
   private version = 0;
   private candidatesCache: Ballot[] | undefined;
@@ -128,6 +129,8 @@ export class Slot {
     this.cfg = cfg;
     this.selfId = cfg.local.id;
     this.localQ = compileQuorumSet(cfg.quorumSet);
+    this.indexFor(this.selfId);
+    this.localIdx = this.indexQuorumSet(cfg.quorumSet);
     this.addLeader();
   }
 
@@ -255,6 +258,12 @@ export class Slot {
         if (qsetChanged || ballotPartOf(stored?.topic) !== ballotPartOf(msg.topic))
           this.ballotInputs += 1;
         this.M.set(msg.sender.id, msg);
+        this.peers.set(msg.sender.id, {
+          idx: this.indexFor(msg.sender.id),
+          msg,
+          q: this.indexQuorumSet(msg.quorumSet),
+        });
+        this.peerList = undefined;
         this.version += 1;
         changed = true;
       } catch (error) {
@@ -352,22 +361,32 @@ export class Slot {
    */
   private quorumHolds(selfOk: boolean, pred: (t: Topic) => boolean): boolean {
     if (!selfOk) return false;
-    const S = this.scratch;
-    S.clear();
-    S.add(this.selfId);
-    for (const [id, m] of this.M) if (pred(m.topic)) S.add(id);
-    return this.fixpointHolds(S);
+    const mem = this.clearMembers();
+    mem[0] = 1;
+    const list = this.active;
+    list.length = 0;
+    for (const p of this.peerArray()) {
+      if (pred(p.msg.topic)) {
+        mem[p.idx] = 1;
+        list.push(p);
+      }
+    }
+    return this.fixpointHolds(list);
   }
 
-  private fixpointHolds(S: Set<string>): boolean {
+  /**
+   * Greatest fixpoint over the marked members (`members`, with the local node at index 0): drop
+   * every peer without a slice among the remaining ones until stable; true if the local node's
+   * slice survives.
+   */
+  private fixpointHolds(list: readonly Peer[]): boolean {
+    const mem = this.members;
     for (;;) {
-      if (!isQuorumSlice(this.localQ, S)) return false;
+      if (!sliceIn(this.localIdx, mem)) return false;
       let removed = false;
-      for (const id of S) {
-        if (id === this.selfId) continue;
-        const m = this.M.get(id);
-        if (m === undefined || !isQuorumSlice(compileQuorumSet(m.quorumSet), S)) {
-          S.delete(id);
+      for (const p of list) {
+        if (mem[p.idx] === 1 && !sliceIn(p.q, mem)) {
+          mem[p.idx] = 0;
           removed = true;
         }
       }
@@ -378,10 +397,50 @@ export class Slot {
   /** Do the peers satisfying `pred` form a v-blocking set for the local node? */
   private vBlocking(pred: (t: Topic) => boolean): boolean {
     if (this.localQ.threshold === 0) return false;
-    const S = this.scratch;
-    S.clear();
-    for (const [id, m] of this.M) if (pred(m.topic)) S.add(id);
-    return isVBlocking(this.localQ, S);
+    const mem = this.clearMembers();
+    for (const p of this.peerArray()) if (pred(p.msg.topic)) mem[p.idx] = 1;
+    return blockedBy(this.localIdx, mem);
+  }
+
+  /** The membership array, zeroed over every index in use. */
+  private clearMembers(): Uint8Array {
+    const n = this.indexOf.size;
+    if (this.members.length < n)
+      this.members = new Uint8Array(Math.max(n, this.members.length * 2));
+    this.members.fill(0, 0, n);
+    return this.members;
+  }
+
+  private peerArray(): readonly Peer[] {
+    if (this.peerList === undefined) this.peerList = [...this.peers.values()];
+    return this.peerList;
+  }
+
+  /** A dense index per node id (the local node is 0); bounded by the quorum-set and peer limits. */
+  private indexFor(id: string): number {
+    let i = this.indexOf.get(id);
+    if (i === undefined) {
+      i = this.indexOf.size;
+      this.indexOf.set(id, i);
+    }
+    return i;
+  }
+
+  private indexQuorumSet(q: QuorumSet): IndexedQuorumSet {
+    let r = this.indexed.get(q);
+    if (r === undefined) {
+      r = this.indexCompiled(compileQuorumSet(q));
+      this.indexed.set(q, r);
+    }
+    return r;
+  }
+
+  private indexCompiled(c: CompiledQuorumSet): IndexedQuorumSet {
+    return {
+      threshold: c.threshold,
+      nodes: c.nodes.map((id) => this.indexFor(id)),
+      inner: c.inner.map((i) => this.indexCompiled(i)),
+    };
   }
 
   // ---------------------------------------------------------------- nomination
@@ -444,7 +503,11 @@ export class Slot {
       const key = set ?? 0;
       let r = memoQuorum.get(key);
       if (r === undefined) {
-        r = this.fixpointHolds(new Set([this.selfId, ...members(set)]));
+        const mem = this.clearMembers();
+        mem[0] = 1;
+        const list = members(set).map((id) => this.peers.get(id) as Peer);
+        for (const p of list) mem[p.idx] = 1;
+        r = this.fixpointHolds(list);
         memoQuorum.set(key, r);
       }
       return r;
@@ -453,7 +516,9 @@ export class Slot {
       const key = set ?? 0;
       let r = memoBlocking.get(key);
       if (r === undefined) {
-        r = this.localQ.threshold > 0 && isVBlocking(this.localQ, new Set(members(set)));
+        const mem = this.clearMembers();
+        for (const id of members(set)) mem[(this.peers.get(id) as Peer).idx] = 1;
+        r = this.localQ.threshold > 0 && blockedBy(this.localIdx, mem);
         memoBlocking.set(key, r);
       }
       return r;
@@ -995,6 +1060,44 @@ function ballotPartOf(t: Topic | undefined): object | undefined {
     case "Externalize":
       return t.externalize;
   }
+}
+
+/** A quorum set over dense node indices. */
+interface IndexedQuorumSet {
+  readonly threshold: number;
+  readonly nodes: readonly number[];
+  readonly inner: readonly IndexedQuorumSet[];
+}
+
+/** A peer's latest message with its index and indexed quorum set. */
+interface Peer {
+  readonly idx: number;
+  readonly msg: ScpMessage;
+  readonly q: IndexedQuorumSet;
+}
+
+function sliceIn(q: IndexedQuorumSet, mem: Uint8Array): boolean {
+  let need = q.threshold;
+  if (need <= 0) return true;
+  const nodes = q.nodes;
+  for (let i = 0; i < nodes.length; i++)
+    if (mem[nodes[i] as number] === 1 && --need === 0) return true;
+  const inner = q.inner;
+  for (let i = 0; i < inner.length; i++)
+    if (sliceIn(inner[i] as IndexedQuorumSet, mem) && --need === 0) return true;
+  return false;
+}
+
+function blockedBy(q: IndexedQuorumSet, mem: Uint8Array): boolean {
+  if (q.threshold <= 0) return false;
+  let need = q.nodes.length + q.inner.length - q.threshold + 1;
+  const nodes = q.nodes;
+  for (let i = 0; i < nodes.length; i++)
+    if (mem[nodes[i] as number] === 1 && --need === 0) return true;
+  const inner = q.inner;
+  for (let i = 0; i < inner.length; i++)
+    if (blockedBy(inner[i] as IndexedQuorumSet, mem) && --need === 0) return true;
+  return false;
 }
 
 function rank(m: ScpMessage): number {
