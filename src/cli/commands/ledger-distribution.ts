@@ -53,7 +53,10 @@ export function stderrLogger(context: CommandContext, command: string): Logger {
     (fieldsOrMessage: Readonly<Record<string, unknown>> | string, message?: string) => {
       const fields = typeof fieldsOrMessage === "string" ? {} : fieldsOrMessage;
       const text = typeof fieldsOrMessage === "string" ? fieldsOrMessage : (message ?? "");
-      const extra = Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : "";
+      const extra =
+        Object.keys(fields).length > 0
+          ? ` ${JSON.stringify(fields, (_k, v) => (typeof v === "bigint" ? String(v) : v))}`
+          : "";
       context.stderr.write(`${command}: ${level} ${text}${extra}\n`);
     };
   const ignore: LogFn = () => {};

@@ -24,6 +24,8 @@ import {
 import { stderrLogger } from "./ledger-distribution.js";
 
 const DEFAULT_LEDGER_DB = "/tmp/ledgerdb";
+/** A progress line on stderr every this many imported blocks. */
+const PROGRESS_EVERY_BLOCKS = 10_000n;
 
 const HELP = `Usage: consensus-tool ledger-from-archive --ledger-db DIR --tx-source-url URL [--tx-source-url URL ...]
                                         [--num-blocks N] [--json]
@@ -126,6 +128,10 @@ export const ledgerFromArchiveCommand: Command = {
         ...(numBlocks === undefined ? {} : { numBlocks }),
         decoder,
         logger,
+        onBlock: (index) => {
+          if ((index + 1n) % PROGRESS_EVERY_BLOCKS === 0n)
+            logger.info({ num_blocks: String(index + 1n) }, "imported blocks");
+        },
       });
       if (values.json) context.stdout.write(`${JSON.stringify(summary)}\n`);
       else
