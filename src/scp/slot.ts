@@ -102,6 +102,8 @@ export class Slot {
   private version = 0;
   private candidatesCache: Ballot[] | undefined;
   private candidatesVersion = -1;
+  private topicsCache: Topic[] | undefined;
+  private topicsVersion = -1;
   /** Bumped on every change of local state only; emission is skipped while it is unchanged. */
   private selfVersion = 0;
   private lastSentSelfVersion = -1;
@@ -649,7 +651,8 @@ export class Slot {
 
   /** Every ballot mentioned by any statement, highest first, de-duplicated. */
   private preparedCandidates(): Ballot[] {
-    if (this.candidatesCache !== undefined && this.candidatesVersion === this.version)
+    // Ballots only come from ballot statements: nomination news leaves the set unchanged.
+    if (this.candidatesCache !== undefined && this.candidatesVersion === this.ballotInputs)
       return this.candidatesCache;
     const byValue = new Map<string, Map<number, Ballot>>();
     const add = (t: Topic | null | undefined): void => {
@@ -670,7 +673,7 @@ export class Slot {
     for (const counters of byValue.values()) out.push(...counters.values());
     out.sort((a, b) => compareBallots(b, a));
     this.candidatesCache = out;
-    this.candidatesVersion = this.version;
+    this.candidatesVersion = this.ballotInputs;
     return out;
   }
 
@@ -786,11 +789,16 @@ export class Slot {
     return changed;
   }
 
+  /** The local statement and every peer's, cached while no ballot input changes. */
   private allTopics(): Topic[] {
+    if (this.topicsCache !== undefined && this.topicsVersion === this.ballotInputs)
+      return this.topicsCache;
     const out: Topic[] = [];
     const self = this.selfTopic();
     if (self) out.push(self);
     for (const m of this.M.values()) out.push(m.topic);
+    this.topicsCache = out;
+    this.topicsVersion = this.ballotInputs;
     return out;
   }
 
