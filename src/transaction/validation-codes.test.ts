@@ -447,6 +447,14 @@ test("InputRulesNotAllowed: input rules before block version 3", () => {
   expectCode(signed, "InputRulesNotAllowed", undefined, undefined, config2);
 });
 
+test("a transaction that satisfies an input's rules is valid (the input signs its own TxIn)", () => {
+  const prefix = withRules({
+    maxTombstoneBlock: tx.prefix.tombstoneBlock,
+    requiredOutputs: [tx.prefix.outputs[1]!],
+  });
+  assert.equal(codeOf(resign(prefix)).code, "Ok");
+});
+
 test("InputRuleMaxTombstoneBlockExceeded / InputRuleMissingRequiredOutput", () => {
   expectCode(
     resign(withRules({ maxTombstoneBlock: tx.prefix.tombstoneBlock - 1n })),
