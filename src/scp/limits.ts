@@ -21,6 +21,10 @@ export const SCP_LIMITS = {
   maxRetainedSlots: 16,
   /** Nodes whose latest message a slot keeps (one per sender). */
   maxPeersPerSlot: 2000,
+  /** Distinct node ids a slot indexes over all quorum sets it has seen (peers can rotate quorum sets). */
+  maxKnownNodesPerSlot: 20_000,
+  /** Validity verdicts cached per slot; past this, values are re-validated instead of cached. */
+  maxValidityCacheEntries: 200_000,
 } as const;
 
 /** `INF` counter: u32::MAX. Ballot counters saturate here. */

@@ -128,3 +128,35 @@ describe("SCP robustness", () => {
     assert.equal(again.wakeAtMs, 600);
   });
 });
+
+describe("SCP per-slot bounds", () => {
+  test("a peer rotating huge quorum sets cannot grow a slot's node index past its limit", () => {
+    const n = new ScpNode({
+      local: { id: "me" },
+      quorumSet: flatQuorumSet(1, ["a"]),
+      combine: sortedCombine(),
+      priorityHash: fixedPriority(["me"]),
+    });
+    const x = [new Uint8Array([1])];
+    let rejected = 0;
+    for (let i = 1; i <= 40; i++) {
+      const q = flatQuorumSet(
+        1,
+        Array.from({ length: 1000 }, (_, j) => `r${i}-${j}`),
+      );
+      n.handleMessages(
+        [
+          {
+            sender: { id: "a" },
+            slot: 1,
+            quorumSet: q,
+            topic: { type: "Prepare", prepare: { b: { n: i, x }, cn: 0, hn: 0 } },
+          },
+        ],
+        i,
+      );
+      rejected = n.stats.rejected.QSET_TOO_LARGE ?? 0;
+    }
+    assert.ok(rejected >= 20, `rejected ${rejected}`);
+  });
+});

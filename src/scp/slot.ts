@@ -252,6 +252,15 @@ export class Slot {
           throw new ScpError("MSG_INVALID_VALUE", "message carries an invalid value");
         if (stored === undefined && this.M.size >= SCP_LIMITS.maxPeersPerSlot)
           throw new ScpError("MSG_TOO_MANY_VALUES", "too many peers in one slot");
+        if (
+          !this.indexed.has(msg.quorumSet) &&
+          this.indexOf.size + compileQuorumSet(msg.quorumSet).allNodes.length >
+            SCP_LIMITS.maxKnownNodesPerSlot
+        )
+          throw new ScpError(
+            "QSET_TOO_LARGE",
+            "quorum sets name too many distinct nodes in this slot",
+          );
         const before = stored === undefined ? undefined : nominationOf(stored.topic);
         const after = nominationOf(msg.topic);
         const qsetChanged = stored?.quorumSet !== msg.quorumSet;
@@ -331,7 +340,7 @@ export class Slot {
     let ok = this.validCache.get(k);
     if (ok === undefined) {
       ok = this.cfg.validity(v);
-      this.validCache.set(k, ok);
+      if (this.validCache.size < SCP_LIMITS.maxValidityCacheEntries) this.validCache.set(k, ok);
     }
     return ok;
   }
