@@ -18,7 +18,13 @@ import { type FeeMap, feeMapDigest } from "./fee-map.js";
 import { unusedMemo } from "./memos.js";
 import type { TxOutMembershipProof } from "./merkle.js";
 import type { PublicAddress } from "./public-address.js";
-import { type OutputSecret, type SignableInputRing, signRctBulletproofs } from "./signature.js";
+import {
+  type InputRingToSign,
+  type OutputSecret,
+  type SignableInputRing,
+  signRctBulletproofs,
+} from "./signature.js";
+import { checkContingentInput, type SignedContingentInput } from "./signed-contingent-input.js";
 import type { Tx, TxIn, TxPrefix } from "./tx.js";
 import { createTxOut, type MemoContext, type TxOut } from "./tx-out.js";
 
@@ -113,6 +119,7 @@ function u64(value: bigint, what: string): bigint {
 export class TransactionBuilder {
   readonly #options: TransactionBuilderOptions;
   readonly #inputs: InputCredentials[] = [];
+  readonly #presigned: SignedContingentInput[] = [];
   readonly #outputs: PendingOutput[] = [];
   #tombstoneBlock = 0n;
   #fogExpiry: bigint | undefined;
@@ -146,6 +153,25 @@ export class TransactionBuilder {
       throw new TransactionError("INVALID_BUILD", "real index outside the ring");
     }
     this.#inputs.push(credentials);
+    return this;
+  }
+
+  /**
+   * Add someone else's signed contingent input (MCIP #31, block version ≥ 3). Its required outputs
+   * join the transaction as they are; the caller adds the outputs that take what it offers.
+   */
+  addPresignedInput(sci: SignedContingentInput): this {
+    if (this.#inputs.length + this.#presigned.length >= MAX_INPUTS) {
+      throw new TransactionError("INVALID_BUILD", `at most ${MAX_INPUTS} inputs`);
+    }
+    if (sci.blockVersion !== this.#options.blockVersion || this.#options.blockVersion < 3) {
+      throw new TransactionError(
+        "INVALID_BUILD",
+        "signed contingent inputs need block version ≥ 3",
+      );
+    }
+    checkContingentInput(sci);
+    this.#presigned.push(sci);
     return this;
   }
 
@@ -254,13 +280,15 @@ export class TransactionBuilder {
    */
   buildWithSecrets(): {
     tx: Tx;
-    rings: SignableInputRing[];
+    rings: InputRingToSign[];
     outputSecrets: OutputSecret[];
   } {
     if (this.#built) throw new TransactionError("INVALID_BUILD", "build() was already called");
     this.#built = true;
     const { blockVersion, fee, rng, feeMap } = this.#options;
-    if (this.#inputs.length === 0) throw new TransactionError("INVALID_BUILD", "no inputs");
+    if (this.#inputs.length === 0) {
+      throw new TransactionError("INVALID_BUILD", "no inputs of our own to sign");
+    }
     if (this.#outputs.length === 0) throw new TransactionError("INVALID_BUILD", "no outputs");
     const tombstoneBlock = this.tombstoneBlock;
     if (tombstoneBlock === 0n) {
@@ -269,13 +297,40 @@ export class TransactionBuilder {
       });
     }
 
-    const inputs = this.#inputs.map((c) => prepareInput(c));
+    const inputs: { txIn: TxIn; ring: InputRingToSign }[] = [
+      ...this.#inputs.map((c) => prepareInput(c)),
+      ...this.#presigned.map((sci) => ({
+        txIn: sci.txIn,
+        ring: { mlsag: sci.mlsag, pseudoOutput: sci.pseudoOutputAmount },
+      })),
+    ];
+    // A presigned input's required outputs go into the prefix verbatim, with revealed secrets.
+    const allOutputs: PendingOutput[] = [
+      ...this.#outputs,
+      ...this.#presigned.flatMap((sci) =>
+        sci.txIn.inputRules!.requiredOutputs.map((txOut, k) => {
+          const secret = sci.requiredOutputAmounts[k]!;
+          return {
+            receipt: {
+              txOut,
+              confirmationNumber: new Uint8Array(0),
+              amount: { value: secret.value, tokenId: secret.tokenId },
+              blinding: secret.blinding,
+            },
+            recipient: undefined,
+          };
+        }),
+      ),
+    ];
     // Per-token balance: inputs = outputs + fee.
     const balance = new Map<bigint, bigint>();
     const bump = (token: bigint, delta: bigint) =>
       balance.set(token, (balance.get(token) ?? 0n) + delta);
-    for (const i of inputs) bump(i.ring.secret.tokenId, i.ring.secret.value);
-    for (const o of this.#outputs) bump(o.receipt.amount.tokenId, -o.receipt.amount.value);
+    for (const i of inputs) {
+      const amount = "mlsag" in i.ring ? i.ring.pseudoOutput : i.ring.secret;
+      bump(amount.tokenId, amount.value);
+    }
+    for (const o of allOutputs) bump(o.receipt.amount.tokenId, -o.receipt.amount.value);
     bump(fee.tokenId, -fee.value);
     for (const [token, left] of balance) {
       if (left !== 0n) {
@@ -287,7 +342,7 @@ export class TransactionBuilder {
     }
 
     inputs.sort((a, b) => compareBytes(a.txIn.ring[0]!.publicKey, b.txIn.ring[0]!.publicKey));
-    const outputs = this.#outputs.slice();
+    const outputs = allOutputs;
     outputs.sort((a, b) => compareBytes(a.receipt.txOut.publicKey, b.receipt.txOut.publicKey));
     const prefix: TxPrefix = {
       inputs: inputs.map((i) => i.txIn),
@@ -318,7 +373,7 @@ export class TransactionBuilder {
 }
 
 /** Sort the ring (and proofs) by public key, relocate the real input, unmask its amount. */
-function prepareInput(c: InputCredentials): { txIn: TxIn; ring: SignableInputRing } {
+export function prepareInput(c: InputCredentials): { txIn: TxIn; ring: SignableInputRing } {
   const order = c.ring.map((_o, i) => i);
   order.sort((a, b) => compareBytes(c.ring[a]!.publicKey, c.ring[b]!.publicKey));
   const ring = order.map((i) => c.ring[i]!);

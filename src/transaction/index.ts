@@ -103,13 +103,22 @@ export {
 } from "./sample-spend.js";
 export {
   FEE_BLINDING,
+  type InputRingToSign,
   type InputSecret,
   type OutputSecret,
+  type PresignedInputRing,
   type SignableInputRing,
   signRctBulletproofs,
   type VerifyOptions,
   verifyRctBulletproofs,
 } from "./signature.js";
+export {
+  checkContingentInput,
+  type RequiredOutput,
+  type SignedContingentInput,
+  signContingentInput,
+  type UnmaskedAmount,
+} from "./signed-contingent-input.js";
 export {
   extendedMessageDigest,
   mlsagSigningDigest,

@@ -217,7 +217,8 @@ export function makeSampleSpend(options: SampleSpendOptions): SampleSpend {
   const { tx, rings, outputSecrets } = builder.buildWithSecrets();
   return {
     tx,
-    rings,
+    // The sample has no presigned inputs, so every ring is one we signed.
+    rings: rings.filter((r): r is SignableInputRing => !("mlsag" in r)),
     outputSecrets,
     ledger,
     config: { blockVersion, feeMap },

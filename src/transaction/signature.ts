@@ -6,6 +6,7 @@ import {
   pedersenGens,
   prepareMobileCoinRangeProof,
   type ReducedTxOut,
+  type RingMLSAG,
   Ristretto,
   type RistrettoPoint,
   type Scalar,
@@ -50,6 +51,31 @@ export interface SignableInputRing {
   readonly secret: InputSecret;
 }
 
+/**
+ * An input signed in advance by someone else (a signed contingent input, MCIP #31): its MLSAG
+ * signs only its own TxIn, and its pseudo output's amount and blinding are revealed so that the
+ * rest of the transaction can balance against it.
+ */
+export interface PresignedInputRing {
+  readonly mlsag: RingMLSAG;
+  readonly pseudoOutput: {
+    readonly value: bigint;
+    readonly tokenId: bigint;
+    readonly blinding: Scalar;
+  };
+}
+
+/** Either kind of input the signer handles. */
+export type InputRingToSign = SignableInputRing | PresignedInputRing;
+
+function isPresigned(r: InputRingToSign): r is PresignedInputRing {
+  return "mlsag" in r;
+}
+
+function amountOf(r: InputRingToSign): { value: bigint; tokenId: bigint } {
+  return isPresigned(r) ? r.pseudoOutput : r.secret;
+}
+
 /** The secrets of one output. */
 export interface OutputSecret {
   readonly value: bigint;
@@ -73,7 +99,7 @@ function commit(tokenId: bigint, value: bigint, blinding: Scalar): RistrettoPoin
 export function signRctBulletproofs(
   blockVersion: number,
   prefix: TxPrefix,
-  rings: readonly SignableInputRing[],
+  rings: readonly InputRingToSign[],
   outputSecrets: readonly OutputSecret[],
   rng: RandomSource,
 ): SignatureRctBulletproofs {
@@ -87,25 +113,35 @@ export function signRctBulletproofs(
   if (!BlockVersionFeatures.maskedTokenIdRequired(blockVersion) && feeTokenId !== 0n) {
     throw new TransactionError("INVALID_BUILD", "fee token must be 0 before block version 2");
   }
-  // The last input's blinding makes Σ pseudo blindings = Σ output blindings (+ FEE_BLINDING).
-  const outputBlindingSum = outputSecrets.reduce((acc, o) => Scalars.add(acc, o.blinding), 0n);
-  const pseudoBlindings: Scalar[] = rings.map(() => 0n);
-  let partial = FEE_BLINDING;
-  for (let i = 0; i < rings.length - 1; i++) {
-    pseudoBlindings[i] = randomScalar(rng);
-    partial = Scalars.add(partial, pseudoBlindings[i]!);
+  // Presigned inputs keep their blinding; signable ones get random blindings except the last,
+  // which makes Σ pseudo blindings = Σ output blindings (+ FEE_BLINDING).
+  const lastSignable = rings.map(isPresigned).lastIndexOf(false);
+  if (lastSignable < 0) {
+    throw new TransactionError("INVALID_BUILD", "at least one input must be signed here");
   }
-  pseudoBlindings[rings.length - 1] = Scalars.sub(outputBlindingSum, partial);
-  const pseudoOutputs = rings.map((r, i) =>
-    commit(r.secret.tokenId, r.secret.value, pseudoBlindings[i]!).toBytes(),
+  const outputBlindingSum = outputSecrets.reduce((acc, o) => Scalars.add(acc, o.blinding), 0n);
+  const pseudoBlindings: Scalar[] = rings.map((r) =>
+    isPresigned(r) ? r.pseudoOutput.blinding : randomScalar(rng),
   );
+  let partial = FEE_BLINDING;
+  pseudoBlindings.forEach((b, i) => {
+    if (i !== lastSignable) partial = Scalars.add(partial, b);
+  });
+  pseudoBlindings[lastSignable] = Scalars.sub(outputBlindingSum, partial);
+  const pseudoOutputs = rings.map((r, i) => {
+    const { value, tokenId } = amountOf(r);
+    return commit(tokenId, value, pseudoBlindings[i]!).toBytes();
+  });
 
   let rangeProofBytes: Uint8Array = new Uint8Array(0);
   const rangeProofs: Uint8Array[] = [];
   let pseudoOutputTokenIds: bigint[] = [];
   let outputTokenIds: bigint[] = [];
   if (!BlockVersionFeatures.mixedTransactions(blockVersion)) {
-    const tokens = [...rings.map((r) => r.secret.tokenId), ...outputSecrets.map((o) => o.tokenId)];
+    const tokens = [
+      ...rings.map((r) => amountOf(r).tokenId),
+      ...outputSecrets.map((o) => o.tokenId),
+    ];
     if (tokens.some((t) => t !== feeTokenId)) {
       throw new TransactionError(
         "MIXED_TRANSACTIONS_NOT_ALLOWED",
@@ -113,20 +149,21 @@ export function signRctBulletproofs(
       );
     }
     rangeProofBytes = generateRangeProofs(
-      [...rings.map((r) => r.secret.value), ...outputSecrets.map((o) => o.value)],
+      [...rings.map((r) => amountOf(r).value), ...outputSecrets.map((o) => o.value)],
       [...pseudoBlindings, ...outputSecrets.map((o) => o.blinding)],
       pedersenGens(feeTokenId),
       rng,
     ).proof;
   } else {
-    pseudoOutputTokenIds = rings.map((r) => r.secret.tokenId);
+    pseudoOutputTokenIds = rings.map((r) => amountOf(r).tokenId);
     outputTokenIds = outputSecrets.map((o) => o.tokenId);
     for (const token of tokenSet(feeTokenId, pseudoOutputTokenIds, outputTokenIds)) {
       const values: bigint[] = [];
       const blindings: Scalar[] = [];
       rings.forEach((r, i) => {
-        if (r.secret.tokenId === token) {
-          values.push(r.secret.value);
+        const amount = amountOf(r);
+        if (amount.tokenId === token) {
+          values.push(amount.value);
           blindings.push(pseudoBlindings[i]!);
         }
       });
@@ -153,20 +190,22 @@ export function signRctBulletproofs(
     rangeProofs,
   );
   const ringSignatures = rings.map((r, i) =>
-    signMlsag(
-      // An input with rules signs only its own TxIn (MCIP #31), like a presigned input.
-      txInSignedDigest(prefix.inputs[i]!) ?? digest,
-      r.members,
-      {
-        realIndex: r.realIndex,
-        onetimePrivateKey: r.secret.onetimePrivateKey,
-        value: r.secret.value,
-        blinding: r.secret.blinding,
-        outputBlinding: pseudoBlindings[i]!,
-        valueGenerator: pedersenGens(r.secret.tokenId).B,
-      },
-      rng,
-    ),
+    isPresigned(r)
+      ? r.mlsag
+      : signMlsag(
+          // An input with rules signs only its own TxIn (MCIP #31), like a presigned input.
+          txInSignedDigest(prefix.inputs[i]!) ?? digest,
+          r.members,
+          {
+            realIndex: r.realIndex,
+            onetimePrivateKey: r.secret.onetimePrivateKey,
+            value: r.secret.value,
+            blinding: r.secret.blinding,
+            outputBlinding: pseudoBlindings[i]!,
+            valueGenerator: pedersenGens(r.secret.tokenId).B,
+          },
+          rng,
+        ),
   );
   return {
     ringSignatures,
