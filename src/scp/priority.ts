@@ -64,10 +64,26 @@ export function nextLeader(
     }
   };
   consider(local, U256_MAX);
-  for (const id of quorumSetNodes(localQuorumSet)) {
+  for (const [id, scaled] of scaledWeights(localQuorumSet)) {
     if (id === local.id) continue;
-    const w = nodeWeight(localQuorumSet, id);
-    consider(nodeById(id), (U256_MAX * w.num) / w.den);
+    consider(nodeById(id), scaled);
   }
   return best ?? local.id;
+}
+
+const weightCache = new WeakMap<QuorumSet, ReadonlyMap<string, bigint>>();
+
+/** ⌊(2^256 − 1) × weight⌋ for every node of a quorum set, computed once per set. */
+function scaledWeights(q: QuorumSet): ReadonlyMap<string, bigint> {
+  let m = weightCache.get(q);
+  if (m === undefined) {
+    const out = new Map<string, bigint>();
+    for (const id of quorumSetNodes(q)) {
+      const w = nodeWeight(q, id);
+      out.set(id, (U256_MAX * w.num) / w.den);
+    }
+    weightCache.set(q, out);
+    m = out;
+  }
+  return m;
 }

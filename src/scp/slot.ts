@@ -875,19 +875,31 @@ export class Slot {
 
   /** After externalizing, later statements can raise the confirmed-committed top (MobileCoin's HN = INF). */
   private raiseExternalizedH(): boolean {
-    if (this.h === undefined) return false;
-    // Only peers' statements raise the top: our own Externalize alone must not claim INF.
-    const interval = this.ratifiedCommitInterval(this.h.x, true);
-    if (interval === undefined || interval[1] <= this.h.n) return false;
-    this.h = { n: interval[1], x: this.h.x };
-    this.touch();
-    return true;
+    const h = this.h;
+    const c = this.c;
+    if (h === undefined || c === undefined) return false;
+    // Keep c and look for a higher top that a quorum accepts commit up to. Only peers' statements
+    // propose tops: our own Externalize alone must not claim INF.
+    const boundaries = new Set<number>();
+    for (const m of this.M.values()) commitBoundaries(m.topic, h.x, boundaries);
+    const tops = [...boundaries].filter((n) => n > h.n).sort((a, b) => b - a);
+    for (const hi of tops) {
+      const self = this.selfTopic();
+      const ok = this.quorumHolds(self !== null && acceptsCommit(self, h.x, c.n, hi), (t) =>
+        acceptsCommit(t, h.x, c.n, hi),
+      );
+      if (ok) {
+        this.h = { n: hi, x: h.x };
+        this.touch();
+        return true;
+      }
+    }
+    return false;
   }
 
-  private ratifiedCommitInterval(x: ValueList, peersOnly = false): [number, number] | undefined {
+  private ratifiedCommitInterval(x: ValueList): [number, number] | undefined {
     const boundaries = new Set<number>();
-    const topics = peersOnly ? [...this.M.values()].map((m) => m.topic) : this.allTopics();
-    for (const t of topics) commitBoundaries(t, x, boundaries);
+    for (const t of this.allTopics()) commitBoundaries(t, x, boundaries);
     return findExtendedInterval(boundaries, (lo, hi) => {
       const self = this.selfTopic();
       return this.quorumHolds(self !== null && acceptsCommit(self, x, lo, hi), (t) =>
