@@ -3,27 +3,20 @@ import {
   confirmationNumber,
   encryptFogHint,
   fakeFogHint,
-  Ristretto,
   type RistrettoPoint,
   type Scalar,
   Scalars,
-  sharedSecretFor,
-  unmaskAmount,
 } from "../crypto/index.js";
-import { bytesEqual, compareBytes, type RandomSource } from "../util/index.js";
+import { compareBytes, type RandomSource } from "../util/index.js";
 import { isKnownBlockVersion } from "./block-version.js";
 import { MAX_INPUTS, MAX_OUTPUTS, MAX_TOMBSTONE_BLOCKS } from "./constants.js";
 import { TransactionError } from "./errors.js";
 import { type FeeMap, feeMapDigest } from "./fee-map.js";
 import { unusedMemo } from "./memos.js";
 import type { TxOutMembershipProof } from "./merkle.js";
+import { prepareInput } from "./prepare-input.js";
 import type { PublicAddress } from "./public-address.js";
-import {
-  type InputRingToSign,
-  type OutputSecret,
-  type SignableInputRing,
-  signRctBulletproofs,
-} from "./signature.js";
+import { type InputRingToSign, type OutputSecret, signRctBulletproofs } from "./signature.js";
 import { checkContingentInput, type SignedContingentInput } from "./signed-contingent-input.js";
 import type { Tx, TxIn, TxPrefix } from "./tx.js";
 import { createTxOut, type MemoContext, type TxOut } from "./tx-out.js";
@@ -370,41 +363,4 @@ export class TransactionBuilder {
     };
     return { tx, rings: inputs.map((i) => i.ring), outputSecrets };
   }
-}
-
-/** Sort the ring (and proofs) by public key, relocate the real input, unmask its amount. */
-export function prepareInput(c: InputCredentials): { txIn: TxIn; ring: SignableInputRing } {
-  const order = c.ring.map((_o, i) => i);
-  order.sort((a, b) => compareBytes(c.ring[a]!.publicKey, c.ring[b]!.publicKey));
-  const ring = order.map((i) => c.ring[i]!);
-  const proofs = order.map((i) => c.membershipProofs[i]!);
-  const realIndex = order.indexOf(c.realIndex);
-  const real = ring[realIndex]!;
-  if (!bytesEqual(Ristretto.multiplyBase(c.onetimePrivateKey).toBytes(), real.targetKey)) {
-    throw new TransactionError("INPUT_NOT_OWNED", "the one-time key does not own the real input");
-  }
-  if (real.maskedAmount === undefined) {
-    throw new TransactionError("INVALID_BUILD", "the real input has no masked amount");
-  }
-  const sharedSecret = sharedSecretFor(c.viewPrivateKey, Ristretto.fromBytes(real.publicKey));
-  const { amount, blinding } = unmaskAmount(real.maskedAmount, sharedSecret);
-  const members = ring.map((o) => {
-    if (o.maskedAmount === undefined) {
-      throw new TransactionError("INVALID_BUILD", "a ring member has no masked amount");
-    }
-    return { targetKey: o.targetKey, commitment: o.maskedAmount.commitment };
-  });
-  return {
-    txIn: { ring, proofs, inputRules: undefined },
-    ring: {
-      members,
-      realIndex,
-      secret: {
-        onetimePrivateKey: c.onetimePrivateKey,
-        value: amount.value,
-        tokenId: amount.tokenId,
-        blinding,
-      },
-    },
-  };
 }
