@@ -33,7 +33,8 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /**
  * Parse an `s3://` archive URL. The region comes from `?region=`, else AWS_REGION /
- * AWS_DEFAULT_REGION, else us-east-1; `?endpoint=` selects an S3-compatible server.
+ * AWS_DEFAULT_REGION, else us-east-1; `?endpoint=` (else AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL)
+ * selects an S3-compatible server.
  */
 export function parseS3Url(
   url: string,
@@ -53,7 +54,8 @@ export function parseS3Url(
     if (!["region", "endpoint", "acl"].includes(key))
       throw new ArchiveError("INVALID_URL", `${url}: unknown query parameter ${key}`);
   }
-  const endpoint = parsed.searchParams.get("endpoint") ?? undefined;
+  const endpoint =
+    parsed.searchParams.get("endpoint") ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
   if (endpoint !== undefined) {
     let e: URL;
     try {

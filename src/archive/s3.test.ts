@@ -40,6 +40,10 @@ describe("s3:// URLs", () => {
     assert.equal(local.prefix, "");
     assert.equal(local.acl, "none");
     assert.equal(parseS3Url("s3://b12", {}).region, "us-east-1");
+    assert.equal(
+      parseS3Url("s3://b12", { AWS_ENDPOINT_URL: "http://127.0.0.1:1" }).endpoint,
+      "http://127.0.0.1:1",
+    );
   });
 
   for (const bad of [

@@ -33,8 +33,9 @@ uploads are retried with exponential backoff.
 Options (each also read from its environment variable):
   --ledger-path DIR     the LMDB ledger directory, holding data.mdb; opened read-only  [MC_LEDGER_PATH]
   --dest URL            file:///DIR or s3://BUCKET/PATH[?region=R&endpoint=URL&acl=A]  [MC_DEST]
-                        s3: region also from AWS_REGION; credentials from the standard AWS
-                        variables or profile; endpoint= selects an S3-compatible server (path-style);
+                        s3: endpoint= selects an S3-compatible server (path-style addressing);
+                        region and endpoint also from AWS_REGION and AWS_ENDPOINT_URL;
+                        credentials from the standard AWS variables or profile;
                         acl= public-read (default, as MobileCoin), private or none
   --merge-buckets LIST  comma-separated merged bucket sizes; values <= 1 are ignored
                         (default 100,1000,10000; at most 10000)                        [MC_MERGE_BUCKETS]
