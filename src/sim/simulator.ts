@@ -4,6 +4,7 @@ import {
   INF,
   isVBlocking,
   type Json,
+  maximalQuorum,
   messageToJson,
   mobilecoinPriorityHash,
   type PriorityHash,
@@ -434,7 +435,14 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
         entry.ids.add(id);
         support.set(key, entry);
       }
-      const agreed = [...support.values()].find((e) => isVBlocking(node.qset, e.ids));
+      // MobileCoin's "behind" test: the peers that decided the slot are v-blocking for us and,
+      // with us, a quorum. (Merely being slow is not being behind: a node that leaves a slot it
+      // is still needed in can strand the others.)
+      const agreed = [...support.values()].find(
+        (e) =>
+          isVBlocking(node.qset, e.ids) &&
+          maximalQuorum([node.id, ...e.ids], (id) => topo.qsets.get(id)).has(node.id),
+      );
       if (agreed === undefined) return;
       syncs += 1;
       node.ledger[slot] = agreed.value;

@@ -482,4 +482,34 @@ describe("SCP acceptance scenarios (simulated networks)", () => {
     });
     assert.ok(r.result.agreement && r.result.live, JSON.stringify(r.result));
   });
+
+  test("regression (property-test counterexample, seed 20261121 path 2359): a slow node is not 'behind'; it must not leave a slot others still need", () => {
+    // Random 4-node network, n4 silent. n1 was slow but still needed by n3; syncing it past slot 1
+    // stranded n3 (whose only other slice member is the silent n4), and n1/n2 then needed n3.
+    const r = run({
+      topology: "random",
+      nodes: 4,
+      slots: 3,
+      valuesPerSlot: 3,
+      loss: 0.4,
+      delayMinMs: 0,
+      delayMaxMs: 200,
+      byzantine: 1,
+      byzantineKind: "silent",
+      partitions: [
+        {
+          groups: [
+            ["n1", "n2"],
+            ["n3", "n4"],
+          ],
+          startMs: 381,
+          endMs: 1382,
+        },
+      ],
+      faultsEndMs: 15_000,
+      timeLimitMs: 315_000,
+      seed: "prop-7",
+    });
+    assert.ok(r.result.agreement && r.result.live, JSON.stringify(r.result));
+  });
 });
