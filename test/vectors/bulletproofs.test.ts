@@ -2,10 +2,10 @@
  * Goal: our Bulletproofs verifier accepts the dalek/MobileCoin-fork interop proofs
  * (`bulletproofs/dalek_range_proofs.jsonl`, default dalek Pedersen generators, the transcript label
  * each line names) and rejects every proof once any byte of it or of a commitment changes.
- * Method: every line is verified as given; then, for the smallest proof every byte of proof and
- * commitment is flipped in turn, and for the others one byte in every 32-byte word (a different
- * byte offset per word, so each field and each byte lane is hit). Each tampered proof must fail
- * with a typed RingCtError. The suite counts the lines it asserted against the file's line count.
+ * Method: every line is verified as given; then every byte of every proof and of every
+ * commitment is flipped in turn (one bit, a different bit per position), ~8,500 verifications.
+ * Each tampered proof must fail with a typed RingCtError. The suite counts the lines it asserted
+ * against the file's line count.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -60,35 +60,28 @@ test("every interop proof verifies as given, and every line is asserted", () => 
 
 test("flipping any byte of a proof or a commitment makes it fail", () => {
   let asserted = 0;
-  const smallest = lines.reduce(
-    (best, l, i) => (l.proof_hex.length < lines[best]!.proof_hex.length ? i : best),
-    0,
-  );
+  let tampered = 0;
   for (const [i, line] of lines.entries()) {
     const proof = hex(line.proof_hex);
     const commitments = line.commitments_hex.map(hex);
-    const everyByte = i === smallest;
-    const positions = (length: number): number[] => {
-      const out: number[] = [];
-      if (everyByte) for (let p = 0; p < length; p++) out.push(p);
-      else for (let w = 0; w < length / 32; w++) out.push(w * 32 + ((w * 7 + i) % 32));
-      return out;
-    };
-    for (const p of positions(proof.length)) {
+    for (let p = 0; p < proof.length; p++) {
       assert.equal(
         verifies(line, flipped(proof, p), commitments),
         false,
         `line ${i} proof byte ${p}`,
       );
+      tampered++;
     }
     for (const [c, commitment] of commitments.entries()) {
-      for (const p of positions(32)) {
-        const tampered = commitments.slice();
-        tampered[c] = flipped(commitment, p);
-        assert.equal(verifies(line, proof, tampered), false, `line ${i} commitment ${c} byte ${p}`);
+      for (let p = 0; p < commitment.length; p++) {
+        const changed = commitments.slice();
+        changed[c] = flipped(commitment, p);
+        assert.equal(verifies(line, proof, changed), false, `line ${i} commitment ${c} byte ${p}`);
+        tampered++;
       }
     }
     asserted++;
   }
   assert.equal(asserted, lines.length);
+  assert.ok(tampered > 1000);
 });
