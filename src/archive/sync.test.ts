@@ -26,9 +26,10 @@ import {
 } from "../blockchain/index.js";
 import { type Ledger, openMemoryLedger } from "../ledger/index.js";
 import { isCodedError } from "../util/index.js";
-import { WorkerDecoder } from "./decoder.js";
+import { type BlockDecoder, inlineDecoder, WorkerDecoder } from "./decoder.js";
 import { FileArchive } from "./file-store.js";
 import { HttpArchiveSource } from "./http-source.js";
+import { ARCHIVE_LIMITS } from "./limits.js";
 import { ArchivePublisher } from "./publisher.js";
 import { SourceSet } from "./sources.js";
 import type { ArchiveSource } from "./store.js";
@@ -377,5 +378,58 @@ describe("syncFromArchive with checks on a worker thread", () => {
     } finally {
       await decoder.close();
     }
+  });
+});
+
+describe("syncFromArchive's bounds", () => {
+  const { ledger: source } = syntheticLedger("sync-bounds", 219); // 220 blocks
+  const dir = tempDir();
+  before(() => publish(source, dir, [100]));
+
+  it("keeps decodes and single-file fetches within their named limits", async () => {
+    let decoding = 0;
+    let maxDecoding = 0;
+    const counting: BlockDecoder = {
+      async decode(bytes) {
+        decoding++;
+        maxDecoding = Math.max(maxDecoding, decoding);
+        try {
+          // Let every other queued request start before this one settles.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          return await inlineDecoder.decode(bytes);
+        } finally {
+          decoding--;
+        }
+      },
+      async close() {},
+    };
+    let fetching = 0;
+    let maxFetching = 0;
+    const files = new FileArchive(dir);
+    const counted: ArchiveSource = {
+      url: files.url,
+      async get(p, max) {
+        fetching++;
+        maxFetching = Math.max(maxFetching, fetching);
+        try {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          return await files.get(p, max);
+        } finally {
+          fetching--;
+        }
+      },
+      close: async () => {},
+    };
+    const summary = await syncFromArchive(
+      openMemoryLedger(),
+      new SourceSet([counted], instantRetry()),
+      { buckets: [100], decoder: counting, singlesInFlight: 4 },
+    );
+    assert.equal(summary.imported, 220);
+    assert.equal(summary.from_merged_files, 200);
+    assert.ok(maxDecoding <= ARCHIVE_LIMITS.decodeAhead, `${maxDecoding} decodes at once`);
+    assert.ok(maxDecoding > 4, "decodes do run ahead");
+    // Four single files, or one merged file and the one fetched ahead.
+    assert.ok(maxFetching <= 4, `${maxFetching} fetches at once`);
   });
 });
