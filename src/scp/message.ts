@@ -1,3 +1,4 @@
+import { compareBytes } from "../util/index.js";
 import { ScpError } from "./errors.js";
 import { INF, SCP_LIMITS } from "./limits.js";
 import { type QuorumSet, validateQuorumSet } from "./quorum-set.js";
@@ -249,20 +250,28 @@ function comparePrepare(a: PreparePayload, b: PreparePayload): number {
   );
 }
 
-function keys(values: ValueList): Set<string> {
-  return new Set(values.map((v) => valueKey(v)));
+/** Is every value of `sub` in `a` or `b`? All three strictly ascending (validated): one merge pass. */
+function coveredBy(sub: ValueList, a: ValueList, b: ValueList = []): boolean {
+  let i = 0;
+  let j = 0;
+  for (const v of sub) {
+    while (i < a.length && compareBytes(a[i] as Value, v) < 0) i++;
+    while (j < b.length && compareBytes(b[j] as Value, v) < 0) j++;
+    const inA = i < a.length && compareBytes(a[i] as Value, v) === 0;
+    const inB = j < b.length && compareBytes(b[j] as Value, v) === 0;
+    if (!inA && !inB) return false;
+  }
+  return true;
 }
 
 /** +1 if `a` strictly grows `b` (every old vote and acceptance kept, something added), else 0 or -1. */
 function compareNominate(a: NominatePayload, b: NominatePayload): number {
+  if (a === b) return 0;
   if (a.x.length + a.y.length === b.x.length + b.y.length && a.y.length === b.y.length) {
     if (compareValueLists(a.y, b.y) === 0 && compareValueLists(a.x, b.x) === 0) return 0;
   }
-  const aAll = keys([...a.x, ...a.y]);
-  const aY = keys(a.y);
-  for (const v of b.y) if (!aY.has(valueKey(v))) return -1;
-  for (const v of b.x) if (!aAll.has(valueKey(v))) return -1;
-  return aAll.size > b.x.length + b.y.length || aY.size > b.y.length ? 1 : -1;
+  if (!coveredBy(b.y, a.y) || !coveredBy(b.x, a.x, a.y)) return -1;
+  return a.x.length + a.y.length > b.x.length + b.y.length || a.y.length > b.y.length ? 1 : -1;
 }
 
 /**
