@@ -74,11 +74,9 @@ async function decodeAt(
   try {
     data = await decoder.decode(bytes);
   } catch (error) {
-    throw refuse(
-      index,
-      error instanceof DecodeFailure ? error.message : describeError(error),
-      error,
-    );
+    const reason = error instanceof DecodeFailure ? error.message : describeError(error);
+    // The checks' own messages often start with "block N:"; the refusal names the block already.
+    throw refuse(index, reason.replace(/^([A-Z_]+: )block \d+: /, "$1"), error);
   }
   if (data.block.index !== index)
     throw refuse(index, `the archive file for block ${index} holds block ${data.block.index}`);
