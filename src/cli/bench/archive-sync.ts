@@ -43,8 +43,17 @@ async function publish(chain: readonly BlockData[], buckets: number[]): Promise<
   return dir;
 }
 
-/** One ledger-from-archive into a fresh LMDB ledger (as the CLI opens it); blocks per second. */
-async function syncRun(archive: string, expected: number, decoder: BlockDecoder): Promise<number> {
+interface SyncResult {
+  blocksPerSecond: number;
+  diskBytesPerTxOut: number;
+}
+
+/** One ledger-from-archive into a fresh LMDB ledger (as the CLI opens it). */
+async function syncRun(
+  archive: string,
+  expected: number,
+  decoder: BlockDecoder,
+): Promise<SyncResult> {
   const dir = mkdtempSync(path.join(tmpdir(), "bench-archive-ledger-"));
   try {
     const ledger = openLmdbLedger(dir, { durable: false });
@@ -55,14 +64,17 @@ async function syncRun(archive: string, expected: number, decoder: BlockDecoder)
       { decoder },
     );
     const seconds = (performance.now() - start) / 1000;
+    const diskBytesPerTxOut = (ledger.diskBytes() ?? 0) / Number(ledger.numTxOuts());
     ledger.close();
     if (summary.imported !== expected)
       throw new Error(`archive-sync imported ${summary.imported} blocks, expected ${expected}`);
-    return summary.imported / seconds;
+    return { blocksPerSecond: summary.imported / seconds, diskBytesPerTxOut };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+const rates = (results: readonly SyncResult[]) => results.map((r) => r.blocksPerSecond);
 
 /** The reader's checks alone (decode, ids, contents hash, signature), no ledger; blocks/s. */
 function decodeRun(encoded: readonly Uint8Array[]): number {
@@ -91,9 +103,9 @@ export const archiveSyncBenchmark: Benchmark = {
     const worker = new WorkerDecoder();
     try {
       await syncRun(merged, chain.length, worker); // warm-up: JIT and page cache
-      const withMerged: number[] = [];
-      const singleOnly: number[] = [];
-      const oneThread: number[] = [];
+      const withMerged: SyncResult[] = [];
+      const singleOnly: SyncResult[] = [];
+      const oneThread: SyncResult[] = [];
       const decodeOnly: number[] = [];
       for (let r = 0; r < options.runs; r++) {
         withMerged.push(await syncRun(merged, chain.length, worker));
@@ -103,11 +115,17 @@ export const archiveSyncBenchmark: Benchmark = {
       }
       const bytesPerBlock = encoded.reduce((n, b) => n + b.length, 0) / encoded.length;
       return [
-        summarize("archive-sync", "blocks_per_s", "blocks/s", withMerged),
-        summarize("archive-sync", "blocks_per_s_single_files", "blocks/s", singleOnly),
-        summarize("archive-sync", "blocks_per_s_one_thread", "blocks/s", oneThread),
+        summarize("archive-sync", "blocks_per_s", "blocks/s", rates(withMerged)),
+        summarize("archive-sync", "blocks_per_s_single_files", "blocks/s", rates(singleOnly)),
+        summarize("archive-sync", "blocks_per_s_one_thread", "blocks/s", rates(oneThread)),
         summarize("archive-sync", "decode_verify_blocks_per_s", "blocks/s", decodeOnly),
         summarize("archive-sync", "archive_bytes_per_block", "bytes", [bytesPerBlock]),
+        summarize(
+          "archive-sync",
+          "disk_bytes_per_tx_out",
+          "bytes",
+          withMerged.map((r) => r.diskBytesPerTxOut),
+        ),
       ];
     } finally {
       await worker.close();
