@@ -336,7 +336,13 @@ describe("archive tools end to end", () => {
       assert.equal(help.status, 0);
       assert.match(help.stdout, new RegExp(`Usage: consensus-tool ${name}`));
     }
+    const emptyLedger = tempDir("empty-mdb");
+    writeFileSync(path.join(emptyLedger, "data.mdb"), new Uint8Array());
     const cases: [string[], RegExp][] = [
+      [
+        ["ledger-distribution", "--ledger-path", emptyLedger, "--dest", "file:///tmp/x", "--once"],
+        /data.mdb is empty/,
+      ],
       [["ledger-distribution", "--dest", "file:///tmp/x", "--once"], /--ledger-path/],
       [
         ["ledger-distribution", "--ledger-path", tempDir("empty"), "--dest", "file:///tmp/x"],

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import {
   ARCHIVE_LIMITS,
@@ -8,8 +8,8 @@ import {
   openArchiveDestination,
   type RetryPolicy,
 } from "../../archive/index.js";
-import { openLmdbLedger } from "../../ledger/index.js";
-import { describeError, type LogFn, type Logger } from "../../util/index.js";
+import { type Ledger, type LmdbOptions, openLmdbLedger } from "../../ledger/index.js";
+import { describeError, isCodedError, type LogFn, type Logger } from "../../util/index.js";
 import {
   type Command,
   type CommandContext,
@@ -119,11 +119,28 @@ function abortableSleep(signal: AbortSignal): (ms: number) => Promise<void> {
     });
 }
 
+/** Open the LMDB ledger, turning low-level failures into one line naming the directory. */
+export function openLedgerAt(dir: string, flag: string, options: LmdbOptions): Ledger {
+  try {
+    return openLmdbLedger(dir, options);
+  } catch (error) {
+    if (isCodedError(error)) throw error;
+    throw new ArchiveError(
+      "LEDGER_NOT_FOUND",
+      `${flag} ${dir}: cannot open the ledger: ${describeError(error)}`,
+    );
+  }
+}
+
 /** The ledger directory must already hold a ledger: this tool never creates one. */
 export function requireLedgerDir(dir: string, flag: string): string {
   const resolved = path.resolve(dir);
-  if (!existsSync(path.join(resolved, "data.mdb")))
+  const file = path.join(resolved, "data.mdb");
+  if (!existsSync(file))
     throw new ArchiveError("LEDGER_NOT_FOUND", `${flag} ${dir}: no ledger (data.mdb) there`);
+  // lmdb crashes the process (not an exception) on an empty environment file opened read-only.
+  if (statSync(file).size === 0)
+    throw new ArchiveError("LEDGER_NOT_FOUND", `${flag} ${dir}: data.mdb is empty`);
   return resolved;
 }
 
@@ -150,7 +167,7 @@ export const ledgerDistributionCommand: Command = {
       values["merge-buckets"] ?? context.env.MC_MERGE_BUCKETS ?? DEFAULT_MERGE_BUCKETS.join(","),
     );
     const destination = openArchiveDestination(dest, { env: context.env });
-    const ledger = openLmdbLedger(requireLedgerDir(ledgerPath, "--ledger-path"), {
+    const ledger = openLedgerAt(requireLedgerDir(ledgerPath, "--ledger-path"), "--ledger-path", {
       readOnly: true,
     });
     const logger = stderrLogger(context, "ledger-distribution");

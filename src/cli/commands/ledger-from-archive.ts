@@ -10,7 +10,6 @@ import {
   syncFromArchive,
   WorkerDecoder,
 } from "../../archive/index.js";
-import { openLmdbLedger } from "../../ledger/index.js";
 import { describeError, parseU64 } from "../../util/index.js";
 import {
   type Command,
@@ -21,7 +20,7 @@ import {
   parseFlags,
   UsageError,
 } from "../command.js";
-import { stderrLogger } from "./ledger-distribution.js";
+import { openLedgerAt, stderrLogger } from "./ledger-distribution.js";
 
 const DEFAULT_LEDGER_DB = "/tmp/ledgerdb";
 /** A progress line on stderr every this many imported blocks. */
@@ -120,7 +119,7 @@ export const ledgerFromArchiveCommand: Command = {
     mkdirSync(ledgerDb, { recursive: true });
     // A bulk import that can be re-run: skip the per-block flush (a killed process still leaves a
     // consistent prefix; see LmdbOptions.durable). MobileCoin's ledger always runs this way.
-    const ledger = openLmdbLedger(ledgerDb, { durable: false });
+    const ledger = openLedgerAt(ledgerDb, "--ledger-db", { durable: false });
     // Blocks are checked on a worker thread while this one appends (same checks, in parallel).
     const decoder = new WorkerDecoder();
     try {
