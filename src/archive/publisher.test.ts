@@ -148,6 +148,30 @@ describe("ArchivePublisher", () => {
     );
   });
 
+  it("checks the chain once an empty ledger gets its first blocks", async () => {
+    const a = syntheticLedger("pub-late-a", 3);
+    const b = syntheticLedger("pub-late-b", 3);
+    const dest = new MemoryDestination();
+    await new ArchivePublisher(a.ledger, dest, { buckets: [], retry: instantRetry() }).run({
+      once: true,
+      sleep: async () => {},
+    });
+    const growing = openMemoryLedger();
+    const controller = new AbortController();
+    let polls = 0;
+    const run = new ArchivePublisher(growing, dest, { buckets: [], retry: instantRetry() }).run({
+      once: false,
+      signal: controller.signal,
+      sleep: async () => {
+        polls++;
+        if (polls === 1) growing.appendBlock(b.chain[0] as never);
+        if (polls > 3) controller.abort();
+      },
+    });
+    await assert.rejects(run, (e: unknown) => isCodedError(e) && e.code === "DEST_MISMATCH");
+    assert.equal(polls, 1);
+  });
+
   it("republishes an archived tip that does not decode", async () => {
     const { ledger, chain } = syntheticLedger("pub-torn", 4);
     const dest = new MemoryDestination();

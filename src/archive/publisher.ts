@@ -56,6 +56,8 @@ export class ArchivePublisher {
   private published = 0;
   private mergedWritten = 0;
   private resumedAt: bigint | undefined;
+  /** The destination holds blocks the ledger did not have yet when we resumed. */
+  private unverified = false;
 
   constructor(ledger: LedgerReader, dest: ArchiveDestination, options: PublisherOptions) {
     this.ledger = ledger;
@@ -136,6 +138,8 @@ export class ArchivePublisher {
         );
       }
     }
+    // An archive with blocks but an empty ledger: nothing to compare yet; check once blocks arrive.
+    this.unverified = overlap < 0n && highest !== undefined;
     this.next = next;
     this.resumedAt ??= next;
     this.logger.info({ next: String(next) }, "resuming publication");
@@ -182,7 +186,8 @@ export class ArchivePublisher {
    * long backlog must not delay a shutdown); returns how many were published.
    */
   async publishAvailable(signal?: AbortSignal): Promise<number> {
-    if (this.next === undefined) await this.resume();
+    if (this.next === undefined || (this.unverified && this.ledger.numBlocks() > 0n))
+      await this.resume();
     const before = this.published;
     const end = this.ledger.numBlocks();
     while ((this.next as bigint) < end && signal?.aborted !== true) {
