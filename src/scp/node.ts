@@ -26,6 +26,8 @@ export interface ScpNodeOptions {
   readonly retainedSlots?: number;
   /** First slot to run (default 1: slot 0 is the origin block). */
   readonly startSlot?: number;
+  /** Least time between two answers to peers still working on a retained slot (default: the ballot base). */
+  readonly answerIntervalMs?: number;
 }
 
 /** The result of one input to the node. */
@@ -52,6 +54,8 @@ export class ScpNode {
   private readonly done = new Map<number, Slot>();
   private readonly future = new Map<number, Map<string, ScpMessage>>();
   private bufferedCount = 0;
+  private readonly answeredAt = new Map<number, number>();
+  private readonly answerIntervalMs: number;
   readonly stats: NodeStats = { rejected: {}, stale: 0, buffered: 0 };
 
   constructor(options: ScpNodeOptions) {
@@ -77,6 +81,7 @@ export class ScpNode {
         }),
     };
     this.retained = Math.max(1, Math.min(options.retainedSlots ?? 1, SCP_LIMITS.maxRetainedSlots));
+    this.answerIntervalMs = options.answerIntervalMs ?? this.config.baseBallotIntervalMs;
     this.current = new Slot(options.startSlot ?? 1, this.config);
   }
 
@@ -133,7 +138,10 @@ export class ScpNode {
     for (const [index, list] of [...bySlot].sort((a, b) => a[0] - b[0])) {
       const slot = this.slot(index);
       if (slot === undefined) continue;
+      const before = out.messages.length;
       this.collect(slot, slot.handleMessages(list, now), out, now);
+      if (slot !== this.current && out.messages.length === before)
+        this.answerLaggards(slot, list, now, out);
     }
     return this.finish(out);
   }
@@ -153,11 +161,37 @@ export class ScpNode {
   /** The latest message sent for the current slot and the retained ones (for re-broadcast and pulls). */
   latestMessages(): ScpMessage[] {
     const out: ScpMessage[] = [];
-    for (const s of [...this.done.values(), this.current]) {
-      const m = s.latestMessage();
+    const newestDone =
+      this.done.size > 0 ? this.done.get(Math.max(...this.done.keys())) : undefined;
+    for (const s of [newestDone, this.current]) {
+      const m = s?.latestMessage();
       if (m) out.push(m);
     }
     return out;
+  }
+
+  /**
+   * A peer still working on a slot we decided hears our final statement for it again (at most
+   * once per `answerIntervalMs` per slot): duplicate suppression and re-broadcast of only the
+   * newest slots would otherwise leave it waiting for statements nobody repeats.
+   */
+  private answerLaggards(
+    slot: Slot,
+    list: readonly ScpMessage[],
+    now: number,
+    out: NodeOutputMut,
+  ): void {
+    if (
+      !list.some((m) => m?.topic?.type !== "Externalize" && m?.sender?.id !== this.config.local.id)
+    )
+      return;
+    const last = this.answeredAt.get(slot.index);
+    if (last !== undefined && now - last < this.answerIntervalMs) return;
+    const m = slot.latestMessage();
+    if (m === undefined) return;
+    this.answeredAt.set(slot.index, now);
+    for (const k of this.answeredAt.keys()) if (!this.done.has(k)) this.answeredAt.delete(k);
+    out.messages.push(m);
   }
 
   /** Jump to `index` after the host synced the ledger (drops current and retained slots). */

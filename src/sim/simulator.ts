@@ -2,7 +2,6 @@ import { sha256 } from "../crypto/index.js";
 import {
   type Ballot,
   INF,
-  isVBlocking,
   type Json,
   maximalQuorum,
   messageToJson,
@@ -180,7 +179,7 @@ export function makeHost(
     combine: sortedCombine(options.maxValuesPerBlock ?? 100),
     baseRoundIntervalMs: options.baseTimeoutMs,
     baseBallotIntervalMs: options.baseTimeoutMs,
-    retainedSlots: 2,
+    retainedSlots: 8,
     priorityHash,
     startSlot,
   });
@@ -435,13 +434,13 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
         entry.ids.add(id);
         support.set(key, entry);
       }
-      // MobileCoin's "behind" test: the peers that decided the slot are v-blocking for us and,
-      // with us, a quorum. (Merely being slow is not being behind: a node that leaves a slot it
-      // is still needed in can strand the others.)
-      const agreed = [...support.values()].find(
-        (e) =>
-          isVBlocking(node.qset, e.ids) &&
-          maximalQuorum([node.id, ...e.ids], (id) => topo.qsets.get(id)).has(node.id),
+      // Behind means the peers that decided the slot, with this node, form a quorum: its trusted
+      // slices have moved on and will not come back to the slot. (MobileCoin also asks them to be
+      // v-blocking; that misses nodes whose every slice has moved on, and a v-blocking set alone
+      // pulls a node out of a slot others still need it in — both found by the property test.)
+      // Only honest ledgers are read, so the value is never a forgery.
+      const agreed = [...support.values()].find((e) =>
+        maximalQuorum([node.id, ...e.ids], (id) => topo.qsets.get(id)).has(node.id),
       );
       if (agreed === undefined) return;
       syncs += 1;
