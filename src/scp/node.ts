@@ -256,6 +256,8 @@ export class ScpNode {
 
   private advanceSlot(out: NodeOutputMut, now: number): void {
     this.done.set(this.current.index, this.current);
+    // Our Externalize was just broadcast: answering peers starts one interval later.
+    this.answeredAt.set(this.current.index, now);
     while (this.done.size > this.retained) {
       const oldest = Math.min(...this.done.keys());
       this.done.delete(oldest);
