@@ -101,3 +101,19 @@ describe("Ed25519 message-signing keys", () => {
     assert.deepEqual(publicKeyFromSpki(new Uint8Array(pem)), signer.publicKey);
   });
 });
+
+describe("Ed25519 verification key cache", () => {
+  it("gives the same answers from cached keys as from fresh ones", () => {
+    const random = new SeededRandom("cache");
+    const signers = Array.from({ length: 40 }, () => Ed25519Signer.generate(random));
+    const message = utf8("block");
+    for (let round = 0; round < 2; round++) {
+      for (const [i, s] of signers.entries()) {
+        const sig = s.sign(message);
+        assert.ok(ed25519Verify(s.publicKey, message, sig));
+        const other = signers[(i + 1) % signers.length] as Ed25519Signer;
+        assert.equal(ed25519Verify(other.publicKey, message, sig), false);
+      }
+    }
+  });
+});

@@ -3,7 +3,7 @@
 // Method: one suite, parameterised by implementation, over a seeded synthetic chain; each invalid
 // case is a valid block with one specific corruption, and must leave the ledger untouched.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
@@ -297,5 +297,37 @@ describe("LMDB ledger persistence", () => {
     assert.deepEqual(again.getBlockData(3n), chain[3]);
     assert.ok((again.diskBytes() ?? 0) > 0);
     again.close();
+  });
+});
+
+describe("LMDB ledger files that are not ledgers", () => {
+  it("refuses garbage, truncated and (read-only) empty data.mdb with a typed error, never a crash", () => {
+    const cases: [string, Uint8Array][] = [
+      ["garbage", new SeededRandom("garbage").bytes(64 * 1024)],
+      ["truncated", new Uint8Array(100)],
+    ];
+    for (const [name, bytes] of cases) {
+      const dir = mkdtempSync(path.join(tmpdir(), `ledger-${name}-`));
+      dirs.push(dir);
+      writeFileSync(path.join(dir, "data.mdb"), bytes);
+      assert.throws(
+        () => openLmdbLedger(dir),
+        (e: unknown) => e instanceof LedgerError && e.code === "CORRUPT",
+        name,
+      );
+    }
+    const empty = mkdtempSync(path.join(tmpdir(), "ledger-empty-"));
+    dirs.push(empty);
+    writeFileSync(path.join(empty, "data.mdb"), new Uint8Array());
+    assert.throws(
+      () => openLmdbLedger(empty, { readOnly: true }),
+      (e: unknown) => e instanceof LedgerError && e.code === "CORRUPT",
+    );
+    const missing = mkdtempSync(path.join(tmpdir(), "ledger-missing-"));
+    dirs.push(missing);
+    assert.throws(
+      () => openLmdbLedger(missing, { readOnly: true }),
+      (e: unknown) => e instanceof LedgerError && e.code === "NOT_FOUND",
+    );
   });
 });

@@ -1,6 +1,7 @@
-import { statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import path from "node:path";
 import { type Database, open, type RootDatabase } from "lmdb";
+import { LedgerError } from "../errors.js";
 import { ALL_TABLES, type KvStore, type KvWriter, type TableName } from "../kv.js";
 
 export interface LmdbOptions {
@@ -17,6 +18,47 @@ export interface LmdbOptions {
 /** Upper bound on the ledger's size: LMDB reserves address space for it, not disk. */
 export const LMDB_MAP_SIZE_BYTES = 2 ** 40;
 
+/** LMDB's meta-page magic, little-endian at byte 24 of each of the first two pages. */
+const LMDB_MAGIC = 0xbeefc0de;
+const LMDB_MAGIC_OFFSET = 24;
+const LMDB_PAGE_BYTES = 4096;
+
+/**
+ * The native LMDB library trusts its file and crashes the process on garbage. So before opening,
+ * an existing `data.mdb` must look like an LMDB environment: both meta pages present and marked.
+ * (This catches a wrong or truncated file, not a deliberately forged one.)
+ */
+export function checkLmdbFile(directory: string, readOnly: boolean): void {
+  const file = path.join(directory, "data.mdb");
+  if (!existsSync(file)) {
+    if (readOnly)
+      throw new LedgerError("NOT_FOUND", `no ledger at ${directory} (data.mdb is missing)`);
+    return;
+  }
+  const size = statSync(file).size;
+  if (size === 0) {
+    if (readOnly) throw new LedgerError("CORRUPT", `${file} is empty`);
+    return;
+  }
+  if (size < 2 * LMDB_PAGE_BYTES)
+    throw new LedgerError("CORRUPT", `${file} is too short to be an LMDB database`);
+  const header = Buffer.alloc(2 * LMDB_PAGE_BYTES);
+  const fd = openSync(file, "r");
+  try {
+    readSync(fd, header, 0, header.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  for (const page of [0, 1]) {
+    if (header.readUInt32LE(page * LMDB_PAGE_BYTES + LMDB_MAGIC_OFFSET) !== LMDB_MAGIC) {
+      throw new LedgerError(
+        "CORRUPT",
+        `${file} is not an LMDB database (meta page ${page} has no LMDB magic)`,
+      );
+    }
+  }
+}
+
 /**
  * `KvStore` on LMDB (lmdb-js): one environment, `data.mdb` in the ledger directory, one named
  * database per table with binary keys and values. Writes run in synchronous write transactions.
@@ -28,6 +70,7 @@ export class LmdbKvStore implements KvStore {
 
   constructor(directory: string, options: LmdbOptions = {}) {
     this.directory = directory;
+    checkLmdbFile(directory, options.readOnly ?? false);
     this.root = open({
       path: directory,
       maxDbs: ALL_TABLES.length + 4,
