@@ -231,7 +231,7 @@ export class Slot {
   /** Validate and store peer messages; true if any was stored. */
   acceptMessages(messages: readonly ScpMessage[], out: SlotOutput): boolean {
     // Highest topic first, so that within a batch the newest message per sender wins.
-    const sorted = [...messages].sort((a, b) => rank(b) - rank(a));
+    const sorted = messages.length < 2 ? messages : [...messages].sort((a, b) => rank(b) - rank(a));
     let changed = false;
     for (const msg of sorted) {
       try {

@@ -529,11 +529,10 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
         }
         const due = n.inbox.get(t) ?? [];
         n.inbox.delete(t);
-        const batch = due.map((d) => d.msg);
-        const froms = due.map((d) => d.from);
         // The transport authenticates senders: a message claiming another sender is dropped here.
-        const authentic = batch.filter((m, i) => m?.sender?.id === froms[i]);
-        dropped += batch.length - authentic.length;
+        const authentic: ScpMessage[] = [];
+        for (const d of due) if (d.msg?.sender?.id === d.from) authentic.push(d.msg);
+        dropped += due.length - authentic.length;
         delivered += authentic.length;
         if (authentic.length === 0) break;
         if (tracing && n.byzantine === undefined)
