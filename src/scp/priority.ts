@@ -1,5 +1,5 @@
 import { sha3_256 } from "../crypto/index.js";
-import { utf8 } from "../util/index.js";
+import { toHex, utf8 } from "../util/index.js";
 import { nodeWeight, type QuorumSet, quorumSetNodes } from "./quorum-set.js";
 import type { NodeId } from "./values.js";
 
@@ -24,10 +24,7 @@ export const mobilecoinPriorityHash: PriorityHash = (slot, salt, round, node) =>
   view.setBigUint64(0, BigInt(slot));
   view.setUint8(8, salt);
   view.setUint32(9, round >>> 0);
-  const digest = sha3_256(head, node.publicKey ?? utf8(node.id));
-  let n = 0n;
-  for (const byte of digest) n = (n << 8n) | BigInt(byte);
-  return n;
+  return BigInt(`0x${toHex(sha3_256(head, node.publicKey ?? utf8(node.id)))}`);
 };
 
 /** A priority hash that ranks nodes by a fixed list (first = highest priority); all are neighbours. */

@@ -87,6 +87,7 @@ export class Slot {
   ballotTimerAt: number | null = null;
 
   private lastSent: ScpMessage | undefined;
+  private lastSentKey: string | undefined;
   private selfTopicCache: Topic | null | undefined;
   private readonly validCache = new Map<string, boolean>();
   private readonly validLists = new WeakSet<ValueList>();
@@ -302,8 +303,10 @@ export class Slot {
     if (this.selfVersion !== this.lastSentSelfVersion) {
       this.lastSentSelfVersion = this.selfVersion;
       const msg = this.buildMessage();
-      if (msg !== undefined && (this.lastSent === undefined || !sameMessage(msg, this.lastSent))) {
+      const key = msg === undefined ? undefined : topicKey(msg.topic);
+      if (msg !== undefined && key !== this.lastSentKey) {
         this.lastSent = msg;
+        this.lastSentKey = key;
         out.message = msg;
       }
     }
@@ -1166,10 +1169,6 @@ export function findExtendedInterval(
     }
   }
   return found;
-}
-
-function sameMessage(a: ScpMessage, b: ScpMessage): boolean {
-  return a.slot === b.slot && topicKey(a.topic) === topicKey(b.topic);
 }
 
 /** A canonical string for a topic (for duplicate suppression and tests). */
