@@ -342,7 +342,12 @@ export class Slot {
     const k = valueKey(v);
     let ok = this.validCache.get(k);
     if (ok === undefined) {
-      ok = this.cfg.validity(v);
+      // An application check that throws rejects the value rather than the node.
+      try {
+        ok = this.cfg.validity(v) === true;
+      } catch {
+        ok = false;
+      }
       if (this.validCache.size < SCP_LIMITS.maxValidityCacheEntries) this.validCache.set(k, ok);
     }
     return ok;
@@ -628,10 +633,22 @@ export class Slot {
   private combination(): ValueList | undefined {
     if (this.Z.size === 0) return undefined;
     if (this.combined === undefined) {
-      const value = this.cfg
-        .combine(sortedUnique(this.Z.values()))
-        .slice(0, SCP_LIMITS.maxBallotValues);
-      this.combined = value.length > 0 ? value : [];
+      let value: ValueList;
+      try {
+        value = this.cfg
+          .combine(sortedUnique(this.Z.values()))
+          .slice(0, SCP_LIMITS.maxBallotValues);
+      } catch {
+        value = [];
+      }
+      // Keep the combine order but drop repeats: peers reject a ballot listing a value twice.
+      const seen = new Set<string>();
+      this.combined = value.filter((v) => {
+        const k = valueKey(v);
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      });
     }
     return this.combined.length > 0 ? this.combined : undefined;
   }
