@@ -439,9 +439,26 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
       // v-blocking; that misses nodes whose every slice has moved on, and a v-blocking set alone
       // pulls a node out of a slot others still need it in — both found by the property test.)
       // Only honest ledgers are read, so the value is never a forgery.
-      const agreed = [...support.values()].find((e) =>
-        maximalQuorum([node.id, ...e.ids], (id) => topo.qsets.get(id)).has(node.id),
-      );
+      // Peers still in the slot that have accepted commit for the same value count with the
+      // deciders: they are stuck the same way (each needing the other), not holding the slot back.
+      const committed = (key: string): string[] =>
+        honest.filter((id) => {
+          const other = nodes.get(id) as SimNode;
+          const cur = other.host?.node.currentSlot;
+          if (id === node.id || other.crashed || cur === undefined || cur.index !== slot)
+            return false;
+          const c = cur.snapshot().c;
+          return (
+            (cur.phase === "Commit" || cur.phase === "Externalize") &&
+            c !== undefined &&
+            c.x.map(toHex).join(",") === key
+          );
+        });
+      const agreed = [...support.entries()].find(([key, e]) =>
+        maximalQuorum([node.id, ...e.ids, ...committed(key)], (id) => topo.qsets.get(id)).has(
+          node.id,
+        ),
+      )?.[1];
       if (agreed === undefined) return;
       syncs += 1;
       node.ledger[slot] = agreed.value;

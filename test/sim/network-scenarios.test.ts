@@ -576,6 +576,17 @@ describe("SCP acceptance scenarios (simulated networks)", () => {
         ],
         seed: "prop-999991",
       },
+      {
+        topology: "random",
+        nodes: 5,
+        slots: 2,
+        valuesPerSlot: 3,
+        loss: 0.4,
+        duplicate: 0.1,
+        byzantineKind: "spam",
+        partitions: [{ groups: [["n1"], ["n2", "n3", "n4", "n5"]], startMs: 1, endMs: 5713 }],
+        seed: "prop-469390",
+      },
     ];
     for (const c of cases) {
       const r = run({
