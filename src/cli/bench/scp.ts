@@ -30,13 +30,20 @@ export const scpBenchmark: Benchmark = {
       const r = runSimulation({ ...SCP_BENCH_OPTIONS, seed: `bench-scp-${seq++ % 8}` });
       if (!r.agreement || !r.live) throw new Error(`benchmark run failed: ${JSON.stringify(r)}`);
     };
+    // A whole simulated network takes a while to reach steady-state JIT code and each op lasts
+    // ~0.1 s, so this benchmark warms up for at least 2 s and times runs of at least 1 s.
+    const steady = {
+      ...options,
+      warmupMs: Math.max(options.warmupMs, 2000),
+      minRunMs: Math.max(options.minRunMs, 1000),
+    };
     const throughput = await itemsPerSecond(
       "scp",
       "slots_per_s",
       "slots/s",
       SLOTS_PER_OP,
       op,
-      options,
+      steady,
     );
     const sample = runSimulation({ ...SCP_BENCH_OPTIONS, slots: 100 });
     return [
