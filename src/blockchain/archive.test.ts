@@ -157,6 +157,43 @@ describe("archive codec", () => {
     );
   });
 
+  it("accepts the same block with its fields in another order, as other encoders write it", () => {
+    // Split a length-delimited message into its top-level fields (all fields here are LEN-typed
+    // with one-byte tags), so they can be written back in reverse order.
+    const fields = (bytes: Uint8Array): Uint8Array[] => {
+      const out: Uint8Array[] = [];
+      let at = 0;
+      while (at < bytes.length) {
+        const start = at++;
+        let length = 0;
+        for (let shift = 0; ; shift += 7) {
+          const b = bytes[at++] as number;
+          length += (b & 0x7f) * 2 ** shift;
+          if ((b & 0x80) === 0) break;
+        }
+        at += length;
+        out.push(bytes.subarray(start, at));
+      }
+      return out;
+    };
+    const original = encodeArchiveBlock(blocks[2] as BlockData);
+    const [v1] = fields(original);
+    let headerLength = 1;
+    while (((v1 as Uint8Array)[headerLength] as number) & 0x80) headerLength++;
+    const header = (v1 as Uint8Array).subarray(0, headerLength + 1);
+    const inner = fields((v1 as Uint8Array).subarray(header.length));
+    assert.ok(inner.length >= 3);
+    const reordered = new Uint8Array(original.length);
+    reordered.set(header, 0);
+    let at = header.length;
+    for (const f of [...inner].reverse()) {
+      reordered.set(f, at);
+      at += f.length;
+    }
+    assert.notDeepEqual(reordered, original);
+    assert.deepEqual(decodeArchiveBlock(reordered), decodeArchiveBlock(original));
+  });
+
   it("refuses a merged file whose blocks do not chain", () => {
     const other = chain(3, "other");
     rejects(

@@ -4,7 +4,8 @@ import {
   ArchiveBlockSchema,
   ArchiveBlocksSchema,
 } from "../rpc/gen/blockchain_pb.js";
-import { bytesEqual, describeError, toHex } from "../util/index.js";
+import { checkStrictWire } from "../transaction/index.js";
+import { bytesEqual, describeError, isCodedError, toHex } from "../util/index.js";
 import { type Block, isBlockIdValid } from "./block.js";
 import { type BlockContents, blockContentsHash } from "./block-contents.js";
 import {
@@ -113,14 +114,23 @@ export function encodeArchiveBlock(d: BlockData): Uint8Array {
 }
 
 /**
- * Decoders accept only the canonical encoding (what `encodeArchiveBlock` writes, which is also
- * prost's field order): otherwise the same block would have many byte representations, e.g. a
- * message field re-encoded as a group, and an archive could not be compared or mirrored byte for
- * byte.
+ * Archive bytes must be well-formed in prost's strict sense before they are decoded: no groups,
+ * no unknown fields, wire types matching the schema, nested lengths exact. protobuf-es alone is
+ * more lenient (it reads a message field re-encoded as a group, for one), which would let one
+ * block have several byte forms. Field order is free: MobileCoin's encoders order fields
+ * differently from each other and from ours.
  */
-function requireCanonical(input: Uint8Array, canonical: Uint8Array, what: string): void {
-  if (!bytesEqual(input, canonical)) {
-    throw new BlockchainError("MALFORMED", `${what} is not in canonical protobuf encoding`);
+function requireStrictWire(
+  bytes: Uint8Array,
+  schema: Parameters<typeof checkStrictWire>[1],
+  what: string,
+): void {
+  try {
+    checkStrictWire(bytes, schema);
+  } catch (error) {
+    if (isCodedError(error))
+      throw new BlockchainError("MALFORMED", `${what}: ${describeError(error)}`);
+    throw error;
   }
 }
 
@@ -132,15 +142,14 @@ export function decodeArchiveBlock(bytes: Uint8Array): BlockData {
       `archive block of ${bytes.length} bytes exceeds ${MAX_ARCHIVE_BLOCK_BYTES}`,
     );
   }
+  requireStrictWire(bytes, ArchiveBlockSchema, "archive block");
   let proto: ArchiveBlockProto;
   try {
     proto = fromBinary(ArchiveBlockSchema, bytes);
   } catch (error) {
     throw new BlockchainError("MALFORMED", `not an ArchiveBlock: ${describeError(error)}`);
   }
-  const data = fromArchiveProto(proto);
-  requireCanonical(bytes, encodeArchiveBlock(data), "archive block");
-  return data;
+  return fromArchiveProto(proto);
 }
 
 export function encodeArchiveBlocks(blocks: readonly BlockData[]): Uint8Array {
@@ -158,6 +167,7 @@ export function decodeArchiveBlocks(bytes: Uint8Array): BlockData[] {
       `archive bundle of ${bytes.length} bytes exceeds ${MAX_ARCHIVE_BUNDLE_BYTES}`,
     );
   }
+  requireStrictWire(bytes, ArchiveBlocksSchema, "archive bundle");
   let protos: ArchiveBlockProto[];
   try {
     protos = fromBinary(ArchiveBlocksSchema, bytes).blocks;
@@ -188,7 +198,6 @@ export function decodeArchiveBlocks(bytes: Uint8Array): BlockData[] {
     }
     out.push(d);
   }
-  requireCanonical(bytes, encodeArchiveBlocks(out), "archive bundle");
   return out;
 }
 

@@ -90,7 +90,15 @@ class Strobe128 {
   }
 
   private absorb(data: Uint8Array): void {
-    for (let i = 0; i < data.length; i++) this.absorbByte(data[i]!);
+    const state = this.state;
+    let i = 0;
+    while (i < data.length) {
+      const take = Math.min(STROBE_R - this.pos, data.length - i);
+      let pos = this.pos;
+      for (const end = i + take; i < end; i++, pos++) state[pos]! ^= data[i]!;
+      this.pos = pos;
+      if (pos === STROBE_R) this.runF();
+    }
   }
 
   private absorbByte(byte: number): void {

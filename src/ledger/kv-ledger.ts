@@ -29,13 +29,13 @@ import {
 import { TxOutSchema } from "../rpc/gen/external_pb.js";
 import { KeyImageListSchema, TxOutsByBlockValueSchema } from "../rpc/gen/ledger_db_pb.js";
 import {
+  encodeTxOut,
   MAX_BLOCK_VERSION,
   merkleLeafHash,
   type TxOut,
   type TxOutMembershipProof,
   txOutFromProto,
   txOutHash,
-  txOutToProto,
 } from "../transaction/index.js";
 import { bytesEqual, describeError, toHex } from "../util/index.js";
 import { LedgerError } from "./errors.js";
@@ -392,7 +392,7 @@ export class KvLedger implements Ledger {
       const index = numTxOuts + BigInt(i);
       const indexKey = u64Key(index);
       const hash = txOutHash(o);
-      txn.put(TABLES.txOutByIndex, indexKey, toBinary(TxOutSchema, txOutToProto(o)));
+      txn.put(TABLES.txOutByIndex, indexKey, encodeTxOut(o));
       txn.put(TABLES.txOutIndexByHash, hash, indexKey);
       txn.put(TABLES.txOutIndexByPublicKey, o.publicKey, indexKey);
       txn.put(TABLES.blockNumberByTxOutIndex, indexKey, blockKey);

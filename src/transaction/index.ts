@@ -124,6 +124,7 @@ export {
   mlsagSigningDigest,
   txSummaryDigestNode,
 } from "./signing-digest.js";
+export { checkStrictWire, MAX_WIRE_DEPTH } from "./strict-wire.js";
 export {
   compareKeys,
   decodeTx,

@@ -121,8 +121,71 @@ export function decodeTxOut(bytes: Uint8Array): TxOut {
   return txOutFromProto(msg);
 }
 
+/**
+ * The protobuf encoding of a TxOut, written directly: the ledger stores every output this way and
+ * the generic reflective encoder was a seventh of an append. The bytes are exactly those of
+ * `toBinary(TxOutSchema, txOutToProto(t))` (same field order, proto3 defaults omitted), which
+ * tx-out.test.ts checks on random outputs.
+ */
 export function encodeTxOut(t: TxOut): Uint8Array {
-  return toBinary(TxOutSchema, txOutToProto(t));
+  const m = t.maskedAmount;
+  // Real outputs have every length below 128, so each length prefix is one byte; anything
+  // else goes through the generic encoder below.
+  const amountLength =
+    m === undefined
+      ? 0
+      : 2 +
+        (2 + m.commitment.length) +
+        (m.maskedValue === 0n ? 0 : 9) +
+        (m.maskedTokenId.length === 0 ? 0 : 2 + m.maskedTokenId.length);
+  const wrapped = (bytes: Uint8Array) => 2 + (bytes.length === 0 ? 0 : 2 + bytes.length);
+  const total =
+    (m === undefined ? 0 : 2 + amountLength) +
+    wrapped(t.targetKey) +
+    wrapped(t.publicKey) +
+    wrapped(t.eFogHint) +
+    (t.eMemo === undefined ? 0 : wrapped(t.eMemo));
+  const longest = Math.max(
+    t.targetKey.length,
+    t.publicKey.length,
+    t.eFogHint.length,
+    t.eMemo?.length ?? 0,
+  );
+  if (amountLength > 127 || longest + 2 > 127) return toBinary(TxOutSchema, txOutToProto(t));
+  const out = new Uint8Array(total);
+  let at = 0;
+  const bytesField = (tag: number, bytes: Uint8Array) => {
+    out[at++] = tag;
+    out[at++] = bytes.length;
+    out.set(bytes, at);
+    at += bytes.length;
+  };
+  const messageWithData = (tag: number, data: Uint8Array) => {
+    out[at++] = tag;
+    out[at++] = data.length === 0 ? 0 : data.length + 2;
+    if (data.length > 0) bytesField(0x0a, data);
+  };
+  const writeAmount = (a: MaskedAmount) => {
+    out[at++] = a.version === 1 ? 0x0a : 0x32; // field 1 (v1) or 6 (v2), length-delimited
+    out[at++] = amountLength;
+    out[at++] = 0x0a; // commitment: CompressedRistretto { data = 1 }
+    out[at++] = a.commitment.length + 2;
+    bytesField(0x0a, a.commitment);
+    if (a.maskedValue !== 0n) {
+      out[at++] = 0x11; // masked_value: fixed64, field 2
+      new DataView(out.buffer).setBigUint64(at, a.maskedValue, true);
+      at += 8;
+    }
+    if (a.maskedTokenId.length > 0) bytesField(0x1a, a.maskedTokenId);
+  };
+  // Fields in field-number order, as protobuf-es writes them: a v2 amount (field 6) comes last.
+  if (m !== undefined && m.version === 1) writeAmount(m);
+  messageWithData(0x12, t.targetKey);
+  messageWithData(0x1a, t.publicKey);
+  messageWithData(0x22, t.eFogHint);
+  if (t.eMemo !== undefined) messageWithData(0x2a, t.eMemo);
+  if (m !== undefined && m.version === 2) writeAmount(m);
+  return out;
 }
 
 /**
