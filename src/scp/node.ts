@@ -206,6 +206,17 @@ export class ScpNode {
     }
   }
 
+  /**
+   * After a restart, restore the current slot from this node's own last statement for it (the
+   * host persists it before sending). Statements for other slots are ignored.
+   */
+  restore(own: ScpMessage, now: number): NodeOutput {
+    const out = newOutput();
+    if (own?.slot === this.current.index)
+      this.collect(this.current, this.current.restore(own, now), out, now);
+    return this.finish(out);
+  }
+
   /** After `resetSlotIndex`, hand over the buffered messages of the new current slot. */
   drainBuffered(now: number): NodeOutput {
     const out = newOutput();

@@ -192,6 +192,68 @@ export class Slot {
   }
 
   /**
+   * Restore the local state from this node's own last statement for the slot, persisted before a
+   * restart (stellar-core's `setStateFromEnvelope`), so the node goes on from what it already said
+   * instead of contradicting it. Only a fresh slot can be restored; the statement must be sane.
+   */
+  restore(own: ScpMessage, now: number): SlotOutput {
+    const out: SlotOutput = { rejected: [], stale: 0 };
+    try {
+      if (own.sender.id !== this.selfId || own.slot !== this.index)
+        throw new ScpError("MSG_MALFORMED", "not this node's statement for this slot");
+      if (this.lastSent !== undefined || this.b !== undefined || this.X.size + this.Y.size > 0)
+        throw new ScpError("MSG_MALFORMED", "the slot already has state");
+      validateMessage(own);
+    } catch (error) {
+      out.rejected.push(
+        error instanceof ScpError ? error : new ScpError("MSG_MALFORMED", "unreadable statement"),
+      );
+      return out;
+    }
+    const t = own.topic;
+    const n = nominationOf(t);
+    if (n) {
+      for (const v of n.x) this.X.set(valueKey(v), v);
+      for (const v of n.y) this.Y.set(valueKey(v), v);
+      this.xyVersion += 1;
+      this.nominationInputs += 1;
+    }
+    const p = prepareOf(t);
+    if (p) {
+      this.b = p.b;
+      if (p.p) this.p = p.p;
+      if (p.pp) this.pp = p.pp;
+      if (p.hn !== 0) {
+        this.h = { n: p.hn, x: p.b.x };
+        this.valueOverride = p.b.x;
+        this.phase = "Prepare";
+      }
+      if (p.cn !== 0) this.c = { n: p.cn, x: p.b.x };
+      if (t.type === "Prepare" && this.phase === "NominatePrepare") this.phase = "Prepare";
+    } else if (t.type === "Commit") {
+      const x = t.commit.b.x;
+      this.phase = "Commit";
+      this.b = t.commit.b;
+      this.p = { n: t.commit.pn, x };
+      this.c = { n: t.commit.cn, x };
+      this.h = { n: t.commit.hn, x };
+      this.valueOverride = x;
+    } else if (t.type === "Externalize") {
+      this.phase = "Externalize";
+      this.b = t.externalize.c;
+      this.c = t.externalize.c;
+      this.h = { n: t.externalize.hn, x: t.externalize.c.x };
+      this.p = this.h;
+    }
+    this.touch();
+    this.lastSent = own;
+    this.lastSentKey = topicKey(own.topic);
+    this.lastSentSelfVersion = this.selfVersion;
+    this.advance(now);
+    return this.finish(out);
+  }
+
+  /**
    * Abandon the current ballot for `<counter, value>` (stellar-core's `bumpState`): hosts may force
    * progress with it, and tests use it to set up ballot states. Once something is confirmed
    * prepared the value is replaced by that one; a ballot not above the current one, or

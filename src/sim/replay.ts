@@ -128,10 +128,21 @@ export function replayTrace(lines: readonly string[]): ReplayResult {
       if (kind === "restart") {
         if (typeof r.slot !== "number" || typeof r.virtual_ms !== "number")
           throw new SimError("BAD_TRACE", "restart record without slot or virtual_ms");
-        hosts.set(
+        const restarted = makeHost(
           node,
-          makeHost(node, topo.qsets.get(node) as never, options, hash, r.slot, r.virtual_ms),
+          topo.qsets.get(node) as never,
+          options,
+          hash,
+          r.slot,
+          r.virtual_ms,
         );
+        hosts.set(node, restarted);
+        if (r.restore !== null && r.restore !== undefined)
+          outputs(
+            node,
+            restarted.node.restore(messageFromJson(r.restore), r.virtual_ms),
+            r.virtual_ms,
+          );
         events += 1;
         continue;
       }

@@ -155,8 +155,8 @@ interface SimNode {
   inbox: Map<number, { from: string; msg: ScpMessage }[]>;
   /** Values handed to SCP in the current slot (capped at maxProposedValues). */
   proposedInSlot: number;
-  /** After a restart, statements for slots up to this one are not sent: the node forgot what it said there. */
-  mutedUpTo: number;
+  /** The node's own latest statement per slot, "persisted" before sending (restored on restart). */
+  persisted: Map<number, ScpMessage>;
   /** Distinct values externalized so far. */
   decidedValues: Set<string>;
 }
@@ -235,7 +235,7 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
       scheduled: new Set(),
       inbox: new Map(),
       proposedInSlot: 0,
-      mutedUpTo: 0,
+      persisted: new Map(),
       decidedValues: new Set(),
     };
     if (byzantine !== undefined) n.byzantine = byzantine;
@@ -339,7 +339,10 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
     for (const msg of msgs) {
       if (tracing && node.byzantine === undefined)
         trace({ event: "send", node: node.id, virtual_ms: now, message: messageToJson(msg) });
-      if (msg.slot <= node.mutedUpTo) continue;
+      if (node.byzantine === undefined) {
+        node.persisted.set(msg.slot, msg);
+        if (node.persisted.size > 4) node.persisted.delete(Math.min(...node.persisted.keys()));
+      }
       for (const to of topo.ids) {
         if (to === node.id) continue;
         const out =
@@ -518,14 +521,22 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
         const n = nodes.get(ev.node) as SimNode;
         if (!n.crashed || n.byzantine !== undefined) break;
         n.crashed = false;
-        n.mutedUpTo = n.host?.node.currentSlotIndex ?? 0;
         const start = decidedPrefix(n.ledger) + 1;
         n.host = makeHost(n.id, n.qset, options, sharedHash, start, now);
         n.enteredSlot = 0;
         n.lastProgressAt = now;
         n.scheduled.clear();
-        trace({ event: "restart", node: n.id, slot: start, virtual_ms: now });
+        // The node goes on from its persisted statement for the slot, never contradicting it.
+        const own = n.persisted.get(start);
+        trace({
+          event: "restart",
+          node: n.id,
+          slot: start,
+          restore: own === undefined ? null : messageToJson(own),
+          virtual_ms: now,
+        });
         schedule(n, n.host.nextDeadline());
+        if (own !== undefined) apply(n, n.host.node.restore(own, now));
         enterSlot(n);
         break;
       }

@@ -11,6 +11,7 @@ import {
   EMPTY_QUORUM_SET,
   fixedPriority,
   INF,
+  isNewer,
   nestedQuorumSet,
   SCP_LIMITS,
   type ScpMessage,
@@ -526,6 +527,34 @@ describe("SCP acceptance scenarios (single node)", () => {
     // Too far ahead: rejected and counted, not buffered.
     n.handleMessages([msg("2", q("2"), e1, 3 + SCP_LIMITS.maxFutureSlots + 1)], 6);
     assert.equal(n.stats.rejected.MSG_SLOT_OUT_OF_RANGE, 1);
+  });
+
+  test("scenario 27 (SCP part): a restarted node restores its last statement and never contradicts it", () => {
+    const q = core5Q;
+    const before = node("v0", q("v0"));
+    before.currentSlot.bumpBallot(X, 2, 0);
+    const b = bal(2, X);
+    before.handleMessages(
+      ["v1", "v2", "v3"].map((id) => msg(id, q(id), prepare(b))),
+      0,
+    );
+    const persisted = before.currentSlot.latestMessage() as ScpMessage;
+    assert.equal(show(preparePart(persisted).p), show(b));
+    // Restart: a fresh node restores, then hears a peer pushing another value at a higher counter.
+    const after = node("v0", q("v0"));
+    const restored = after.restore(persisted, 10);
+    assert.equal(restored.messages.length, 0, "nothing new to say");
+    assert.equal(show(after.currentSlot.p), show(b));
+    after.handleMessages(
+      [msg("v1", q("v1"), prepare(bal(3, Y))), msg("v2", q("v2"), prepare(bal(3, Y)))],
+      20,
+    );
+    const m = after.currentSlot.latestMessage() as ScpMessage;
+    assert.ok(isNewer(m.topic, persisted.topic), "later statements supersede the persisted one");
+    assert.equal(show(preparePart(m).p), show(b), "still accepts <2,x> prepared");
+    // Restoring someone else's statement, or into a slot with state, is refused.
+    assert.equal(after.restore(persisted, 30).messages.length, 0);
+    assert.ok((after.stats.rejected.MSG_MALFORMED ?? 0) >= 1);
   });
 
   test("scenario 7 (timer part): configured base timeouts take effect (F1)", () => {
