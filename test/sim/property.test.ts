@@ -4,7 +4,8 @@
  * Method: fast-check generates simulator options — mesh (threshold drawn from the range that is
  * both safe with the Byzantine nodes and live without the faulty ones), metamesh and random
  * topologies (checked to intersect despite the Byzantine nodes), loss, duplication, delays,
- * a healing partition, crashes, and Byzantine kinds — and runs the deterministic simulator.
+ * a healing partition, crashes (some restarting from their persisted statements), and Byzantine
+ * kinds — and runs the deterministic simulator.
  * Runs: SCP_PROPERTY_RUNS (default 200); seed: SCP_PROPERTY_SEED (default fixed); fast-check
  * prints the seed and the shrunk counterexample on failure.
  */
@@ -79,6 +80,7 @@ const faults = fc.record({
     { nil: undefined },
   ),
   crashAtMs: fc.integer({ min: 0, max: 8000 }),
+  restartAfterMs: fc.option(fc.integer({ min: 500, max: 6000 }), { nil: undefined }),
   slots: fc.integer({ min: 2, max: 4 }),
   valuesPerSlot: fc.integer({ min: 1, max: 5 }),
   seed: fc.integer({ min: 0, max: 1_000_000 }),
@@ -111,6 +113,12 @@ function optionsFor(
     byzantine: shape.byzantine,
     byzantineKind: f.byzantineKind,
     crashes: honest.slice(0, shape.crashes).map((node) => ({ node, atMs: f.crashAtMs })),
+    restarts:
+      f.restartAfterMs === undefined
+        ? []
+        : honest
+            .slice(0, shape.crashes)
+            .map((node) => ({ node, atMs: f.crashAtMs + (f.restartAfterMs as number) })),
     partitions: [],
     faultsEndMs: FAULTS_END_MS,
     timeLimitMs: FAULTS_END_MS + 300_000,
