@@ -64,6 +64,11 @@ Options:
                            {"seed","topology","nodes","slots","agreement","live",
                             "slots_decided_min","virtual_ms","messages_sent","digest",…}
 
+Agreement: no two honest nodes (Byzantine ones excluded) externalized different values for a
+slot. Liveness: every honest node that is not crashed at the end decided every slot in time.
+A node that falls behind catches up like a validator's ledger sync once the peers that decided
+a slot (with it) form a quorum; retained slots answer peers still working on them.
+
 Exit codes: 0 agreement and liveness hold (replay: outputs identical); 1 otherwise;
             2 bad arguments or a malformed trace.`;
 
