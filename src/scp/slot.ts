@@ -99,8 +99,6 @@ export class Slot {
   private peerList: Peer[] | undefined;
   private members = new Uint8Array(32);
   private readonly active: Peer[] = [];
-  /** Bumped on every change of local state or stored messages; keys derived caches. */
-  private version = 0;
   private candidatesCache: Ballot[] | undefined;
   private candidatesVersion = -1;
   private topicsCache: Topic[] | undefined;
@@ -338,7 +336,6 @@ export class Slot {
           q: this.indexQuorumSet(msg.quorumSet),
         });
         this.peerList = undefined;
-        this.version += 1;
         changed = true;
       } catch (error) {
         if (error instanceof ScpError) out.rejected.push(error);
@@ -386,7 +383,6 @@ export class Slot {
   /** Only the local nomination state changed. */
   private touchNomination(): void {
     this.selfTopicCache = undefined;
-    this.version += 1;
     this.selfVersion += 1;
   }
 
