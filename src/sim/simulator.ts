@@ -1,6 +1,7 @@
 import { sha256 } from "../crypto/index.js";
 import {
   type Ballot,
+  compareBallots,
   INF,
   type Json,
   maximalQuorum,
@@ -15,6 +16,7 @@ import {
   type Topic,
   type Value,
   type ValueList,
+  validateMessage,
 } from "../scp/index.js";
 import { SeededRandom, toHex, utf8 } from "../util/index.js";
 import { SimError } from "./errors.js";
@@ -81,7 +83,9 @@ export interface SimOptions {
   submitTo?: "all" | "random" | string;
   /** Nodes forward submitted values to every other node after a network delay (default true). */
   gossip?: boolean;
-  /** Crashed nodes restarting with their ledger (not their SCP state) at a virtual time. */
+  /** Check every honest statement and the slot invariants after every step (slower). */
+  checkInvariants?: boolean;
+  /** Crashed nodes restarting at a virtual time, with their ledger and their last statement per slot. */
   restarts?: { node: string; atMs: number }[];
 }
 
@@ -125,6 +129,8 @@ export interface SimResult {
   values_decided_min: number;
   /** Highest slot any honest node decided (the per-slot workload caps it at `slots`). */
   slots_decided_max: number;
+  /** With `checkInvariants`: invalid statements emitted or slot invariants broken (first 20). */
+  invariant_violations: string[];
 }
 
 /** One line of a trace. */
@@ -215,6 +221,7 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
     rng.fork("topology"),
   );
   const tracing = sink !== undefined;
+  const checking = options.checkInvariants === true;
   const trace = sink ?? (() => {});
   trace({ event: "header", version: 1, options: optionsToJson(options) });
 
@@ -366,6 +373,7 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
       wakeAtMs: number | null;
     },
   ): void => {
+    if (checking && node.byzantine === undefined) checkNode(node, out);
     for (const e of out.externalized) {
       node.ledger[e.slot] = e.values;
       node.lastProgressAt = now;
@@ -385,6 +393,60 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
     broadcast(node, out.messages);
     schedule(node, out.wakeAtMs);
     if (out.externalized.length > 0) enterSlot(node);
+  };
+
+  // Section 8 of the reference: every statement an honest node emits passes the strict sanity
+  // rules, and the slot invariants hold after every step.
+  const violations: string[] = [];
+  const lastBallot = new Map<string, Ballot>();
+  const violation = (node: SimNode, what: string): void => {
+    if (violations.length < 20) violations.push(`${node.id} at ${now} ms: ${what}`);
+  };
+  const checkNode = (
+    node: SimNode,
+    out: { messages: ScpMessage[]; externalized: { slot: number; values: ValueList }[] },
+  ): void => {
+    // (A single node's empty quorum set is valid locally but never sent to a peer.)
+    for (const m of node.qset.threshold === 0 ? [] : out.messages) {
+      try {
+        validateMessage(m);
+      } catch (error) {
+        violation(
+          node,
+          `emitted an invalid statement (${error instanceof Error ? error.message : String(error)})`,
+        );
+      }
+    }
+    for (const e of out.externalized) {
+      const had = node.ledger[e.slot];
+      if (had !== undefined && had.map(toHex).join() !== e.values.map(toHex).join())
+        violation(node, `externalized slot ${e.slot} twice with different values`);
+    }
+    const slot = node.host?.node.currentSlot;
+    if (slot === undefined) return;
+    const st = slot.snapshot();
+    const same = (a: Ballot, b: Ballot) => a.x.map(toHex).join() === b.x.map(toHex).join();
+    if (st.pp && (!st.p || compareBallots(st.pp, st.p) >= 0 || same(st.pp, st.p)))
+      violation(node, "p' is not below and incompatible with p");
+    if (st.c && (!st.h || st.c.n > st.h.n || !same(st.c, st.h)))
+      violation(node, "c is not below and compatible with h");
+    if (
+      (st.phase === "Commit" || st.phase === "Externalize") &&
+      st.b &&
+      st.h &&
+      (!same(st.b, st.h) || st.pp)
+    )
+      violation(node, "value not frozen in Commit/Externalize");
+    const key = `${node.id}/${slot.index}`;
+    const prev = lastBallot.get(key);
+    if (
+      prev &&
+      st.b &&
+      compareBallots(st.b, prev) < 0 &&
+      node.host?.node.currentSlotIndex === slot.index
+    )
+      violation(node, "ballot decreased");
+    if (st.b) lastBallot.set(key, st.b);
   };
 
   const enterSlot = (node: SimNode): void => {
@@ -664,6 +726,7 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
       syncs,
       disagreements,
       values_decided_min: valuesMin,
+      invariant_violations: violations,
       slots_decided_max: lastSlot,
     };
     trace({ event: "summary", ...(result as unknown as Record<string, Json>) });

@@ -36,19 +36,23 @@ function run(partial: Partial<SimOptions>, keepLines = false): Run {
   const times = new Map<string, number[]>();
   const submitted = new Set<string>();
   const lines: string[] = [];
-  const result = runSimulation({ ...DEFAULT_SIM_OPTIONS, ...partial }, (r: TraceRecord) => {
-    if (keepLines) lines.push(JSON.stringify(r));
-    if (r.event === "externalize") {
-      const node = r.node as string;
-      const l = ledgers.get(node) ?? [];
-      l[r.slot as number] = r.value as string[];
-      ledgers.set(node, l);
-      const t = times.get(node) ?? [];
-      t[r.slot as number] = r.virtual_ms as number;
-      times.set(node, t);
-    }
-    if (r.event === "submit") for (const v of r.values as string[]) submitted.add(v);
-  });
+  const result = runSimulation(
+    { ...DEFAULT_SIM_OPTIONS, checkInvariants: true, ...partial },
+    (r: TraceRecord) => {
+      if (keepLines) lines.push(JSON.stringify(r));
+      if (r.event === "externalize") {
+        const node = r.node as string;
+        const l = ledgers.get(node) ?? [];
+        l[r.slot as number] = r.value as string[];
+        ledgers.set(node, l);
+        const t = times.get(node) ?? [];
+        t[r.slot as number] = r.virtual_ms as number;
+        times.set(node, t);
+      }
+      if (r.event === "submit") for (const v of r.values as string[]) submitted.add(v);
+    },
+  );
+  assert.deepEqual(result.invariant_violations, [], `seed ${result.seed}`);
   return { result, ledgers, times, submitted, lines };
 }
 

@@ -121,6 +121,7 @@ function optionsFor(
             .map((node) => ({ node, atMs: f.crashAtMs + (f.restartAfterMs as number) })),
     partitions: [],
     faultsEndMs: FAULTS_END_MS,
+    checkInvariants: true,
     timeLimitMs: FAULTS_END_MS + 300_000,
     seed: `prop-${f.seed}`,
   };
@@ -156,6 +157,7 @@ test(`property: agreement always, liveness once faults stop (${RUNS} runs, seed 
         r.agreement,
         `agreement broken: ${JSON.stringify(r.disagreements)} options ${JSON.stringify(options)}`,
       );
+      assert.deepEqual(r.invariant_violations, [], `options ${JSON.stringify(options)}`);
       assert.ok(
         r.live,
         `not live after faults stopped: decided ${r.slots_decided_min}/${r.slots} by ${r.virtual_ms} ms; options ${JSON.stringify(options)}`,
