@@ -34,7 +34,8 @@ describe("encodeTxOut", () => {
       fc.property(txOutArb, (t) => {
         const direct = encodeTxOut(t);
         assert.equal(toHex(direct), toHex(toBinary(TxOutSchema, txOutToProto(t))));
-        if (t.maskedAmount !== undefined) assert.equal(toHex(encodeTxOut(decodeTxOut(direct))), toHex(direct));
+        if (t.maskedAmount !== undefined)
+          assert.equal(toHex(encodeTxOut(decodeTxOut(direct))), toHex(direct));
       }),
       { numRuns: 500, seed: 20261121 },
     );

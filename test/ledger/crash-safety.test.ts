@@ -123,9 +123,8 @@ it(`survives ${KILLS} SIGKILLs during appends (seed ${SEED})`, { timeout: 600_00
   });
   const chainDir = path.join(work, "chain");
   mkdirSync(chainDir);
-  chain.forEach((block, i) =>
-    writeFileSync(path.join(chainDir, `${i}.pb`), encodeArchiveBlock(block)),
-  );
+  for (const [i, block] of chain.entries())
+    writeFileSync(path.join(chainDir, `${i}.pb`), encodeArchiveBlock(block));
   const random = new SeededRandom(SEED);
   let ledgerDir = mkdtempSync(path.join(work, "ledger-"));
   const spawnChild = () =>
