@@ -37,6 +37,7 @@ describe("consensus-tool sim", () => {
       "5:80",
       "--seed",
       "cli",
+      "--check-invariants",
       "--json",
     ];
     const a = tool(...args, "--trace", "run.jsonl");

@@ -56,6 +56,8 @@ Options:
   --faults-end-ms MS       loss and duplication stop at this virtual time (default: never)
   --time-limit-ms MS       virtual time limit (default ${DEFAULT_SIM_OPTIONS.timeLimitMs})
   --seed X                 PRNG seed (default "${DEFAULT_SIM_OPTIONS.seed}")
+  --check-invariants       check every honest statement against the strict sanity rules and
+                           the slot invariants after every step; violations fail the run
   --trace FILE             write every input and output as JSON lines, replayable with --replay;
                            one line per externalization: {"event":"externalize","node","slot",
                            "value":[hex…],"virtual_ms"}
@@ -95,6 +97,7 @@ const FLAGS = {
   seed: { type: "string" },
   trace: { type: "string" },
   replay: { type: "string" },
+  "check-invariants": { type: "boolean" },
 } as const;
 
 export const simCommand: Command = {
@@ -161,7 +164,10 @@ export const simCommand: Command = {
       context.stdout.write(
         `${result.topology} ${result.nodes} nodes, ${result.slots} slots: agreement=${result.agreement} live=${result.live} (min decided ${result.slots_decided_min}) in ${result.virtual_ms} virtual ms, ${result.messages_sent} messages, digest ${result.digest}\n`,
       );
-    return result.agreement && result.live ? EXIT_OK : EXIT_NEGATIVE;
+    const clean = result.invariant_violations.length === 0;
+    if (!clean && !values.json)
+      context.stdout.write(`invariant violations: ${result.invariant_violations.join("; ")}\n`);
+    return result.agreement && result.live && clean ? EXIT_OK : EXIT_NEGATIVE;
   },
 };
 
@@ -211,6 +217,7 @@ function optionsFromFlags(v: Values): SimOptions {
   if (v["per-org"] !== undefined) options.perOrg = intFlag("per-org", v["per-org"], 0, 1);
   if (v["rebroadcast-ms"] !== undefined)
     options.rebroadcastMs = intFlag("rebroadcast-ms", v["rebroadcast-ms"], 0, 1);
+  if (v["check-invariants"]) options.checkInvariants = true;
   if (v["faults-end-ms"] !== undefined)
     options.faultsEndMs = intFlag("faults-end-ms", v["faults-end-ms"], 0);
   return options;
