@@ -17,6 +17,7 @@ import {
   decidedPrefix,
   makeHost,
   memoizedPriorityHash,
+  OPTIONAL_NUMERIC_OPTIONS,
   type SimOptions,
 } from "./simulator.js";
 import { buildTopology, TOPOLOGY_KINDS, type TopologyKind } from "./topology.js";
@@ -263,19 +264,7 @@ export function optionsFromJson(j: unknown): SimOptions {
     timeLimitMs: num("timeLimitMs"),
     seed: o.seed,
   };
-  for (const k of [
-    "threshold",
-    "orgs",
-    "perOrg",
-    "rebroadcastMs",
-    "faultsEndMs",
-    "syncGraceMs",
-    "maxProposedValues",
-    "maxValuesPerBlock",
-    "tickMs",
-    "totalValues",
-    "submitRatePerMs",
-  ] as const) {
+  for (const k of OPTIONAL_NUMERIC_OPTIONS) {
     const v = opt(k);
     if (v !== undefined) options[k] = v;
   }

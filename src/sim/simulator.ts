@@ -795,6 +795,21 @@ function validateOptions(o: SimOptions): void {
       for (const id of g) if (!ids.has(id)) throw bad(`--partition names unknown node ${id}`);
 }
 
+/** The numeric options a trace records only when set (`optionsToJson` writes, replay reads). */
+export const OPTIONAL_NUMERIC_OPTIONS = [
+  "threshold",
+  "orgs",
+  "perOrg",
+  "rebroadcastMs",
+  "faultsEndMs",
+  "syncGraceMs",
+  "maxProposedValues",
+  "maxValuesPerBlock",
+  "tickMs",
+  "totalValues",
+  "submitRatePerMs",
+] as const;
+
 export function optionsToJson(o: SimOptions): Json {
   const j: Record<string, Json> = {
     topology: o.topology,
@@ -813,19 +828,7 @@ export function optionsToJson(o: SimOptions): Json {
     timeLimitMs: o.timeLimitMs,
     seed: o.seed,
   };
-  for (const k of [
-    "threshold",
-    "orgs",
-    "perOrg",
-    "rebroadcastMs",
-    "faultsEndMs",
-    "syncGraceMs",
-    "maxProposedValues",
-    "maxValuesPerBlock",
-    "tickMs",
-    "totalValues",
-    "submitRatePerMs",
-  ] as const) {
+  for (const k of OPTIONAL_NUMERIC_OPTIONS) {
     const v = o[k];
     if (v !== undefined && Number.isFinite(v)) j[k] = v;
   }
