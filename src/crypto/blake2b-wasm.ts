@@ -1,4 +1,4 @@
-import { buildModule, I64, Op, sleb, uleb, type WasmFunction } from "./wasm-emit.js";
+import { buildModule, I64, instantiate, Op, sleb, uleb, type WasmFunction } from "./wasm-emit.js";
 
 /**
  * BLAKE2b (RFC 7693) with any digest length 1–64, its compression function generated as
@@ -95,14 +95,7 @@ interface Blake2Exports {
   compress(): void;
 }
 
-// The WebAssembly global is part of Node but not of this project's type libraries.
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: object };
-};
-
-const instance = new WebAssembly.Instance(new WebAssembly.Module(buildModule([compress()], 1)), {});
-const ex = instance.exports as Blake2Exports;
+const ex = instantiate<Blake2Exports>(buildModule([compress()], 1));
 const bytes = new Uint8Array(ex.memory.buffer);
 const view = new DataView(ex.memory.buffer);
 

@@ -7,6 +7,7 @@ import {
   POINT_BYTES,
   POW_IO_OFFSET,
 } from "./field25519-wasm.js";
+import { instantiate } from "./wasm-emit.js";
 
 /**
  * Scalar multiplication and multi-scalar multiplication on the generated WebAssembly field code.
@@ -100,15 +101,10 @@ function signedDigits(s: bigint, w: number): Int32Array {
   return digits;
 }
 
-// The WebAssembly global is part of Node but not of this project's type libraries.
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: object };
-};
 
 interface Exports {
   memory: WasmMemory;
@@ -132,8 +128,7 @@ export class WasmGroup {
   private baseTable: number | undefined;
 
   constructor() {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(field25519WasmBytes()), {});
-    this.ex = instance.exports as unknown as Exports;
+    this.ex = instantiate<Exports>(field25519WasmBytes());
     this.mem = new BigInt64Array(this.ex.memory.buffer);
     this.writeFe(K2D_OFFSET, (2n * D) % P);
   }

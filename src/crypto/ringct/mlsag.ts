@@ -1,5 +1,5 @@
 import type { RandomSource } from "../../util/index.js";
-import { bytesEqual } from "../../util/index.js";
+import { bytesEqual, toHex } from "../../util/index.js";
 import { blake2b512 } from "../hash.js";
 import { DOMAIN } from "../hash-to.js";
 import { keyImageBase as onetimeKeyImageBase } from "../onetime-keys.js";
@@ -33,15 +33,9 @@ export interface RingMLSAG {
 export const KEY_IMAGE_BASE_CACHE_LIMIT = 4096;
 const keyImageBases = new Map<string, RistrettoPoint>();
 
-function hexKey(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += b.toString(16).padStart(2, "0");
-  return s;
-}
-
 /** `Hp("mc_onetime_key_hash_to_point" ‖ P)`, the key-image base of a one-time key. */
 export function keyImageBase(targetKey: Uint8Array): RistrettoPoint {
-  const key = hexKey(targetKey);
+  const key = toHex(targetKey);
   let point = keyImageBases.get(key);
   if (point === undefined) {
     point = onetimeKeyImageBase(targetKey);

@@ -1,4 +1,4 @@
-import type { RandomSource } from "../../util/index.js";
+import { type RandomSource, toHex } from "../../util/index.js";
 import type { PedersenGens } from "../generators.js";
 import { MerlinTranscript } from "../merlin.js";
 import { Ristretto, type RistrettoPoint, type Scalar, Scalars } from "../ristretto.js";
@@ -371,7 +371,7 @@ export function verifyPrepared(prepared: readonly PreparedRangeProof[]): void {
   const hSum: Scalar[] = new Array(maxBits * maxParties).fill(0n);
   const bases = new Map<string, { point: RistrettoPoint; scalar: Scalar }>();
   const addBase = (point: RistrettoPoint, scalar: Scalar): void => {
-    const key = hexKey(point.toBytes());
+    const key = toHex(point.toBytes());
     const entry = bases.get(key);
     if (entry === undefined) bases.set(key, { point, scalar });
     else entry.scalar = Scalars.add(entry.scalar, scalar);
@@ -416,12 +416,6 @@ export function verifyPrepared(prepared: readonly PreparedRangeProof[]): void {
   if (!Ristretto.msm(points, scalars).isIdentity()) {
     throw verificationError("range proof does not verify");
   }
-}
-
-function hexKey(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += b.toString(16).padStart(2, "0");
-  return s;
 }
 
 /** Verify one aggregated proof over `commitments` (their count must be a power of two). */
