@@ -1,4 +1,3 @@
-import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import {
   ARCHIVE_LIMITS,
@@ -9,7 +8,7 @@ import {
   type RetryPolicy,
 } from "../../archive/index.js";
 import { type Ledger, type LmdbOptions, openLmdbLedger } from "../../ledger/index.js";
-import { describeError, isCodedError, type LogFn, type Logger } from "../../util/index.js";
+import { describeError, type LogFn, type Logger } from "../../util/index.js";
 import {
   type Command,
   type CommandContext,
@@ -119,29 +118,16 @@ function abortableSleep(signal: AbortSignal): (ms: number) => Promise<void> {
     });
 }
 
-/** Open the LMDB ledger, turning low-level failures into one line naming the directory. */
+/**
+ * Open the existing LMDB ledger (this tool never creates one), turning any failure into one line
+ * naming the flag and directory. The ledger itself refuses a missing, empty or non-LMDB data.mdb.
+ */
 export function openLedgerAt(dir: string, flag: string, options: LmdbOptions): Ledger {
   try {
-    return openLmdbLedger(dir, options);
+    return openLmdbLedger(path.resolve(dir), options);
   } catch (error) {
-    if (isCodedError(error)) throw error;
-    throw new ArchiveError(
-      "LEDGER_NOT_FOUND",
-      `${flag} ${dir}: cannot open the ledger: ${describeError(error)}`,
-    );
+    throw new ArchiveError("LEDGER_NOT_FOUND", `${flag} ${dir}: ${describeError(error)}`);
   }
-}
-
-/** The ledger directory must already hold a ledger: this tool never creates one. */
-export function requireLedgerDir(dir: string, flag: string): string {
-  const resolved = path.resolve(dir);
-  const file = path.join(resolved, "data.mdb");
-  if (!existsSync(file))
-    throw new ArchiveError("LEDGER_NOT_FOUND", `${flag} ${dir}: no ledger (data.mdb) there`);
-  // lmdb crashes the process (not an exception) on an empty environment file opened read-only.
-  if (statSync(file).size === 0)
-    throw new ArchiveError("LEDGER_NOT_FOUND", `${flag} ${dir}: data.mdb is empty`);
-  return resolved;
 }
 
 export const ledgerDistributionCommand: Command = {
@@ -167,7 +153,7 @@ export const ledgerDistributionCommand: Command = {
       values["merge-buckets"] ?? context.env.MC_MERGE_BUCKETS ?? DEFAULT_MERGE_BUCKETS.join(","),
     );
     const destination = openArchiveDestination(dest, { env: context.env });
-    const ledger = openLedgerAt(requireLedgerDir(ledgerPath, "--ledger-path"), "--ledger-path", {
+    const ledger = openLedgerAt(ledgerPath, "--ledger-path", {
       readOnly: true,
     });
     const logger = stderrLogger(context, "ledger-distribution");
