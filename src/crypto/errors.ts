@@ -28,7 +28,11 @@ export type CryptoErrorCode =
   /** An Ed25519 key in an encoding we cannot use (wrong DER prefix, OID or length). */
   | "INVALID_KEY"
   /** A value outside the range its encoding allows (e.g. a fee that does not fit 7 bytes). */
-  | "OUT_OF_RANGE";
+  | "OUT_OF_RANGE"
+  /** A Noise handshake step out of turn, after completion or after a failure. */
+  | "HANDSHAKE_STATE"
+  /** A Noise cipher reached its last nonce; the channel needs a new handshake. */
+  | "NONCE_EXHAUSTED";
 
 /** A typed failure from `crypto/`: bad encodings, failed checks. Never a programmer error. */
 export class CryptoError extends CodedError<CryptoErrorCode> {

@@ -77,6 +77,7 @@ export {
   memoHmac,
 } from "./memo-crypto.js";
 export { MerlinTranscript } from "./merlin.js";
+export * from "./noise/index.js";
 export {
   confirmationNumber,
   createOnetimeKeys,

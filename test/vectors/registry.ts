@@ -17,6 +17,7 @@ export const VECTOR_REGISTRY: Readonly<Record<string, string>> = {
   "memos/correct_encrypted_sender_with_payment_request_id_memos.jsonl": "memos.test.ts",
   "memos/incorrect_encrypted_sender_memos.jsonl": "memos.test.ts",
   "memos/incorrect_encrypted_sender_with_payment_request_id_memos.jsonl": "memos.test.ts",
+  "noise/handshakes_25519_aesgcm_sha512.jsonl": "noise.test.ts",
   "tx_out_records/correct_tx_out_records.jsonl": "tx-out-records.test.ts",
   "tx_out_records/incorrect_tx_out_records.jsonl": "tx-out-records.test.ts",
 };
