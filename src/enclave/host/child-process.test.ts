@@ -1,0 +1,191 @@
+// Goal: the child-process host's failure handling: the enclave gets no environment and no
+// inspector flag; a dead enclave fails every pending call with ENCLAVE_EXITED and is reported once
+// in one line; a silent enclave hits the call timeout and is killed; calls beyond the in-flight
+// bound are refused; a garbled reply is a protocol violation; an enclave that cannot start (CSS
+// for another measurement, a seal secret others can read) fails start-up with its one line; and
+// the enclave exits when its parent goes, even when the parent is killed.
+// Method: the real enclave process, and small stand-in enclaves written to a temporary folder;
+// waits are on observable events (replies, exits), never sleeps.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, describe, it } from "node:test";
+import { Ed25519Signer } from "../../crypto/index.js";
+import { SeededRandom } from "../../util/index.js";
+import { encodeCss, signCss } from "../bundle/css.js";
+import { loadEnclaveIdentity } from "../bundle/identity.js";
+import { PACKAGE_ROOT } from "../bundle/sources.js";
+import type { EnclaveHostError } from "../errors.js";
+import { childSpawnSpec, startChildEnclave } from "./child-process.js";
+
+const identity = loadEnclaveIdentity({});
+const dir = mkdtempSync(path.join(tmpdir(), "enclave-child-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const secret = path.join(dir, "seal.secret");
+
+const READY = `
+const body = Buffer.concat([Buffer.from([0, 0, 0, 0, 2]), Buffer.alloc(32)]);
+const head = Buffer.alloc(4); head.writeUInt32BE(body.length);
+process.stdout.write(Buffer.concat([head, body]));
+process.stdin.on("end", () => process.exit(0));
+`;
+
+function standIn(name: string, onData: string): string {
+  const file = path.join(dir, `${name}.mjs`);
+  writeFileSync(file, `${READY}\nprocess.stdin.on("data", (chunk) => { ${onData} });\n`);
+  return file;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("child-process enclave host", () => {
+  it("spawns node on the entry with an empty environment and none of our flags", async () => {
+    const spec = childSpawnSpec({ sealSecretPath: secret, cssBytes: identity.cssBytes });
+    assert.equal(spec.command, process.execPath);
+    assert.deepEqual(spec.env, {});
+    assert.match(spec.args[0] as string, /src\/enclave\/process\/entry\.mjs$/);
+    assert.ok(!spec.args.some((a) => /^--(inspect|debug|import|require|loader)/.test(a)));
+    const host = await startChildEnclave({ sealSecretPath: secret, cssBytes: identity.cssBytes });
+    const pid = host.pid as number;
+    assert.equal(readFileSync(`/proc/${pid}/environ`).length, 0);
+    const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    assert.ok(!argv.some((a) => /inspect/.test(a)), argv.join(" "));
+    await host.close();
+    assert.equal(alive(pid), false);
+  });
+
+  it("fails pending calls and reports once, in one line, when the enclave dies", async () => {
+    const reports: EnclaveHostError[] = [];
+    const host = await startChildEnclave({
+      sealSecretPath: secret,
+      cssBytes: identity.cssBytes,
+      onExit: (e) => reports.push(e),
+    });
+    const exited = new Promise<void>((resolve) => {
+      const pending = host.call({ call: "get_identity" });
+      process.kill(host.pid as number, "SIGKILL");
+      pending.then(
+        () => assert.fail("a call to a killed enclave resolved"),
+        (e: EnclaveHostError) => {
+          assert.equal(e.code, "ENCLAVE_EXITED");
+          resolve();
+        },
+      );
+    });
+    await exited;
+    await assert.rejects(host.call({ call: "get_identity" }), { code: "ENCLAVE_EXITED" });
+    await host.close();
+    assert.equal(reports.length, 1);
+    assert.equal(reports[0]?.code, "ENCLAVE_EXITED");
+    assert.match(reports[0]?.message ?? "", /^the enclave process exited with signal SIGKILL$/);
+  });
+
+  it("times out a silent enclave, kills it, and refuses calls beyond the in-flight bound", async () => {
+    const reports: EnclaveHostError[] = [];
+    const host = await startChildEnclave({
+      sealSecretPath: secret,
+      cssBytes: identity.cssBytes,
+      entry: standIn("silent", ""),
+      callTimeoutMs: 300,
+      callsInFlightMax: 3,
+      onExit: (e) => reports.push(e),
+    });
+    const first = host.call({ call: "get_identity" });
+    const others = [host.call({ call: "get_signer" }), host.call({ call: "get_signer" })];
+    await assert.rejects(host.call({ call: "get_signer" }), { code: "TOO_MANY_CALLS_IN_FLIGHT" });
+    await assert.rejects(first, { code: "CALL_TIMEOUT" });
+    for (const o of others) await assert.rejects(o, { code: "ENCLAVE_EXITED" });
+    await host.close();
+    assert.equal(alive(host.pid as number), false);
+    assert.deepEqual(
+      reports.map((r) => r.code),
+      ["CALL_TIMEOUT"],
+    );
+  });
+
+  it("treats a garbled reply as a protocol violation and stops the enclave", async () => {
+    const reports: EnclaveHostError[] = [];
+    const host = await startChildEnclave({
+      sealSecretPath: secret,
+      cssBytes: identity.cssBytes,
+      entry: standIn(
+        "garbled",
+        "process.stdout.write(Buffer.from([0, 0, 0, 6, 0, 0, 0, 1, 9, 9]));",
+      ),
+      onExit: (e) => reports.push(e),
+    });
+    await assert.rejects(host.call({ call: "get_identity" }), { code: "PROTOCOL_VIOLATION" });
+    await host.close();
+    assert.deepEqual(
+      reports.map((r) => r.code),
+      ["PROTOCOL_VIOLATION"],
+    );
+  });
+
+  it("fails start-up with the enclave's one line for a CSS of another measurement", async () => {
+    const key = Ed25519Signer.fromSeed(new SeededRandom("k").bytes(32));
+    const wrong = encodeCss(signCss(new SeededRandom("m").bytes(32), 1, 10, key));
+    await assert.rejects(
+      startChildEnclave({ sealSecretPath: secret, cssBytes: wrong }),
+      (e: EnclaveHostError) => {
+        assert.equal(e.code, "ENCLAVE_START_FAILED");
+        assert.match(
+          e.message,
+          /^the enclave process exited with code 2: enclave: MEASUREMENT_MISMATCH: /,
+        );
+        assert.ok(!e.message.includes("\n"));
+        return true;
+      },
+    );
+  });
+
+  it("fails start-up for a seal secret that others can read", async () => {
+    const open = path.join(dir, "open.secret");
+    writeFileSync(open, new Uint8Array(32));
+    chmodSync(open, 0o644);
+    await assert.rejects(
+      startChildEnclave({ sealSecretPath: open, cssBytes: identity.cssBytes }),
+      (e: EnclaveHostError) => {
+        assert.equal(e.code, "ENCLAVE_START_FAILED");
+        assert.match(e.message, /code 2: enclave: SEAL_SECRET: .*0600/);
+        return true;
+      },
+    );
+  });
+
+  it("exits when its parent is killed", async () => {
+    const parentScript = path.join(dir, "parent.mts");
+    writeFileSync(
+      parentScript,
+      `import { startChildEnclave } from ${JSON.stringify(path.join(PACKAGE_ROOT, "src/enclave/index.ts"))};
+const host = await startChildEnclave({ sealSecretPath: ${JSON.stringify(secret)}, cssBytes: Buffer.from(${JSON.stringify(Buffer.from(identity.cssBytes).toString("base64"))}, "base64") });
+process.stdout.write(String(host.pid) + "\\n");
+setInterval(() => {}, 1000);
+`,
+    );
+    const parent = spawn(process.execPath, ["--import", "tsx", parentScript], {
+      cwd: PACKAGE_ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const enclavePid = await new Promise<number>((resolve) => {
+      parent.stdout.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+    });
+    assert.equal(alive(enclavePid), true);
+    const enclaveGone = new Promise<void>((resolve) => {
+      // The enclave is not our child: watch /proc until it disappears (bounded by the test timeout).
+      const check = () => (alive(enclavePid) ? setTimeout(check, 5) : resolve());
+      parent.once("exit", check);
+    });
+    parent.kill("SIGKILL");
+    await enclaveGone;
+  });
+});
