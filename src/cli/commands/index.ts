@@ -1,6 +1,7 @@
 import type { Command } from "../command.js";
 import { benchCommand } from "./bench.js";
 import { checkQuorumCommand } from "./check-quorum.js";
+import { enclaveBundleCommand } from "./enclave-bundle.js";
 import { generateSampleLedgerCommand } from "./generate-sample-ledger.js";
 import { keygenCommand } from "./keygen.js";
 import { ledgerDistributionCommand } from "./ledger-distribution.js";
@@ -18,4 +19,5 @@ export const COMMANDS: readonly Command[] = [
   simCommand,
   checkQuorumCommand,
   benchCommand,
+  enclaveBundleCommand,
 ];
