@@ -1,4 +1,5 @@
 import { archiveSyncBenchmark } from "./archive-sync.js";
+import { enclaveBenchmark } from "./enclave.js";
 import type { Benchmark } from "./harness.js";
 import { hashesBenchmark } from "./hashes.js";
 import { ledgerAppendBenchmark } from "./ledger-append.js";
@@ -16,4 +17,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   ledgerAppendBenchmark,
   archiveSyncBenchmark,
   ristrettoBenchmark,
+  enclaveBenchmark,
 ];
