@@ -10,6 +10,9 @@
  * - Pure folders never read the clock, the environment or ambient randomness, and import no Node
  *   built-in but `node:crypto`.
  * - `FIXME` is not allowed to land.
+ * - The enclave boundary: `src/enclave/impl/` (the code that will hold the block key and see
+ *   plaintext transactions) is pure like the pure layers, and only the code that runs the enclave
+ *   (`ENCLAVE_IMPL_USERS`) may import it, apart from its public baked-in constants.
  * Test files (`*.test.ts`) may import anything.
  */
 
@@ -64,6 +67,19 @@ export const PACKAGE_OWNERS: Readonly<Record<string, readonly string[]>> = {
   "smol-toml": ["quorum", "node", "cli"],
 };
 
+/** Folders under a non-pure layer that are held to the pure rules anyway. */
+export const PURE_SUBFOLDERS: readonly string[] = ["src/enclave/impl/"];
+
+/** The enclave implementation, and the only places allowed to import it. */
+export const ENCLAVE_IMPL = "src/enclave/impl/";
+export const ENCLAVE_IMPL_USERS: readonly string[] = [
+  "src/enclave/impl/",
+  "src/enclave/process/",
+  "src/enclave/host/in-process.ts",
+];
+/** Files of the implementation that are public (baked-in constants, part of the measurement). */
+export const ENCLAVE_IMPL_PUBLIC: ReadonlySet<string> = new Set(["src/enclave/impl/constants"]);
+
 /** Node built-ins a pure folder may import. */
 const PURE_BUILTINS: ReadonlySet<string> = new Set(["node:crypto"]);
 
@@ -82,7 +98,15 @@ const BANNED_IN_PURE: readonly { pattern: RegExp; what: string }[] = [
 export interface Violation {
   file: string;
   line: number;
-  rule: "direction" | "surface" | "package" | "builtin" | "banned-api" | "fixme" | "unknown-folder";
+  rule:
+    | "direction"
+    | "surface"
+    | "package"
+    | "builtin"
+    | "banned-api"
+    | "fixme"
+    | "unknown-folder"
+    | "enclave-boundary";
   message: string;
 }
 
@@ -178,13 +202,24 @@ export function checkFile(file: SourceFile): Violation[] {
     return out;
   }
   const inGen = file.path.startsWith("src/rpc/gen/");
-  const pure = PURE_LAYERS.has(layer);
+  const pure = PURE_LAYERS.has(layer) || PURE_SUBFOLDERS.some((f) => file.path.startsWith(f));
+  const mayUseImpl = ENCLAVE_IMPL_USERS.some((u) => file.path.startsWith(u));
 
   for (const ref of findImports(file.text)) {
     const { specifier, line } = ref;
     if (specifier.startsWith(".")) {
       const target = resolveRelative(file.path, specifier);
       const targetLayer = layerOf(target);
+      const implModule = target.replace(/\.(js|ts)$/, "");
+      if (target.startsWith(ENCLAVE_IMPL) && !mayUseImpl && !ENCLAVE_IMPL_PUBLIC.has(implModule)) {
+        out.push({
+          file: file.path,
+          line,
+          rule: "enclave-boundary",
+          message: `only the enclave process and the in-process host may import ${specifier}`,
+        });
+        continue;
+      }
       if (targetLayer === undefined) {
         out.push({
           file: file.path,
