@@ -18,11 +18,27 @@ import { encodeCss, signCss } from "../bundle/css.js";
 import { loadEnclaveIdentity } from "../bundle/identity.js";
 import { PACKAGE_ROOT } from "../bundle/sources.js";
 import type { EnclaveHostError } from "../errors.js";
-import { childSpawnSpec, startChildEnclave } from "./child-process.js";
+import {
+  type ChildEnclaveOptions,
+  type ChildProcessEnclaveHost,
+  childSpawnSpec,
+  startChildEnclave,
+} from "./child-process.js";
 
 const identity = loadEnclaveIdentity({});
 const dir = mkdtempSync(path.join(tmpdir(), "enclave-child-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+/** Every process a test started; killed at the end so a failing test cannot leave one behind. */
+const started: number[] = [];
+after(() => {
+  for (const pid of started) if (alive(pid)) process.kill(pid, "SIGKILL");
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function start(options: ChildEnclaveOptions): Promise<ChildProcessEnclaveHost> {
+  const host = await startChildEnclave(options);
+  started.push(host.pid as number);
+  return host;
+}
 const secret = path.join(dir, "seal.secret");
 
 const READY = `
@@ -36,6 +52,14 @@ function standIn(name: string, onData: string): string {
   const file = path.join(dir, `${name}.mjs`);
   writeFileSync(file, `${READY}\nprocess.stdin.on("data", (chunk) => { ${onData} });\n`);
   return file;
+}
+
+/** Resolves once `pid` is gone (polled: the process is not necessarily our child). */
+function gone(pid: number): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => (alive(pid) ? setTimeout(check, 5) : resolve());
+    check();
+  });
 }
 
 function alive(pid: number): boolean {
@@ -54,7 +78,7 @@ describe("child-process enclave host", () => {
     assert.deepEqual(spec.env, {});
     assert.match(spec.args[0] as string, /src\/enclave\/process\/entry\.mjs$/);
     assert.ok(!spec.args.some((a) => /^--(inspect|debug|import|require|loader)/.test(a)));
-    const host = await startChildEnclave({ sealSecretPath: secret, cssBytes: identity.cssBytes });
+    const host = await start({ sealSecretPath: secret, cssBytes: identity.cssBytes });
     const pid = host.pid as number;
     assert.equal(readFileSync(`/proc/${pid}/environ`).length, 0);
     const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
@@ -65,7 +89,7 @@ describe("child-process enclave host", () => {
 
   it("fails pending calls and reports once, in one line, when the enclave dies", async () => {
     const reports: EnclaveHostError[] = [];
-    const host = await startChildEnclave({
+    const host = await start({
       sealSecretPath: secret,
       cssBytes: identity.cssBytes,
       onExit: (e) => reports.push(e),
@@ -89,12 +113,20 @@ describe("child-process enclave host", () => {
     assert.match(reports[0]?.message ?? "", /^the enclave process exited with signal SIGKILL$/);
   });
 
-  it("times out a silent enclave, kills it, and refuses calls beyond the in-flight bound", async () => {
+  it("times out a silent enclave, kills it, and refuses calls beyond the in-flight bound", {
+    timeout: 15_000,
+  }, async () => {
     const reports: EnclaveHostError[] = [];
-    const host = await startChildEnclave({
+    // This stand-in ignores stdin closing too, so only a kill ends it.
+    const stubborn = path.join(dir, "stubborn.mjs");
+    writeFileSync(
+      stubborn,
+      READY.replace(/process\.stdin\.on\("end".*\n/, "") + "setInterval(() => {}, 1000);\n",
+    );
+    const host = await start({
       sealSecretPath: secret,
       cssBytes: identity.cssBytes,
-      entry: standIn("silent", ""),
+      entry: stubborn,
       callTimeoutMs: 300,
       callsInFlightMax: 3,
       onExit: (e) => reports.push(e),
@@ -104,8 +136,8 @@ describe("child-process enclave host", () => {
     await assert.rejects(host.call({ call: "get_signer" }), { code: "TOO_MANY_CALLS_IN_FLIGHT" });
     await assert.rejects(first, { code: "CALL_TIMEOUT" });
     for (const o of others) await assert.rejects(o, { code: "ENCLAVE_EXITED" });
+    await gone(host.pid as number);
     await host.close();
-    assert.equal(alive(host.pid as number), false);
     assert.deepEqual(
       reports.map((r) => r.code),
       ["CALL_TIMEOUT"],
@@ -114,7 +146,7 @@ describe("child-process enclave host", () => {
 
   it("treats a garbled reply as a protocol violation and stops the enclave", async () => {
     const reports: EnclaveHostError[] = [];
-    const host = await startChildEnclave({
+    const host = await start({
       sealSecretPath: secret,
       cssBytes: identity.cssBytes,
       entry: standIn(
@@ -179,13 +211,11 @@ setInterval(() => {}, 1000);
     const enclavePid = await new Promise<number>((resolve) => {
       parent.stdout.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
     });
+    started.push(enclavePid, parent.pid as number);
     assert.equal(alive(enclavePid), true);
-    const enclaveGone = new Promise<void>((resolve) => {
-      // The enclave is not our child: watch /proc until it disappears (bounded by the test timeout).
-      const check = () => (alive(enclavePid) ? setTimeout(check, 5) : resolve());
-      parent.once("exit", check);
-    });
+    const parentExited = new Promise((resolve) => parent.once("exit", resolve));
     parent.kill("SIGKILL");
-    await enclaveGone;
+    await parentExited;
+    await gone(enclavePid);
   });
 });
