@@ -180,6 +180,24 @@ describe("child-process enclave host", () => {
     );
   });
 
+  it("fails start-up for a CSS whose signature does not verify", async () => {
+    const doc = JSON.parse(new TextDecoder().decode(identity.cssBytes)) as Record<string, string>;
+    const sig = doc["signature"] as string;
+    doc["signature"] = (sig[0] === "0" ? "1" : "0") + sig.slice(1);
+    const forged = new TextEncoder().encode(JSON.stringify(doc));
+    await assert.rejects(
+      startChildEnclave({ sealSecretPath: secret, cssBytes: forged }),
+      (e: EnclaveHostError) => {
+        assert.equal(e.code, "ENCLAVE_START_FAILED");
+        assert.match(
+          e.message,
+          /code 2: enclave: INVALID_CSS: the enclave CSS signature does not verify$/,
+        );
+        return true;
+      },
+    );
+  });
+
   it("fails start-up for a seal secret that others can read", async () => {
     const open = path.join(dir, "open.secret");
     writeFileSync(open, new Uint8Array(32));
