@@ -20,8 +20,16 @@ async function run(...args: string[]) {
   let stdout = "";
   let stderr = "";
   const context: CommandContext = {
-    stdout: { write: (t) => void (stdout += t) },
-    stderr: { write: (t) => void (stderr += t) },
+    stdout: {
+      write: (t) => {
+        stdout += t;
+      },
+    },
+    stderr: {
+      write: (t) => {
+        stderr += t;
+      },
+    },
     env: {},
   };
   const code = await runCommand(enclaveBundleCommand, args, context);

@@ -121,7 +121,7 @@ describe("child-process enclave host", () => {
     const stubborn = path.join(dir, "stubborn.mjs");
     writeFileSync(
       stubborn,
-      READY.replace(/process\.stdin\.on\("end".*\n/, "") + "setInterval(() => {}, 1000);\n",
+      `${READY.replace(/process\.stdin\.on\("end".*\n/, "")}setInterval(() => {}, 1000);\n`,
     );
     const host = await start({
       sealSecretPath: secret,
