@@ -43,6 +43,7 @@ export {
 } from "./host/child-process.js";
 export { callOk, type EnclaveHost } from "./host/host.js";
 export { InProcessEnclaveHost, type InProcessEnclaveOptions } from "./host/in-process.js";
+export { type InitializeEnclaveOptions, initializeEnclave } from "./host/initialize.js";
 export { readSealedKeyFile, writeSealedKeyFile } from "./host/sealed-key-file.js";
 export { BAKED_CONSTANTS } from "./impl/constants.js";
 export { ENCLAVE_LIMITS } from "./limits.js";
