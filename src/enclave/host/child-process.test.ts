@@ -127,7 +127,8 @@ describe("child-process enclave host", () => {
       sealSecretPath: secret,
       cssBytes: identity.cssBytes,
       entry: stubborn,
-      callTimeoutMs: 300,
+      callTimeoutMs: 60_000,
+      callTimeoutsMs: { get_identity: 300 },
       callsInFlightMax: 3,
       onExit: (e) => reports.push(e),
     });
@@ -142,6 +143,7 @@ describe("child-process enclave host", () => {
       reports.map((r) => r.code),
       ["CALL_TIMEOUT"],
     );
+    assert.equal(reports[0]?.message, "the enclave did not answer get_identity within 300 ms");
   });
 
   it("treats a garbled reply as a protocol violation and stops the enclave", async () => {

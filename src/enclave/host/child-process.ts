@@ -35,7 +35,10 @@ export interface ChildEnclaveOptions {
   cssBytes: Uint8Array;
   /** The script to run; tests substitute misbehaving enclaves. */
   entry?: string;
+  /** Time for one reply, ms (default ENCLAVE_LIMITS.callTimeoutMs)… */
   callTimeoutMs?: number;
+  /** …or per call, e.g. longer for form_block. */
+  callTimeoutsMs?: Partial<Record<CallName, number>>;
   callsInFlightMax?: number;
   startTimeoutMs?: number;
   /** Told once when the enclave process dies or is killed for misbehaving (not after close()). */
@@ -147,7 +150,8 @@ export class ChildProcessEnclaveHost implements EnclaveHost {
     }
     const id = this.allocateId();
     return new Promise<EnclaveOutcome<K>>((resolve, reject) => {
-      const timer = setTimeout(() => this.onTimeout(id), this.timeoutMs);
+      const timeoutMs = this.options.callTimeoutsMs?.[call.call] ?? this.timeoutMs;
+      const timer = setTimeout(() => this.onTimeout(id, timeoutMs), timeoutMs);
       this.pending.set(id, {
         call: call.call,
         resolve: (outcome) => resolve(outcome as EnclaveOutcome<K>),
@@ -225,14 +229,12 @@ export class ChildProcessEnclaveHost implements EnclaveHost {
     return lines[lines.length - 1] ?? "";
   }
 
-  private onTimeout(id: number): void {
+  private onTimeout(id: number, timeoutMs: number): void {
     const p = this.pending.get(id);
     if (p === undefined) return;
     this.pending.delete(id);
-    p.reject(
-      new EnclaveHostError("CALL_TIMEOUT", `${p.call}: no reply within ${this.timeoutMs} ms`),
-    );
-    this.fail("CALL_TIMEOUT", `the enclave did not answer ${p.call} within ${this.timeoutMs} ms`);
+    p.reject(new EnclaveHostError("CALL_TIMEOUT", `${p.call}: no reply within ${timeoutMs} ms`));
+    this.fail("CALL_TIMEOUT", `the enclave did not answer ${p.call} within ${timeoutMs} ms`);
   }
 
   private onClose(code: number | null, signal: NodeJS.Signals | null): void {
