@@ -34,6 +34,66 @@ export const LAYERS = [
 
 export type Layer = (typeof LAYERS)[number];
 
+/**
+ * What each folder may import, spelled out: being lower in `LAYERS` is necessary, not enough, so
+ * that a new dependency between folders is a decision someone writes down here. The generated
+ * protobuf code is governed by `PROTO_USERS` instead.
+ */
+export const ALLOWED_IMPORTS: Readonly<Record<Layer, readonly Layer[]>> = {
+  util: [],
+  crypto: ["util"],
+  scp: ["util", "crypto"],
+  quorum: ["util", "crypto", "scp"],
+  transaction: ["util", "crypto"],
+  blockchain: ["util", "crypto", "scp", "transaction"],
+  ledger: ["util", "crypto", "transaction", "blockchain"],
+  archive: ["util", "crypto", "transaction", "blockchain", "ledger"],
+  enclave: ["util", "crypto", "transaction", "blockchain"],
+  peers: ["util", "crypto", "scp", "quorum", "transaction", "blockchain", "enclave"],
+  consensus: [
+    "util",
+    "crypto",
+    "scp",
+    "quorum",
+    "transaction",
+    "blockchain",
+    "ledger",
+    "enclave",
+    "peers",
+  ],
+  sim: [
+    "util",
+    "crypto",
+    "scp",
+    "quorum",
+    "transaction",
+    "blockchain",
+    "ledger",
+    "archive",
+    "enclave",
+    "peers",
+    "consensus",
+  ],
+  rpc: [
+    "util",
+    "crypto",
+    "scp",
+    "quorum",
+    "transaction",
+    "blockchain",
+    "ledger",
+    "archive",
+    "enclave",
+    "peers",
+    "consensus",
+  ],
+  node: LAYERS.slice(0, LAYERS.indexOf("node")),
+  cli: LAYERS.slice(0, LAYERS.indexOf("cli")),
+};
+
+/** Only the entry points talk to the terminal; everything else logs through `Logger`. */
+const CONSOLE_LAYERS: ReadonlySet<string> = new Set(["cli"]);
+
 /** Folders whose code must be deterministic given its inputs. */
 export const PURE_LAYERS: ReadonlySet<string> = new Set([
   "util",
@@ -42,6 +102,9 @@ export const PURE_LAYERS: ReadonlySet<string> = new Set([
   "quorum",
   "transaction",
   "blockchain",
+  // The sans-I/O runtime (reference node-runtime.md §1): only node/ and sim/ drive time.
+  "peers",
+  "consensus",
   "sim",
 ]);
 
@@ -82,7 +145,17 @@ const BANNED_IN_PURE: readonly { pattern: RegExp; what: string }[] = [
 export interface Violation {
   file: string;
   line: number;
-  rule: "direction" | "surface" | "package" | "builtin" | "banned-api" | "fixme" | "unknown-folder";
+  rule:
+    | "direction"
+    | "allowed"
+    | "surface"
+    | "package"
+    | "builtin"
+    | "banned-api"
+    | "console"
+    | "cycle"
+    | "fixme"
+    | "unknown-folder";
   message: string;
 }
 
@@ -216,6 +289,15 @@ export function checkFile(file: SourceFile): Violation[] {
         });
         continue;
       }
+      if (!(ALLOWED_IMPORTS[layer as Layer] as readonly string[]).includes(targetLayer)) {
+        out.push({
+          file: file.path,
+          line,
+          rule: "allowed",
+          message: `${targetLayer} is not in ALLOWED_IMPORTS for ${layer} (${specifier})`,
+        });
+        continue;
+      }
       if (target !== `src/${targetLayer}/index.js` && target !== `src/${targetLayer}/index.ts`) {
         out.push({
           file: file.path,
@@ -257,6 +339,16 @@ export function checkFile(file: SourceFile): Violation[] {
     }
   }
 
+  const consoleAt = stripComments(file.text).search(/\bconsole\./);
+  if (consoleAt >= 0 && !CONSOLE_LAYERS.has(layer)) {
+    out.push({
+      file: file.path,
+      line: lineOf(file.text, consoleAt),
+      rule: "console",
+      message: "console is for src/cli/ only; use the Logger",
+    });
+  }
+
   if (pure) {
     const code = stripComments(file.text);
     for (const { pattern, what } of BANNED_IN_PURE) {
@@ -275,7 +367,61 @@ export function checkFile(file: SourceFile): Violation[] {
 }
 
 export function checkTree(files: readonly SourceFile[]): Violation[] {
-  return files.flatMap(checkFile);
+  return [...files.flatMap(checkFile), ...findCycles(files)];
+}
+
+/** `src/x/a.js` and `src/x/a.ts` name the same module. */
+function moduleKey(path: string): string {
+  return path.replace(/\.(?:js|ts)$/, "");
+}
+
+/** Edges from each non-test module to the modules of its own folder that it imports. */
+function folderImportGraph(files: readonly SourceFile[]): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const file of files) {
+    const layer = layerOf(file.path);
+    if (layer === undefined || isTestFile(file.path)) continue;
+    const targets = findImports(file.text)
+      .filter((ref) => ref.specifier.startsWith("."))
+      .map((ref) => resolveRelative(file.path, ref.specifier))
+      .filter((target) => layerOf(target) === layer)
+      .map(moduleKey);
+    graph.set(moduleKey(file.path), targets);
+  }
+  return graph;
+}
+
+/**
+ * Import cycles inside one folder, one violation per cycle found (depth-first search; each cycle
+ * is reported at the module where the search first closed it).
+ */
+export function findCycles(files: readonly SourceFile[]): Violation[] {
+  const graph = folderImportGraph(files);
+  const state = new Map<string, "open" | "done">();
+  const stack: string[] = [];
+  const out: Violation[] = [];
+  const visit = (node: string): void => {
+    state.set(node, "open");
+    stack.push(node);
+    for (const next of graph.get(node) ?? []) {
+      if (!graph.has(next)) continue;
+      if (state.get(next) === "open") {
+        const loop = [...stack.slice(stack.indexOf(next)), next];
+        out.push({
+          file: `${next}.ts`,
+          line: 1,
+          rule: "cycle",
+          message: `import cycle: ${loop.map((m) => m.split("/").pop()).join(" → ")}`,
+        });
+      } else if (state.get(next) === undefined) {
+        visit(next);
+      }
+    }
+    stack.pop();
+    state.set(node, "done");
+  };
+  for (const node of [...graph.keys()].sort()) if (state.get(node) === undefined) visit(node);
+  return out;
 }
 
 export function formatViolation(v: Violation): string {
