@@ -4,7 +4,6 @@ export { BlockVersionFeatures, isKnownBlockVersion, MAX_BLOCK_VERSION } from "./
 export {
   type ChangeDestination,
   type FogResolver,
-  type InputCredentials,
   type MemoBuilder,
   type OutputReceipt,
   TransactionBuilder,
@@ -29,6 +28,7 @@ export {
   MOB_TOKEN_ID,
   minimumFee,
 } from "./fee-map.js";
+export type { InputCredentials } from "./input-credentials.js";
 export { checkInputRules } from "./input-rules.js";
 export {
   authenticatedSenderMemoData,
