@@ -10,8 +10,8 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { fakeFogHint, Scalars, subaddressKeys } from "../crypto/index.js";
-import { SeededRandom, toHex } from "../util/index.js";
+import { amountSharedSecret, fakeFogHint, Scalars, subaddressKeys } from "../crypto/index.js";
+import { compareBytes, SeededRandom, toHex } from "../util/index.js";
 import { PROPOSE_TX_RESULT, type TxValidationCode, TxValidationError } from "./errors.js";
 import type { TxOutMembershipProof } from "./merkle.js";
 import { type InMemoryLedgerView, makeSampleSpend } from "./sample-spend.js";
@@ -497,6 +497,86 @@ test("InputRulePartialFill / InputRuleInvalidAmountSharedSecret / InputRuleAmoun
       }),
     ),
     "InputRuleTxOutConversion",
+  );
+});
+
+test("InputRuleInvalidAmountSharedSecret before InputRuleTxOutConversion (try_reveal_amount order)", () => {
+  // Upstream `try_reveal_amount` converts the secret to [u8; 32] before it reads the masked
+  // amount, so a revealed output with both defects answers the secret's length.
+  const output = tx.prefix.outputs[0]!;
+  expectCode(
+    resign(
+      withRules({
+        partialFillChange: {
+          txOut: { ...output, maskedAmount: undefined },
+          amountSharedSecret: new Uint8Array(5),
+        },
+      }),
+    ),
+    "InputRuleInvalidAmountSharedSecret",
+  );
+});
+
+/**
+ * Outputs of value 0 for partial-fill rules: a revealed TxOut (with its amount shared secret) and
+ * a copy equal to it in everything but the amount (same tx private key and recipient), as a
+ * counterparty would put in the transaction. Value-0 outputs keep the base transaction balanced.
+ */
+function revealedPair(label: string, ruleValue: bigint, txValue: bigint) {
+  const rng = new SeededRandom(`${SEED}-${label}`);
+  const params = {
+    blockVersion: 3,
+    recipient: subaddressKeys(base.sender, 0n),
+    txPrivateKey: Scalars.random(rng),
+    eFogHint: fakeFogHint(rng),
+  };
+  const inRules = createTxOut({ ...params, amount: { value: ruleValue, tokenId: 0n } });
+  const inTx = createTxOut({ ...params, amount: { value: txValue, tokenId: 0n } });
+  return {
+    revealed: {
+      txOut: inRules.txOut,
+      amountSharedSecret: amountSharedSecret(inRules.sharedSecret),
+    },
+    output: inTx.txOut,
+    secret: { value: txValue, tokenId: 0n, blinding: inTx.blinding },
+  };
+}
+
+/** `prefix` with extra outputs, kept sorted, re-signed with their secrets. */
+function resignWithOutputs(
+  prefix: TxPrefix,
+  extra: readonly { output: TxOut; secret: OutputSecret }[],
+): Tx {
+  const all = [
+    ...tx.prefix.outputs.map((output, i) => ({ output, secret: base.outputSecrets[i]! })),
+    ...extra,
+  ].sort((a, b) => compareBytes(a.output.publicKey, b.output.publicKey));
+  return resign(
+    { ...prefix, outputs: all.map((o) => o.output) },
+    3,
+    all.map((o) => o.secret),
+  );
+}
+
+test("InputRulePartialFill: a partial-fill change of value 0 (upstream ZeroPartialFillChange)", () => {
+  const change = revealedPair("zero-change", 0n, 0n);
+  const prefix = withRules({ partialFillChange: change.revealed });
+  expectCode(resignWithOutputs(prefix, [change]), "InputRulePartialFill", "ZeroPartialFillChange");
+});
+
+test("InputRulePartialFill: a partial-fill output of value 0 (upstream U64Ratio::new(x, 0) fails)", () => {
+  // Change 10 in the rules, 0 returned: fill fraction 10/10. The partial-fill output promises 0,
+  // so the fraction of it delivered (0/0) has no value and upstream refuses.
+  const change = revealedPair("change-10", 10n, 0n);
+  const output = revealedPair("zero-output", 0n, 0n);
+  const prefix = withRules({
+    partialFillChange: change.revealed,
+    partialFillOutputs: [output.revealed],
+  });
+  expectCode(
+    resignWithOutputs(prefix, [change, output]),
+    "InputRulePartialFill",
+    "FractionalOutputAmountDoesNotRespectFillFraction",
   );
 });
 
