@@ -11,6 +11,8 @@ export {
 } from "./builder.js";
 export { MAX_INPUTS, MAX_OUTPUTS, MAX_TOMBSTONE_BLOCKS, RING_SIZE } from "./constants.js";
 export {
+  LocalLedgerError,
+  type LocalLedgerErrorCode,
   PROPOSE_TX_RESULT,
   proposeTxResultCode,
   type RingCtReason,
@@ -178,7 +180,10 @@ export {
 } from "./tx-out-record.js";
 export {
   type AcceptanceConfig,
+  checkRootProofsAgree,
+  fetchRootProofs,
   type LedgerView,
+  txIsWellFormed,
   txOutsEqual,
   type ValidationContext,
   validateMembershipProofs,

@@ -12,9 +12,14 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { amountSharedSecret, fakeFogHint, Scalars, subaddressKeys } from "../crypto/index.js";
 import { compareBytes, SeededRandom, toHex } from "../util/index.js";
-import { PROPOSE_TX_RESULT, type TxValidationCode, TxValidationError } from "./errors.js";
+import {
+  LocalLedgerError,
+  PROPOSE_TX_RESULT,
+  type TxValidationCode,
+  TxValidationError,
+} from "./errors.js";
 import type { TxOutMembershipProof } from "./merkle.js";
-import { type InMemoryLedgerView, makeSampleSpend } from "./sample-spend.js";
+import { InMemoryLedgerView, makeSampleSpend } from "./sample-spend.js";
 import { type OutputSecret, signRctBulletproofs } from "./signature.js";
 import type { InputRules, Tx, TxIn, TxPrefix } from "./tx.js";
 import { createTxOut, type TxOut } from "./tx-out.js";
@@ -182,6 +187,24 @@ test("InvalidLedgerContext: the host supplies too few root proofs", () => {
     (e: unknown) => e instanceof TxValidationError && e.code === "InvalidLedgerContext",
   );
   constructed.add("InvalidLedgerContext");
+});
+
+test("the host's root proofs must imply one root (enclave tx_is_well_formed)", () => {
+  // The same ledger one TxOut longer: its proofs imply another root, yet each still rolls back
+  // to the root the client's proof was made against, so only the one-root check can tell.
+  const longer = new InMemoryLedgerView(baseLedger.numBlocks);
+  for (const o of baseLedger.txOuts) longer.append(o);
+  longer.append(base.ledgerTxOuts[0]!);
+  const allLonger = ledgerWith({ rootProof: (i) => longer.rootProof(i) });
+  assert.equal(codeOf(tx, allLonger).code, "Ok", "proofs from one later state are fine");
+  let calls = 0;
+  const mixed = ledgerWith({
+    rootProof: (i) => (calls++ % 2 === 0 ? baseLedger.rootProof(i) : longer.rootProof(i)),
+  });
+  assert.throws(
+    () => validateTxForLedger(tx, mixed, base.config),
+    (e: unknown) => e instanceof LocalLedgerError && e.code === "INVALID_LOCAL_MEMBERSHIP_PROOF",
+  );
 });
 
 function withProof(i: number, j: number, proof: TxOutMembershipProof): Tx {
