@@ -20,12 +20,13 @@ import {
 } from "./errors.js";
 import type { TxOutMembershipProof } from "./merkle.js";
 import { InMemoryLedgerView, makeSampleSpend } from "./sample-spend.js";
-import { type OutputSecret, signRctBulletproofs } from "./signature.js";
+import { type OutputSecret, type SignableInputRing, signRctBulletproofs } from "./signature.js";
 import type { InputRules, Tx, TxIn, TxPrefix } from "./tx.js";
 import { createTxOut, type TxOut } from "./tx-out.js";
 import {
   type AcceptanceConfig,
   type LedgerView,
+  validateTombstone,
   validateTx,
   validateTxForLedger,
 } from "./validate.js";
@@ -90,11 +91,12 @@ function resign(
   prefix: TxPrefix,
   blockVersion = 3,
   outputSecrets: readonly OutputSecret[] = base.outputSecrets,
+  rings: readonly SignableInputRing[] = base.rings,
 ): Tx {
   const signature = signRctBulletproofs(
     blockVersion,
     prefix,
-    base.rings,
+    rings,
     outputSecrets,
     new SeededRandom(`${SEED}-resign`),
   );
@@ -129,6 +131,16 @@ test("NoInputs / TooManyInputs", () => {
   expectCode(withPrefix(tx, { inputs: [] }), "NoInputs");
   const many = Array.from({ length: 17 }, () => tx.prefix.inputs[0]!);
   expectCode(withPrefix(tx, { inputs: many }), "TooManyInputs");
+  // Kept on purpose (see fetchRootProofs): with more proofs than a valid transaction can have,
+  // the host fetches none, so a proof beyond our ledger is not reported (MobileCoin's host would
+  // answer LedgerTxOutIndexOutOfBounds first).
+  const p = tx.prefix.inputs[0]!.proofs[0]!;
+  const beyond = { ...p, highestIndex: baseLedger.numTxOuts + 5n };
+  const first = {
+    ...tx.prefix.inputs[0]!,
+    proofs: [beyond, ...tx.prefix.inputs[0]!.proofs.slice(1)],
+  };
+  expectCode(withPrefix(tx, { inputs: [first, ...many.slice(1)] }), "TooManyInputs");
 });
 
 test("NoOutputs / TooManyOutputs", () => {
@@ -436,6 +448,85 @@ test("TombstoneBlockTooFar: a tombstone more than 20160 blocks ahead", () => {
     resign({ ...tx.prefix, tombstoneBlock: baseLedger.numBlocks + 20_200n }),
     "TombstoneBlockTooFar",
   );
+});
+
+test("validate_tombstone's bounds: current < tombstone ≤ current + 20160", () => {
+  const current = 1_000n;
+  const codeAt = (tombstone: bigint) => {
+    try {
+      validateTombstone(current, tombstone);
+      return "Ok";
+    } catch (error) {
+      assert.ok(error instanceof TxValidationError);
+      return error.code;
+    }
+  };
+  assert.equal(codeAt(current), "TombstoneBlockExceeded");
+  assert.equal(codeAt(current + 1n), "Ok");
+  assert.equal(codeAt(current + 20_160n), "Ok");
+  assert.equal(codeAt(current + 20_161n), "TombstoneBlockTooFar");
+});
+
+test("the tombstone limit of a submitted transaction: N + 20159 accepted, N + 20160 refused", () => {
+  // The enclave validates against the latest block (N − 1 for a ledger of N blocks), so the last
+  // tombstone a node accepts is N − 1 + 20160; the host's own check (against N) is looser.
+  const n = baseLedger.numBlocks;
+  assert.equal(codeOf(resign({ ...tx.prefix, tombstoneBlock: n + 20_159n })).code, "Ok");
+  expectCode(resign({ ...tx.prefix, tombstoneBlock: n + 20_160n }), "TombstoneBlockTooFar");
+});
+
+test("a fee equal to the minimum fee is accepted", () => {
+  const feeMap = new Map([[0n, tx.prefix.fee]]);
+  assert.equal(codeOf(unpinned, undefined, { ...base.config, feeMap }).code, "Ok");
+  const above = new Map([[0n, tx.prefix.fee + 128n]]);
+  assert.equal(codeOf(unpinned, undefined, { ...base.config, feeMap: above }).code, "TxFeeError");
+});
+
+/**
+ * The base transaction with one of input 0's mixins also in input 1's ring (in place of one of
+ * input 1's mixins), input 0 carrying `rules`; re-signed, so that only ring uniqueness can fail.
+ */
+function sharingRingMember(rules: InputRules | undefined): Tx {
+  const [in0, in1] = [tx.prefix.inputs[0]!, tx.prefix.inputs[1]!];
+  const [ring0, ring1] = [base.rings[0]!, base.rings[1]!];
+  const shared = ring0.realIndex === 1 ? 2 : 1;
+  const dropped = ring1.realIndex === 10 ? 9 : 10;
+  const members = in1.ring.map((o, j) => (j === dropped ? in0.ring[shared]! : o));
+  const proofs = in1.proofs.map((p, j) => (j === dropped ? in0.proofs[shared]! : p));
+  const order = members.map((_o, j) => j);
+  order.sort((a, b) => compareBytes(members[a]!.publicKey, members[b]!.publicKey));
+  const ring = order.map((j) => members[j]!);
+  const signable: SignableInputRing = {
+    ...ring1,
+    members: ring.map((o) => ({ targetKey: o.targetKey, commitment: o.maskedAmount!.commitment })),
+    realIndex: order.indexOf(ring1.realIndex),
+  };
+  const inputs = [
+    { input: { ...in0, inputRules: rules }, signing: ring0 },
+    {
+      input: { ring, proofs: order.map((j) => proofs[j]!), inputRules: undefined },
+      signing: signable,
+    },
+  ].sort((a, b) => compareBytes(a.input.ring[0]!.publicKey, b.input.ring[0]!.publicKey));
+  return resign(
+    { ...tx.prefix, inputs: inputs.map((i) => i.input) },
+    3,
+    base.outputSecrets,
+    inputs.map((i) => i.signing),
+  );
+}
+
+test("MCIP #57: a ring member shared with an input that has rules is not a duplicate", () => {
+  const rules: InputRules = {
+    requiredOutputs: [],
+    maxTombstoneBlock: 0n,
+    partialFillOutputs: [],
+    partialFillChange: undefined,
+    minPartialFillValue: 0n,
+  };
+  assert.equal(codeOf(sharingRingMember(rules)).code, "Ok");
+  // Between two inputs without rules the same sharing is a duplicate.
+  expectCode(sharingRingMember(undefined), "DuplicateRingElements");
 });
 
 test("MemosNotAllowed / MaskedTokenIdNotAllowed: outputs too new for the block version", () => {
