@@ -57,4 +57,12 @@ export {
   signBlockMetadata,
   verifyBlockMetadata,
 } from "./metadata.js";
+export {
+  type McNodeId,
+  type McQuorumSet,
+  type McQuorumSetMember,
+  nodeIdDigestNode,
+  quorumSetDigestNode,
+  responderIdDigestNode,
+} from "./node-id.js";
 export { type BlockSignature, signBlock, verifyBlockSignature } from "./signature.js";
