@@ -42,8 +42,6 @@ export {
   blockSignatureFromProto,
   blockSignatureToProto,
   blockToProto,
-  MAX_QUORUM_SET_DEPTH,
-  MAX_QUORUM_SET_MEMBERS,
 } from "./convert.js";
 export { BlockchainError, type BlockchainErrorCode } from "./errors.js";
 export {
