@@ -9,8 +9,8 @@
 //   Vec: (ctx,"seq") ("len",u64 LE) then each element with context "";
 //   enum: (ctx,"var") ("name",Enum) ("which",u32 LE) then the payload under the variant name;
 //   primitive: (ctx,"prim") (typename,bytes).
-// The transcripts are fed to a bare MerlinTranscript; no digest code of this package is involved
-// in the expected values.
+// The transcripts are fed to a bare MerlinTranscript (checked against merlin's own known answers in
+// src/crypto/merlin.test.ts); the Digestible code under test plays no part in the expected values.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { digest32, Ed25519Signer, ed25519Verify, MerlinTranscript } from "../crypto/index.js";
