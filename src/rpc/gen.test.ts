@@ -201,6 +201,13 @@ describe("generated protobuf code", () => {
       schema.fields.find((f) => f.name === name)?.number;
     assert.equal(field(external.TxOutSchema, "masked_amount_v2"), 6);
     assert.equal(field(external.TxOutSchema, "e_memo"), 5);
+    // Upstream api/proto/external.proto: Receipt's amount is a oneof of v1 (4) and v2 (5).
+    assert.equal(field(external.ReceiptSchema, "masked_amount_v1"), 4);
+    assert.equal(field(external.ReceiptSchema, "masked_amount_v2"), 5);
+    assert.deepEqual(
+      external.ReceiptSchema.oneofs.map((o) => [o.name, o.fields.map((f) => f.name)]),
+      [["masked_amount", ["masked_amount_v1", "masked_amount_v2"]]],
+    );
     assert.equal(field(external.TxSchema, "fee_map_digest"), 3);
     assert.equal(field(external.TxPrefixSchema, "fee_token_id"), 5);
     assert.equal(field(external.Ed25519SignerSetSchema, "multi_signers"), 3);
