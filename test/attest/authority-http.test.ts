@@ -173,11 +173,17 @@ describe("attestation authority over HTTP", () => {
     });
     misbehaving.push(declared, streamed, garbage);
     const { report } = makeEnclave("A");
-    for (const server of [declared, streamed, garbage]) {
+    const cases: [Server, Record<string, unknown>][] = [
+      [declared, { limit: 64 * 1024 }],
+      [streamed, { limit: 64 * 1024 }],
+      [garbage, {}],
+    ];
+    for (const [server, payload] of cases) {
       const url = await listen(server);
       await rejectsWith(
         "AUTHORITY_RESPONSE_INVALID",
         requestStatement({ url, maxResponseBytes: 64 * 1024 }, { report, ...ENROLLED }),
+        payload,
       );
     }
   });
