@@ -11,9 +11,9 @@ import {
   makeReport,
   PRODUCTION_POLICY,
   peerIdentity,
-  type ReportDataContents,
   type SignedStatement,
   SwEvidenceVerifier,
+  type SwReportDataContents,
   signCertificate,
   type TrustedIdentity,
 } from "../../src/enclave/attest/index.js";
@@ -60,7 +60,7 @@ export function prodAuthority(
 export interface TestEnclave {
   readonly staticSecret: Uint8Array;
   readonly staticPublic: Uint8Array;
-  readonly contents: ReportDataContents;
+  readonly contents: SwReportDataContents;
   readonly report: Uint8Array;
   readonly evidence: Uint8Array;
 }

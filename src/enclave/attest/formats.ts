@@ -44,7 +44,7 @@ export interface SwReport {
 }
 
 /** The preimage of report_data, as MobileCoin's EnclaveReportDataContents. */
-export interface ReportDataContents {
+export interface SwReportDataContents {
   readonly nonce: Uint8Array;
   /** The X25519 key-exchange public key: the Noise static key. */
   readonly key: Uint8Array;
@@ -89,7 +89,7 @@ export interface DecodedEvidence extends SignedStatement {
   readonly statementFields: AuthorityStatement;
   /** The chain's certificate bodies, decoded but not yet verified. */
   readonly certificates: readonly CertificateBody[];
-  readonly contents: ReportDataContents;
+  readonly contents: SwReportDataContents;
 }
 
 function malformed(what: string, cause?: unknown): AttestError {
@@ -170,12 +170,12 @@ export function decodeReport(bytes: Uint8Array): SwReport {
 }
 
 /** SHA-256(nonce ‖ key ‖ custom_identity) ‖ 32 zero bytes: the binding of the keys to a report. */
-export function reportDataFor(contents: ReportDataContents): Uint8Array {
+export function reportDataFor(contents: SwReportDataContents): Uint8Array {
   const hash = sha256(contents.nonce, contents.key, contents.customIdentity);
   return concatBytes(hash, new Uint8Array(REPORT_DATA_LENGTH - REPORT_DATA_HASH_LENGTH));
 }
 
-export function checkContents(contents: ReportDataContents): ReportDataContents {
+export function checkContents(contents: SwReportDataContents): SwReportDataContents {
   exactLength("report_data_contents.nonce", contents.nonce, NONCE_LENGTH);
   exactLength("report_data_contents.key", contents.key, KEY_LENGTH);
   if (contents.customIdentity.length !== 0) {
@@ -253,7 +253,10 @@ export function authorityKeyId(publicKey: Uint8Array): Uint8Array {
 }
 
 /** SwEvidence bytes: a signed statement plus the report-data preimage. */
-export function encodeEvidence(signed: SignedStatement, contents: ReportDataContents): Uint8Array {
+export function encodeEvidence(
+  signed: SignedStatement,
+  contents: SwReportDataContents,
+): Uint8Array {
   const message = create(SwEvidenceSchema, {
     statement: signed.statement,
     signature: signed.signature,
@@ -332,7 +335,7 @@ export function decodeEvidenceResponse(bytes: Uint8Array): Uint8Array {
 }
 
 /** What the enclave knows about itself when it makes a report. */
-export interface EnclaveIdentity {
+export interface SwReportIdentity {
   readonly measurement: Uint8Array;
   readonly signer: Uint8Array;
   readonly productId: number;
@@ -345,7 +348,7 @@ export interface EnclaveIdentity {
  * key-exchange key and the block-signer key) through report_data. Returns the encoded report,
  * which is what the authority signs over and what the enclave later compares byte for byte.
  */
-export function makeReport(identity: EnclaveIdentity, contents: ReportDataContents): Uint8Array {
+export function makeReport(identity: SwReportIdentity, contents: SwReportDataContents): Uint8Array {
   checkContents(contents);
   exactLength("measurement", identity.measurement, MEASUREMENT_LENGTH);
   exactLength("signer", identity.signer, SIGNER_LENGTH);

@@ -8,9 +8,9 @@ import {
   type DecodedEvidence,
   decodeEvidence,
   decodeReport,
-  type ReportDataContents,
   reportDataFor,
   type SwReport,
+  type SwReportDataContents,
 } from "./formats.js";
 import { peerIdentity, type TrustedIdentity } from "./identities.js";
 import {
@@ -57,7 +57,7 @@ export interface VerifierConfig {
 export interface VerifiedEvidence {
   readonly report: SwReport;
   readonly statement: AuthorityStatement;
-  readonly contents: ReportDataContents;
+  readonly contents: SwReportDataContents;
   /** Whether the development authority (or a dev certificate) stands behind this evidence. */
   readonly dev: boolean;
 }
@@ -217,7 +217,7 @@ export function identityMatches(identity: TrustedIdentity, report: SwReport): bo
  */
 export function verifyOwnEvidence(
   evidence: Uint8Array,
-  expected: { readonly report: Uint8Array; readonly contents: ReportDataContents },
+  expected: { readonly report: Uint8Array; readonly contents: SwReportDataContents },
   config: Omit<VerifierConfig, "identities">,
   nowMs: number,
 ): VerifiedEvidence {
