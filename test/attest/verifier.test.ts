@@ -20,6 +20,7 @@ import {
   encodeEvidenceResponse,
   encodeReport,
   enrolmentFor,
+  evidenceRefreshAtMs,
   PRODUCTION_POLICY,
   type SignedStatement,
   SwEvidenceVerifier,
@@ -373,6 +374,14 @@ describe("SW evidence: the verifier", () => {
     refusedWith("REPORT_DATA_MISMATCH", () =>
       verifyOwnEvidence(enclave.evidence, changed, config, NOW),
     );
+  });
+
+  it("evidence is renewed after 18 hours, or half-way through a shorter validity", () => {
+    const statement = decodeEvidence(makeEnclave("A").evidence).statementFields;
+    assert.equal(statement.notAfterMs - statement.issuedAtMs, 48 * HOUR);
+    assert.equal(evidenceRefreshAtMs(statement), statement.issuedAtMs + 18 * HOUR);
+    const short = { ...statement, notAfterMs: statement.issuedAtMs + 10 * HOUR };
+    assert.equal(evidenceRefreshAtMs(short), statement.issuedAtMs + 5 * HOUR);
   });
 
   it("a verifier needs at least one identity", () => {

@@ -64,7 +64,7 @@ abstract class AkeMachine {
 
   /** The 64-byte handshake hash: the channel id, equal on both ends. */
   get sessionId(): Uint8Array {
-    return this.#ready().channelBinding;
+    return this.#ready().channelBinding.slice();
   }
 
   /** The remote enclave's verified evidence (absent for a client, which has none). */

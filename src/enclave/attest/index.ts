@@ -83,6 +83,7 @@ export { ATTEST_LIMITS, SW_MODE, SW_REPORT_FORMAT } from "./limits.js";
 export {
   type AttestationPolicy,
   DEVELOPMENT_POLICY,
+  evidenceRefreshAtMs,
   identityMatches,
   PRODUCTION_POLICY,
   SwEvidenceVerifier,

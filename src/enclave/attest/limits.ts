@@ -43,6 +43,8 @@ export const ATTEST_LIMITS = {
   /** Default and largest validity of a statement the authority issues, ms (MobileCoin refreshes every 18 h). */
   defaultStatementValidityMs: 48 * 60 * 60 * 1000,
   maxStatementValidityMs: 30 * 24 * 60 * 60 * 1000,
+  /** MobileCoin's REPORT_REFRESH_INTERVAL: evidence is renewed this often, ms. */
+  evidenceRefreshIntervalMs: 18 * 60 * 60 * 1000,
   /** Default deadline for one statement request, ms. */
   defaultRequestTimeoutMs: 10_000,
 } as const;

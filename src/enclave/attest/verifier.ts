@@ -14,6 +14,7 @@ import {
 } from "./formats.js";
 import { peerIdentity, type TrustedIdentity } from "./identities.js";
 import {
+  ATTEST_LIMITS,
   CERTIFICATE_SIGNATURE_DOMAIN,
   KEY_LENGTH,
   STATEMENT_SIGNATURE_DOMAIN,
@@ -173,6 +174,7 @@ export class SwEvidenceVerifier {
   }
 }
 
+/** Every window is closed: valid from `from` through `to` inclusive. */
 function checkTimes(decoded: DecodedEvidence, nowMs: number): void {
   const windows = [
     ...decoded.certificates.map((c, i) => ({
@@ -231,4 +233,15 @@ export function verifyOwnEvidence(
     throw new AttestError("REPORT_DATA_MISMATCH", "the statement is about another report");
   }
   return verified;
+}
+
+/**
+ * When to renew installed evidence: MobileCoin's 18-hour cadence, but never later than half-way
+ * through the statement's validity, so a node always holds evidence well before it expires.
+ */
+export function evidenceRefreshAtMs(statement: AuthorityStatement): number {
+  const halfLife = Math.floor((statement.notAfterMs - statement.issuedAtMs) / 2);
+  return (
+    statement.issuedAtMs + Math.max(0, Math.min(ATTEST_LIMITS.evidenceRefreshIntervalMs, halfLife))
+  );
 }
