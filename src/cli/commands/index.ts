@@ -1,4 +1,5 @@
 import type { Command } from "../command.js";
+import { attestationAuthorityCommand } from "./attestation-authority.js";
 import { benchCommand } from "./bench.js";
 import { checkQuorumCommand } from "./check-quorum.js";
 import { generateSampleLedgerCommand } from "./generate-sample-ledger.js";
@@ -18,4 +19,5 @@ export const COMMANDS: readonly Command[] = [
   simCommand,
   checkQuorumCommand,
   benchCommand,
+  attestationAuthorityCommand,
 ];
