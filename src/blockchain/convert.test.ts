@@ -4,9 +4,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { create } from "@bufbuild/protobuf";
-import { BlockMetadataSchema } from "../rpc/gen/blockchain_pb.js";
-import type { QuorumSet as QuorumSetProto } from "../rpc/gen/quorum_set_pb.js";
-import { QuorumSetSchema } from "../rpc/gen/quorum_set_pb.js";
+import { BlockMetadataSchema } from "../proto/blockchain_pb.js";
+import type { QuorumSet as QuorumSetProto } from "../proto/quorum_set_pb.js";
+import { QuorumSetSchema } from "../proto/quorum_set_pb.js";
 import { SCP_LIMITS } from "../scp/index.js";
 import { BlockchainError, blockMetadataFromProto, blockMetadataToProto } from "./index.js";
 

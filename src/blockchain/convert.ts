@@ -8,9 +8,9 @@ import {
   BlockSchema,
   type BlockSignature as BlockSignatureProto,
   BlockSignatureSchema,
-} from "../rpc/gen/blockchain_pb.js";
-import type { TxOutMembershipElement } from "../rpc/gen/external_pb.js";
-import type { QuorumSet as QuorumSetProto } from "../rpc/gen/quorum_set_pb.js";
+} from "../proto/blockchain_pb.js";
+import type { TxOutMembershipElement } from "../proto/external_pb.js";
+import type { QuorumSet as QuorumSetProto } from "../proto/quorum_set_pb.js";
 import { SCP_LIMITS } from "../scp/index.js";
 import { txOutFromProto, txOutToProto } from "../transaction/index.js";
 import { describeError, isCodedError } from "../util/index.js";

@@ -5,7 +5,7 @@ import {
   type Ed25519Signer,
   ed25519Verify,
 } from "../crypto/index.js";
-import type { DcapEvidence, VerificationReport } from "../rpc/gen/external_pb.js";
+import type { DcapEvidence, VerificationReport } from "../proto/external_pb.js";
 import { bytesEqual } from "../util/index.js";
 import { BlockchainError } from "./errors.js";
 import {

@@ -25,9 +25,9 @@ import {
   BlockMetadataSchema,
   BlockSchema,
   BlockSignatureSchema,
-} from "../rpc/gen/blockchain_pb.js";
-import { TxOutSchema } from "../rpc/gen/external_pb.js";
-import { KeyImageListSchema, TxOutsByBlockValueSchema } from "../rpc/gen/ledger_db_pb.js";
+} from "../proto/blockchain_pb.js";
+import { TxOutSchema } from "../proto/external_pb.js";
+import { KeyImageListSchema, TxOutsByBlockValueSchema } from "../proto/ledger_db_pb.js";
 import {
   encodeTxOut,
   MAX_BLOCK_VERSION,

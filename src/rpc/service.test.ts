@@ -8,7 +8,7 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { credentials, ServerCredentials, status } from "@grpc/grpc-js";
 import { CodedError, type LogFn, type Logger, nullLogger } from "../util/index.js";
 import { rpcStatusOf } from "./errors.js";
-import { AttestedApi, AuthMessageSchema } from "./gen/attest_pb.js";
+import { AttestedApi, AuthMessageSchema } from "../proto/attest_pb.js";
 import { methodPath, RpcCallError, RpcClient, RpcServer } from "./service.js";
 
 const text = (s: string) => new TextEncoder().encode(s);

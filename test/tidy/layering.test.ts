@@ -38,7 +38,7 @@ describe("layering checker", () => {
     assert.deepEqual(
       rules(
         "src/blockchain/block.ts",
-        `import { BlockSchema } from "../rpc/gen/blockchain_pb.js";`,
+        `import { BlockSchema } from "../proto/blockchain_pb.js";`,
       ),
       [],
     );
@@ -46,7 +46,7 @@ describe("layering checker", () => {
   });
 
   it("keeps generated protobuf code away from the layers below transaction", () => {
-    assert.deepEqual(rules("src/scp/msg.ts", `import { X } from "../rpc/gen/external_pb.js";`), [
+    assert.deepEqual(rules("src/scp/msg.ts", `import { X } from "../proto/external_pb.js";`), [
       "direction",
     ]);
   });

@@ -3,8 +3,8 @@
  *
  * - Direction: a folder under `src/` may import only folders listed before it in `LAYERS`.
  * - Surfaces: another folder is imported through its `index.ts` only. The one exception is the
- *   generated protobuf code in `src/rpc/gen/`: it depends on nothing of ours, so every layer from
- *   `transaction` up may use its message schemas directly (`PROTO_USERS`).
+ *   generated protobuf code in `src/proto/` (one module per .proto file, no index): it depends on
+ *   nothing of ours, so every layer from `transaction` up may use its schemas (`PROTO_USERS`).
  * - Third-party packages are confined to the folders that own them (`PACKAGE_OWNERS`); a package not
  *   in that table is a violation until someone decides where it belongs.
  * - Pure folders never read the clock, the environment or ambient randomness, and import no Node
@@ -16,6 +16,7 @@
 /** Bottom first. `sim` sits below the I/O layers so that `cli` can run simulations. */
 export const LAYERS = [
   "util",
+  "proto",
   "crypto",
   "scp",
   "quorum",
@@ -41,6 +42,7 @@ export type Layer = (typeof LAYERS)[number];
  */
 export const ALLOWED_IMPORTS: Readonly<Record<Layer, readonly Layer[]>> = {
   util: [],
+  proto: [],
   crypto: ["util"],
   scp: ["util", "crypto"],
   quorum: ["util", "crypto", "scp"],
@@ -97,6 +99,7 @@ const CONSOLE_LAYERS: ReadonlySet<string> = new Set(["cli"]);
 /** Folders whose code must be deterministic given its inputs. */
 export const PURE_LAYERS: ReadonlySet<string> = new Set([
   "util",
+  "proto",
   "crypto",
   "scp",
   "quorum",
@@ -108,7 +111,7 @@ export const PURE_LAYERS: ReadonlySet<string> = new Set([
   "sim",
 ]);
 
-/** Layers allowed to use the generated protobuf schemas in `src/rpc/gen/`. */
+/** Layers allowed to use the generated protobuf schemas in `src/proto/`. */
 export const PROTO_USERS: ReadonlySet<string> = new Set(
   LAYERS.slice(LAYERS.indexOf("transaction")),
 );
@@ -118,7 +121,7 @@ export const PACKAGE_OWNERS: Readonly<Record<string, readonly string[]>> = {
   "@noble/curves": ["crypto"],
   "@noble/hashes": ["crypto"],
   "@scure/bip39": ["crypto"],
-  "@bufbuild/protobuf": [...PROTO_USERS, "rpc/gen"],
+  "@bufbuild/protobuf": [...PROTO_USERS, "proto"],
   "@grpc/grpc-js": ["rpc"],
   "@aws-sdk/client-s3": ["archive"],
   lmdb: ["ledger"],
@@ -250,7 +253,6 @@ export function checkFile(file: SourceFile): Violation[] {
     });
     return out;
   }
-  const inGen = file.path.startsWith("src/rpc/gen/");
   const pure = PURE_LAYERS.has(layer);
 
   for (const ref of findImports(file.text)) {
@@ -268,7 +270,7 @@ export function checkFile(file: SourceFile): Violation[] {
         continue;
       }
       if (targetLayer === layer) continue;
-      if (target.startsWith("src/rpc/gen/")) {
+      if (target.startsWith("src/proto/")) {
         if (!PROTO_USERS.has(layer)) {
           out.push({
             file: file.path,
@@ -321,7 +323,6 @@ export function checkFile(file: SourceFile): Violation[] {
     }
     const name = packageName(specifier);
     const owners = PACKAGE_OWNERS[name];
-    const where = inGen ? "rpc/gen" : layer;
     if (owners === undefined) {
       out.push({
         file: file.path,
@@ -329,7 +330,7 @@ export function checkFile(file: SourceFile): Violation[] {
         rule: "package",
         message: `${name} is not in the package table; decide which folder owns it`,
       });
-    } else if (!owners.includes(where)) {
+    } else if (!owners.includes(layer)) {
       out.push({
         file: file.path,
         line,

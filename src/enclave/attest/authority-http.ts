@@ -5,7 +5,7 @@ import {
   AuthorityCertificateSchema,
   StatementRequestSchema,
   StatementResponseSchema,
-} from "../../rpc/gen/sw_attestation_pb.js";
+} from "../../proto/sw_attestation_pb.js";
 import { describeError, isCodedError } from "../../util/index.js";
 import type { AttestationAuthority, StatementRequestInput } from "./authority.js";
 import { AttestError, type AttestErrorCode } from "./errors.js";

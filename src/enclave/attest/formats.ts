@@ -6,7 +6,7 @@ import {
   toBinary,
 } from "@bufbuild/protobuf";
 import { sha256 } from "../../crypto/index.js";
-import { EnclaveReportDataContentsSchema } from "../../rpc/gen/external_pb.js";
+import { EnclaveReportDataContentsSchema } from "../../proto/external_pb.js";
 import {
   AuthorityCertificateBodySchema,
   AuthorityCertificateSchema,
@@ -14,7 +14,7 @@ import {
   SwEvidenceResponseSchema,
   SwEvidenceSchema,
   SwReportSchema,
-} from "../../rpc/gen/sw_attestation_pb.js";
+} from "../../proto/sw_attestation_pb.js";
 import { concatBytes } from "../../util/index.js";
 import { AttestError } from "./errors.js";
 import {
