@@ -21,11 +21,7 @@ import {
   isBlockIdValid,
   type MembershipElement,
 } from "../blockchain/index.js";
-import {
-  BlockMetadataSchema,
-  BlockSchema,
-  BlockSignatureSchema,
-} from "../proto/blockchain_pb.js";
+import { BlockMetadataSchema, BlockSchema, BlockSignatureSchema } from "../proto/blockchain_pb.js";
 import { TxOutSchema } from "../proto/external_pb.js";
 import { KeyImageListSchema, TxOutsByBlockValueSchema } from "../proto/ledger_db_pb.js";
 import {

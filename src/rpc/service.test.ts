@@ -6,9 +6,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { credentials, ServerCredentials, status } from "@grpc/grpc-js";
+import { AttestedApi, AuthMessageSchema } from "../proto/attest_pb.js";
 import { CodedError, type LogFn, type Logger, nullLogger } from "../util/index.js";
 import { rpcStatusOf } from "./errors.js";
-import { AttestedApi, AuthMessageSchema } from "../proto/attest_pb.js";
 import { methodPath, RpcCallError, RpcClient, RpcServer } from "./service.js";
 
 const text = (s: string) => new TextEncoder().encode(s);

@@ -36,10 +36,7 @@ describe("layering checker", () => {
       [],
     );
     assert.deepEqual(
-      rules(
-        "src/blockchain/block.ts",
-        `import { BlockSchema } from "../proto/blockchain_pb.js";`,
-      ),
+      rules("src/blockchain/block.ts", `import { BlockSchema } from "../proto/blockchain_pb.js";`),
       [],
     );
     assert.deepEqual(rules("src/cli/main.ts", `import { run } from "../node/index.js";`), []);
