@@ -6,6 +6,7 @@
 // message that is otherwise accepted. Small-order points are checked with @noble/curves (not used by
 // the code under test) to show the strict list is what it claims.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { Ed25519Signer, ed25519Verify } from "../crypto/index.js";
@@ -168,6 +169,40 @@ describe("strict Ed25519 (dalek verify_strict)", () => {
     const message = new Uint8Array([1, 2, 3]);
     assert.ok(ed25519Verify(key, message, sig), "premise: the lenient check accepts it");
     assert.equal(verifyEd25519Strict(key, message, sig), false);
+  });
+
+  const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+  const le = (n: bigint) =>
+    Uint8Array.from({ length: 32 }, (_, i) => Number((n >> BigInt(8 * i)) & 0xffn));
+  const leToBig = (b: Uint8Array) => b.reduceRight((acc, x) => (acc << 8n) | BigInt(x), 0n);
+
+  it("refuses a small-order key even when R is an ordinary point", () => {
+    // A = identity, R = [s]B, S = s: valid for every message under the cofactorless equation.
+    const s = 123456789n;
+    const sig = new Uint8Array(64);
+    sig.set(ed25519.Point.BASE.multiply(s).toBytes(), 0);
+    sig.set(le(s), 32);
+    const key = fromHex(smallOrder[0] as string);
+    const message = new Uint8Array([4, 5]);
+    assert.ok(ed25519Verify(key, message, sig), "premise: the lenient check accepts it");
+    assert.equal(verifyEd25519Strict(key, message, sig), false);
+  });
+
+  it("refuses a small-order R even when the key is ordinary", () => {
+    // R = identity, S = k·a with k = H(R‖A‖M): verifies without small-order A.
+    const seed = new Uint8Array(32).fill(42);
+    const { scalar, pointBytes } = ed25519.utils.getExtendedPublicKey(seed);
+    const R = fromHex(smallOrder[0] as string);
+    const message = new Uint8Array([6]);
+    const k =
+      leToBig(
+        new Uint8Array(createHash("sha512").update(R).update(pointBytes).update(message).digest()),
+      ) % L;
+    const sig = new Uint8Array(64);
+    sig.set(R, 0);
+    sig.set(le((k * scalar) % L), 32);
+    assert.ok(ed25519Verify(pointBytes, message, sig), "premise: the lenient check accepts it");
+    assert.equal(verifyEd25519Strict(pointBytes, message, sig), false);
   });
 
   it("refuses a small-order key or R and accepts an ordinary signature", () => {
