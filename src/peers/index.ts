@@ -1,6 +1,18 @@
 /** `peers/`: consensus messages between validators (digest, wire form, signing, verification), the
  * `PeerConnection` seam, the broadcaster and keepalive, all sans I/O. */
 export {
+  type AttestedMessage,
+  type ConsensusMsgResult,
+  checkGetBlocksReply,
+  checkGetBlocksRequest,
+  checkGetTxsReply,
+  checkGetTxsRequest,
+  type GetTxsResult,
+  MemoryPeerNetwork,
+  type PeerConnection,
+  type PeerService,
+} from "./connection.js";
+export {
   consensusMsgSignatureValid,
   type MsgPosition,
   signConsensusMsg,
