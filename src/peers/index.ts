@@ -1,6 +1,14 @@
 /** `peers/`: consensus messages between validators (digest, wire form, signing, verification), the
  * `PeerConnection` seam, the broadcaster and keepalive, all sans I/O. */
 export {
+  type BroadcastAction,
+  Broadcaster,
+  type BroadcasterOptions,
+  type BroadcasterStats,
+  type BroadcastInput,
+  type BroadcastPeer,
+} from "./broadcaster.js";
+export {
   type AttestedMessage,
   type ConsensusMsgResult,
   checkGetBlocksReply,
