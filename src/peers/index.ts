@@ -38,6 +38,12 @@ export {
   topicDigestNode,
 } from "./digest.js";
 export { PeersError, type PeersErrorCode } from "./errors.js";
+export {
+  type KeepaliveAction,
+  type KeepaliveInput,
+  type KeepaliveOptions,
+  PeerKeepalive,
+} from "./keepalive.js";
 export { PEERS_LIMITS, retryDelaysMs } from "./limits.js";
 export {
   decodeConsensusMsgPayload,
