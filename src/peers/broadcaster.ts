@@ -1,8 +1,9 @@
 import type { NodeId } from "../scp/index.js";
 import { assert, BoundedQueue, type RandomSource, toHex } from "../util/index.js";
+import type { VerifiedConsensusMsg } from "./consensus-msg.js";
 import { PEERS_LIMITS, retryDelaysMs } from "./limits.js";
 import { LruSet } from "./lru.js";
-import { encodeTxProposeAad } from "./wire.js";
+import { decodeTxProposeAad, encodeTxProposeAad } from "./wire.js";
 
 /**
  * The broadcaster (MobileCoin `ThreadedBroadcaster`, peers/src/threaded_broadcaster{,_retry}.rs),
@@ -305,4 +306,34 @@ export class Broadcaster {
         }
       : { kind: "propose-tx", peer, id, txHash: item.txHash, aad: item.aad };
   }
+}
+
+/** The broadcaster input that relays a verified message onward (to all but its issuer and relayer). */
+export function relayInput(
+  verified: VerifiedConsensusMsg,
+  payload: Uint8Array,
+): Extract<BroadcastInput, { kind: "consensus-msg" }> {
+  return {
+    kind: "consensus-msg",
+    digest: verified.digest,
+    payload,
+    issuer: verified.msg.scpMsg.sender.id,
+    receivedFrom: verified.fromResponderId,
+  };
+}
+
+/**
+ * The broadcaster input for a transaction: from a client (`aad` undefined: this node is the origin)
+ * or from a peer's `PeerTxPropose` with its CBOR `TxProposeAAD`. MobileCoin treats an undecodable
+ * AAD as "no origin" and then relays the transaction as if a client had sent it to this node; here
+ * it is refused (the decoder's `PeersError`) so that a peer cannot have its transactions flooded onward.
+ */
+export function txRelayInput(
+  local: NodeId,
+  txHash: Uint8Array,
+  aad: Uint8Array | undefined,
+): Extract<BroadcastInput, { kind: "tx" }> {
+  if (aad === undefined) return { kind: "tx", txHash, originNode: local };
+  const decoded = decodeTxProposeAad(aad); // throws a PeersError for anything else
+  return { kind: "tx", txHash, originNode: decoded.originNode, relayedBy: decoded.relayedBy };
 }

@@ -7,6 +7,8 @@ export {
   type BroadcasterStats,
   type BroadcastInput,
   type BroadcastPeer,
+  relayInput,
+  txRelayInput,
 } from "./broadcaster.js";
 export {
   type AttestedMessage,
@@ -44,6 +46,7 @@ export {
   type KeepaliveOptions,
   PeerKeepalive,
 } from "./keepalive.js";
+export { LatestIssuedMsg } from "./latest-issued.js";
 export { PEERS_LIMITS, retryDelaysMs } from "./limits.js";
 export {
   decodeConsensusMsgPayload,
