@@ -89,6 +89,22 @@ function gen(r: SeededRandom, signer: Ed25519Signer): ScpMessage {
   };
 }
 
+/** One random bit flip, truncation or inserted byte. */
+function corrupt(r: SeededRandom, bytes: Uint8Array): Uint8Array {
+  const at = r.nextInt(bytes.length);
+  switch (r.nextInt(3)) {
+    case 0: {
+      const bad = bytes.slice();
+      bad[at] = (bad[at] as number) ^ (1 << r.nextInt(8));
+      return bad;
+    }
+    case 1:
+      return bytes.subarray(0, at);
+    default:
+      return new Uint8Array([...bytes.subarray(0, at), r.nextInt(256), ...bytes.subarray(at)]);
+  }
+}
+
 function isValid(m: ScpMessage): boolean {
   try {
     validateMessage(m);
@@ -123,15 +139,7 @@ describe(`consensus message wire round trip (seed ${SEED})`, () => {
       );
       assert.ok(consensusMsgSignatureValid(back), `seed ${SEED} case ${made}: signature lost`);
       for (let k = 0; k < 4; k++) {
-        const bad = bytes.slice();
-        const at = r.nextInt(bad.length);
-        const mode = r.nextInt(3);
-        const corrupted =
-          mode === 0
-            ? (bad.set([(bad[at] as number) ^ (1 << r.nextInt(8))], at), bad)
-            : mode === 1
-              ? bytes.subarray(0, at)
-              : new Uint8Array([...bytes.subarray(0, at), r.nextInt(256), ...bytes.subarray(at)]);
+        const corrupted = corrupt(r, bytes);
         try {
           const d = decodeConsensusMsgPayload(corrupted);
           // A flip can land on a value, a key byte or a counter and still be a valid message.
