@@ -16,8 +16,12 @@ export const PEERS_LIMITS = {
   maxAadBytes: 4096,
   /** UTF-8 bytes of a responder id (`host:port`; DNS names are at most 253). */
   maxResponderIdBytes: 1024,
-  /** CBOR nesting depth: a message with quorum sets at SCP's depth limit is about 2·depth + 12 deep. */
-  maxCborDepth: 2 * SCP_LIMITS.maxQuorumSetDepth + 24,
+  /**
+   * CBOR nesting depth. Each quorum-set level adds three (set map, members array, member map); a
+   * message whose quorum set is at SCP's depth limit reaches 3·depth + 6 (measured by the wire
+   * test), the topic side about 10.
+   */
+  maxCborDepth: 3 * SCP_LIMITS.maxQuorumSetDepth + 8,
   /** Messages queued per peer before the oldest is dropped (MobileCoin's queues are unbounded). */
   peerQueueCapacity: 1000,
   /** Consensus-message digests remembered for de-duplication (MobileCoin `HISTORY_SIZE`). */

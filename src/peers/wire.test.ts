@@ -9,7 +9,7 @@
 // which SCP's message rules refuse).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { ScpMessage } from "../scp/index.js";
+import { type QuorumSet, SCP_LIMITS, type ScpMessage } from "../scp/index.js";
 import { concatBytes, fromHex, toHex, utf8 } from "../util/index.js";
 import {
   decodeConsensusMsgPayload,
@@ -270,6 +270,26 @@ describe("consensus message CBOR (serde_cbor shape)", () => {
     refuses(
       patch(commitBytes, tuple(prev), arr(...Array.from(prev, uint).slice(0, 31), uint(256))),
       "MALFORMED_PAYLOAD",
+    );
+  });
+
+  it("carries a quorum set at SCP's depth limit, and refuses one a level deeper", () => {
+    const nest = (levels: number): QuorumSet =>
+      levels === 0
+        ? { threshold: 1, members: [{ type: "Node", args: { id: "deep:1", publicKey: pkB } }] }
+        : { threshold: 1, members: [{ type: "InnerSet", args: nest(levels - 1) }] };
+    const at = (levels: number) => ({
+      scpMsg: { ...commitMsg, quorumSet: nest(levels) },
+      prevBlockId: prev,
+      signature: sig,
+    });
+    const deepest = at(SCP_LIMITS.maxQuorumSetDepth);
+    assert.deepEqual(decodeConsensusMsgPayload(encodeConsensusMsgPayload(deepest)), deepest);
+    const tooDeep = encodeConsensusMsgPayload(at(SCP_LIMITS.maxQuorumSetDepth + 1));
+    assert.throws(
+      () => decodeConsensusMsgPayload(tooDeep),
+      (e) =>
+        e instanceof PeersError && (e.code === "INVALID_SCP_MSG" || e.code === "PAYLOAD_TOO_LARGE"),
     );
   });
 
