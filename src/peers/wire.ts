@@ -1,5 +1,5 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { ConsensusMsgSchema } from "../rpc/gen/consensus_peer_pb.js";
+import { ConsensusMsgSchema } from "../proto/consensus_peer_pb.js";
 import {
   type Ballot,
   type CommitPayload,
