@@ -10,7 +10,6 @@ export {
 } from "./keyfiles.js";
 export {
   type EnclaveSettings,
-  MAX_BLOCK_VERSION,
   parseServiceConfig,
   type ServiceConfig,
 } from "./service-config.js";

@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Ed25519Signer } from "../crypto/index.js";
+import { MAX_BLOCK_VERSION } from "../transaction/index.js";
 import {
   describeError,
   parseResponderId,
@@ -10,9 +11,6 @@ import {
 } from "../util/index.js";
 import { ConfigError } from "./errors.js";
 import { SERVICE_FLAGS, type ServiceFlag } from "./service-flags.js";
-
-/** The highest block version this build understands (MobileCoin's `BlockVersion::MAX`). */
-export const MAX_BLOCK_VERSION = 4;
 
 export interface EnclaveSettings {
   sgxMode: "SW";

@@ -1,3 +1,5 @@
+import { MAX_BLOCK_VERSION } from "../transaction/index.js";
+
 /**
  * Every `consensus-service` flag, its `MC_*` variable and its help text. One table drives both
  * `--help` and parsing, so they cannot drift apart. Flags follow MobileCoin's consensus-service
@@ -127,7 +129,7 @@ export const SERVICE_FLAGS: readonly ServiceFlag[] = [
     value: "N",
     required: false,
     defaultValue: "0",
-    help: "Block format and rules version this node produces and advertises (0–4).",
+    help: `Block format and rules version this node produces and advertises (0–${MAX_BLOCK_VERSION}).`,
   },
   {
     name: "client-tracking-capacity",

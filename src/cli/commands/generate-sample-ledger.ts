@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { generateSampleLedger, openLmdbLedger } from "../../ledger/index.js";
 import { readPublicAddresses } from "../../node/index.js";
+import { MAX_BLOCK_VERSION } from "../../transaction/index.js";
 import { toHex } from "../../util/index.js";
 import { type Command, EXIT_OK, intFlag, parseFlags, UsageError } from "../command.js";
 
@@ -47,7 +48,8 @@ Options:
     const seed = (values.seed ?? "21".repeat(32)).toLowerCase();
     if (!/^[0-9a-f]+$/.test(seed)) throw new UsageError("--seed must be hex");
     const blockVersion = intFlag("block-version", values["block-version"], 0);
-    if (blockVersion > 4) throw new UsageError("--block-version must be between 0 and 4");
+    if (blockVersion > MAX_BLOCK_VERSION)
+      throw new UsageError(`--block-version must be between 0 and ${MAX_BLOCK_VERSION}`);
     const outputDir = path.resolve(values["output-dir"] as string);
     if (existsSync(path.join(outputDir, "data.mdb"))) {
       throw new UsageError(
