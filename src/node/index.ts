@@ -8,6 +8,10 @@ export {
   readPublicAddresses,
   writeSampleKeys,
 } from "./keyfiles.js";
+export { MSG_SIGNER_KEY_FORMS, parseMsgSignerKey } from "./msg-signer-key.js";
+export { type LoadNetworkOptions, loadNetworkFile, readConfigText } from "./network.js";
+export { describeFsError, directoryProblem, fileProblem } from "./paths.js";
+export { checkServiceConfig, describeServiceCheck, type ServiceCheck } from "./service-check.js";
 export {
   type EnclaveSettings,
   parseServiceConfig,

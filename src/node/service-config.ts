@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { Ed25519Signer } from "../crypto/index.js";
+import type { Ed25519Signer } from "../crypto/index.js";
 import { MAX_BLOCK_VERSION } from "../transaction/index.js";
 import {
   describeError,
@@ -10,6 +10,7 @@ import {
   type ServiceUri,
 } from "../util/index.js";
 import { ConfigError } from "./errors.js";
+import { parseMsgSignerKey } from "./msg-signer-key.js";
 import { SERVICE_FLAGS, type ServiceFlag } from "./service-flags.js";
 
 export interface EnclaveSettings {
@@ -148,7 +149,8 @@ function enclaveSettings(env: Env): EnclaveSettings {
 
 /**
  * Parse and check the daemon's flags and environment. Throws `ConfigError` naming the flag or
- * variable; reads only file metadata (the network file's contents are loaded by the node at start).
+ * variable; reads the message-signing key file if one is named, and otherwise only file metadata
+ * (`checkServiceConfig` reads and checks the network and tokens files and the paths).
  */
 export function parseServiceConfig(argv: readonly string[], env: Env): ServiceConfig {
   const enclave = enclaveSettings(env);
@@ -181,7 +183,7 @@ export function parseServiceConfig(argv: readonly string[], env: Env): ServiceCo
     clientResponderId: guard("client-responder-id", () =>
       parseResponderId(req("client-responder-id")),
     ),
-    msgSigner: guard("msg-signer-key", () => Ed25519Signer.fromBase64(req("msg-signer-key"))),
+    msgSigner: guard("msg-signer-key", () => parseMsgSignerKey(req("msg-signer-key"))),
     networkPath,
     ledgerPath: req("ledger-path"),
     sealedBlockSigningKeyPath: req("sealed-block-signing-key"),

@@ -32,9 +32,9 @@ export const SERVICE_FLAGS: readonly ServiceFlag[] = [
   {
     name: "msg-signer-key",
     env: "MC_MSG_SIGNER_KEY",
-    value: "BASE64",
+    value: "KEY",
     required: true,
-    help: "Ed25519 key signing consensus messages and block metadata: standard base64 of the PKCS#8 DER, as `openssl genpkey -algorithm ed25519 -outform DER | openssl base64` prints it.",
+    help: "Ed25519 private key signing consensus messages and block metadata: standard base64 of the PKCS#8 DER (as `openssl genpkey -algorithm ed25519 -outform DER | openssl base64` prints it), PEM text, or the path of a PEM or DER key file (`openssl genpkey -algorithm ed25519 -out key.pem`).",
   },
   {
     name: "network",
