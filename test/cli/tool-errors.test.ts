@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -59,7 +59,7 @@ async function refuses(args: readonly string[], pattern: RegExp): Promise<void> 
   assert.match(r.stderr, pattern);
 }
 
-async function listen(handler: Parameters<typeof createServer>[0]): Promise<[Server, string]> {
+async function listen(handler: RequestListener): Promise<[Server, string]> {
   const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
