@@ -140,3 +140,31 @@ describe("consensus-tool keygen", () => {
     assert.equal(run("consensus-tool.mjs", ["keygen", "--seed", "zz"]).status, 2);
   });
 });
+
+describe("every --help page", () => {
+  it("shows at least one example command line", () => {
+    const list = run("consensus-tool.mjs", ["--help"]);
+    const names = [...list.stdout.matchAll(/^ {2}([a-z][a-z-]+) {2,}/gm)].map(
+      (m) => m[1] as string,
+    );
+    assert.ok(names.length >= 8, `commands listed: ${names.join(", ")}`);
+    const pages: [string, string][] = [
+      ["consensus-service", run("consensus-service.mjs", ["--help"]).stdout],
+      ...names.map((n): [string, string] => [n, run("consensus-tool.mjs", [n, "--help"]).stdout]),
+    ];
+    for (const [name, page] of pages) {
+      const at = page.search(/^Examples?(\s*\(.*\))?:?\s*$/m);
+      assert.ok(at >= 0, `${name} --help has no Example line`);
+      const next = page
+        .slice(at)
+        .split("\n")
+        .slice(1)
+        .find((l) => l.trim() !== "");
+      assert.match(
+        next ?? "",
+        /^\s+(SGX_MODE=\S+ )*(IAS_MODE=\S+ )*consensus-(tool|service)\b/,
+        name,
+      );
+    }
+  });
+});

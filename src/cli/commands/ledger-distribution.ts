@@ -44,7 +44,10 @@ Options (each also read from its environment variable):
                         {"resumed_at", "blocks_published", "merged_files_written", "archived_blocks"}
 
 Exit codes: 0 done (or stopped by a signal); 1 the destination stayed unavailable;
-            2 bad arguments, no ledger, or a destination that holds another chain.`;
+            2 bad arguments, no ledger, or a destination that holds another chain.
+
+Example:
+  consensus-tool ledger-distribution --ledger-path /tmp/ledger-db-1 --dest file:///var/archive --once`;
 
 /** A logger that writes one line per message to stderr (info and above). */
 export function stderrLogger(context: CommandContext, command: string): Logger {
