@@ -69,7 +69,7 @@ async function listen(handler: RequestListener): Promise<[Server, string]> {
 const keys = path.join(dir, "keys");
 
 describe("filesystem mistakes: exit 2, one line", () => {
-  it("sample-keys --dir, generate-sample-ledger --output-dir, ledger-from-archive --ledger-db", async () => {
+  it("sample-keys --dir, generate-sample-ledger --output-dir, ledger-from-archive --ledger-db, ledger-distribution --dest", async () => {
     const r = await tool(["sample-keys", "--num", "2", "--dir", keys]);
     assert.equal(r.status, 0, r.stderr);
     const under = path.join(aFile, "sub");
@@ -81,6 +81,11 @@ describe("filesystem mistakes: exit 2, one line", () => {
     await refuses([...gsl, "--output-dir", under], /--output-dir .*: lies under .*a-file/);
     await refuses([...lfa, "--ledger-db", aFile], /--ledger-db .*a-file: is a file/);
     await refuses([...lfa, "--ledger-db", under], /--ledger-db .*: lies under .*a-file/);
+    const ld = ["ledger-distribution", "--ledger-path", path.join(dir, "none"), "--once"];
+    await refuses([...ld, "--dest", `file://${aFile}`], /--dest file:.*a-file: is a file/);
+    await refuses([...ld, "--dest", `file://${under}`], /--dest file:.*: lies under .*a-file/);
+    await refuses(["sample-keys", "--num", "200000", "--dir", path.join(dir, "big")], /--num/);
+    assert.equal(existsSync(path.join(dir, "big")), false);
   });
 
   it("a directory even root cannot create (/sys) is one line too", async (t) => {

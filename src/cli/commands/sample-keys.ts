@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { writeSampleKeys } from "../../node/index.js";
+import { MAX_SAMPLE_ACCOUNTS, writeSampleKeys } from "../../node/index.js";
 import { isCodedError } from "../../util/index.js";
 import { type Command, EXIT_OK, intFlag, parseFlags, UsageError } from "../command.js";
 import { OutputDir } from "./output-dir.js";
@@ -39,6 +39,8 @@ Example:
     const num = intFlag("num", values.num, 0, 1);
     const seed = values.seed ?? "01".repeat(32);
     if (!/^[0-9a-fA-F]+$/.test(seed)) throw new UsageError("--seed must be hex");
+    if (num > MAX_SAMPLE_ACCOUNTS)
+      throw new UsageError(`--num must be between 1 and ${MAX_SAMPLE_ACCOUNTS}, got ${num}`);
     const output = new OutputDir("--dir", values.dir);
     const dir = output.path;
     output.create();
