@@ -1,4 +1,5 @@
 import {
+  checkListenPorts,
   checkServiceConfig,
   describeServiceCheck,
   parseServiceConfig,
@@ -55,8 +56,9 @@ export function usage(): string {
     ...flags,
     "  --check-config",
     "        Validate everything the service would use (flags, keys, the network file in full, paths,",
-    "        the tokens file) without opening, creating or binding anything; exit 0 with one line,",
-    "        or 2 with one line naming the file, field and problem. Every start runs the same checks.",
+    "        the tokens file, listen ports already taken) without opening, creating or binding",
+    "        anything; exit 0 with one line, or 2 with one line naming the file, field and problem.",
+    "        Every start runs the same checks first.",
     "  -h, --help",
     "        Print this help.",
     "",
@@ -92,6 +94,7 @@ export async function main(
       context.env,
     );
     summary = describeServiceCheck(config, checkServiceConfig(config));
+    await checkListenPorts(config);
   } catch (error) {
     const text = isCodedError(error) ? error.message : describeError(error);
     context.stderr.write(`consensus-service: ${oneLine(text)}\n`);

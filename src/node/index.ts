@@ -8,6 +8,7 @@ export {
   readPublicAddresses,
   writeSampleKeys,
 } from "./keyfiles.js";
+export { checkListenPorts, LISTEN_PROBE_TIMEOUT_MS } from "./listen-check.js";
 export { MSG_SIGNER_KEY_FORMS, parseMsgSignerKey } from "./msg-signer-key.js";
 export { type LoadNetworkOptions, loadNetworkFile, readConfigText } from "./network.js";
 export { describeFsError, directoryProblem, fileProblem } from "./paths.js";

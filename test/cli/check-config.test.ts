@@ -7,9 +7,10 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -28,6 +29,22 @@ execFileSync("openssl", ["pkey", "-in", pem, "-pubout", "-out", pubPem]);
 mkdirSync(path.join(dir, "origin"));
 writeFileSync(path.join(dir, "origin", "data.mdb"), "");
 writeFileSync(path.join(dir, "a-file"), "");
+
+/** Ports that were free a moment ago (the OS's choice), so the defaults' ports are not needed. */
+async function freePorts(n: number): Promise<number[]> {
+  const servers = Array.from({ length: n }, () => createServer());
+  const ports = await Promise.all(
+    servers.map(
+      (s) =>
+        new Promise<number>((resolve) =>
+          s.listen(0, "127.0.0.1", () => resolve((s.address() as AddressInfo).port)),
+        ),
+    ),
+  );
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  return ports;
+}
+const PORTS = await freePorts(3);
 
 function file(name: string, text: string): string {
   const p = path.join(dir, name);
@@ -52,7 +69,8 @@ function args(overrides: Record<string, string> = {}): string[] {
     "origin-block-path": path.join(dir, "origin"),
     "msg-signer-key": pem,
     "sealed-block-signing-key": path.join(dir, "sealed"),
-    "peer-listen-uri": "insecure-mcp://127.0.0.1:18443/",
+    "peer-listen-uri": `insecure-mcp://0.0.0.0:${PORTS[0]}/`,
+    "client-listen-uri": `insecure-mc://0.0.0.0:${PORTS[1]}/`,
     ...overrides,
   };
   return Object.entries(flags).map(([k, v]) => `--${k}=${v}`);
@@ -212,5 +230,69 @@ describe("consensus-service --check-config", () => {
     refusesIn([[]], args({ "ledger-path": path.join(dir, "a-file") }), [
       /--ledger-path .*is a file/,
     ]);
+  });
+
+  it("refuses a listen port that something already serves, and two flags on one port", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(PORTS[2], "127.0.0.1", resolve));
+    after(() => taken.close());
+    refuses(
+      args({ "peer-listen-uri": `insecure-mcp://0.0.0.0:${PORTS[2]}/` }),
+      new RegExp(`--peer-listen-uri .*: port ${PORTS[2]} is already in use`),
+    );
+    refuses(
+      args({ "admin-listen-uri": `insecure-mca://127.0.0.1:${PORTS[0]}/` }),
+      new RegExp(`--admin-listen-uri .*: port ${PORTS[0]} is also --peer-listen-uri's port`),
+    );
+  });
+
+  it("accepts the runbook's network.toml and run command as written (SGX_MODE=SW)", () => {
+    const runbook = file(
+      "mc-network.toml",
+      `broadcast_peers = [
+  "mcp://peer1.test.mobilecoin.com:443/?consensus-msg-key=MCowBQYDK2VwAyEA-21ShHmvuuynH7EcIgkdH2dWxCojgnWYbHxLrRseQ1s=",
+  "mcp://peer2.test.mobilecoin.com:443/?consensus-msg-key=MCowBQYDK2VwAyEA0MaP19zCG3C87t98UOemqip3R9hmmaPmcSFAaehPQzQ=",
+]
+known_peers = [
+  "mcp://peer3.test.mobilecoin.com:443/?consensus-msg-key=MCowBQYDK2VwAyEAk-iUVhhmmXn23VCJP0xqqtJabA9oQaJwdrHwHnfeJco=",
+]
+quorum_set = { threshold = 2, members = [
+  # Node 1
+  { type = "Node", args = "peer1.test.mobilecoin.com:443" },
+  # Node 2
+  { type = "Node", args = "peer2.test.mobilecoin.com:443" },
+] }
+tx_source_urls = [
+  "https://s3-us-west-1.amazonaws.com/mobilecoin.chain/node1.test.mobilecoin.com/",
+  "https://s3-us-west-1.amazonaws.com/mobilecoin.chain/node2.test.mobilecoin.com/",
+]
+`,
+    );
+    const r = service(
+      [
+        "--client-responder-id",
+        "my_node.my_domain.com:443",
+        "--peer-responder-id",
+        "node1.my_domain.com:8443",
+        "--network",
+        runbook,
+        "--ias-api-key=key",
+        "--ias-spid=0123456789abcdef0123456789ABCDEF",
+        "--ledger-path",
+        path.join(dir, "ledger-db-1"),
+        "--origin-block-path",
+        path.join(dir, "origin"),
+        `--peer-listen-uri=insecure-mcp://0.0.0.0:${PORTS[0]}/`,
+        `--client-listen-uri=insecure-mc://0.0.0.0:${PORTS[1]}/`,
+        "--msg-signer-key",
+        "MC4CAQAwBQYDK2VwBCIEIGz4xR7wuPKjwM1EK0MKrc9ukTjiDqvKKREITPXPkNku",
+        "--sealed-block-signing-key",
+        path.join(dir, "sealed"),
+        "--check-config",
+      ],
+      { IAS_MODE: "DEV" },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /quorum set 2 of 2; 2 broadcast peers, 1 known peers, 2 tx sources/);
   });
 });
