@@ -19,3 +19,4 @@ export {
   type ServiceConfig,
 } from "./service-config.js";
 export { SERVICE_ENVIRONMENT, SERVICE_FLAGS, type ServiceFlag } from "./service-flags.js";
+export { ACCEPTABLE_MOB_FEE_RANGE, parseTokensConfig, type TokensConfig } from "./tokens-file.js";

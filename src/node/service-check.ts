@@ -5,6 +5,7 @@ import { ConfigError } from "./errors.js";
 import { loadNetworkFile, readConfigText } from "./network.js";
 import { directoryProblem, fileProblem } from "./paths.js";
 import type { ServiceConfig } from "./service-config.js";
+import { parseTokensConfig } from "./tokens-file.js";
 
 /** What `--check-config` found, for its one-line summary. */
 export interface ServiceCheck {
@@ -53,28 +54,21 @@ function checkPaths(config: ServiceConfig): boolean {
   return ledgerExists;
 }
 
-function checkTokensSyntax(file: string): void {
+function checkTokens(file: string): void {
   const label = `--tokens ${file}`;
-  let doc: unknown;
   try {
-    doc = JSON.parse(readConfigText(file, label));
+    parseTokensConfig(readConfigText(file, label));
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError("CONFIG_INVALID", label, `not valid JSON: ${(error as Error).message}`);
+    throw new ConfigError("CONFIG_INVALID", label, (error as Error).message);
   }
-  if (
-    typeof doc !== "object" ||
-    doc === null ||
-    !Array.isArray((doc as { tokens?: unknown }).tokens)
-  )
-    throw new ConfigError("CONFIG_INVALID", label, 'expected {"tokens": [...]}');
 }
 
 /**
  * Everything the service checks before it opens, creates or binds anything, at every start and for
  * `--check-config`: the network file in full (with this node's responder id, and every quorum-set
  * member resolved to a peer key), the ledger, origin, sealed-key and debug-dump paths, and the
- * tokens file's syntax. Throws one `ConfigError` naming the file or flag, the field and the problem.
+ * tokens file (MobileCoin's rules). Throws one `ConfigError` naming the file or flag, the field and the problem.
  */
 export function checkServiceConfig(config: ServiceConfig): ServiceCheck {
   const network = loadNetworkFile(config.networkPath, {
@@ -83,7 +77,7 @@ export function checkServiceConfig(config: ServiceConfig): ServiceCheck {
     label: `--network ${config.networkPath}`,
   });
   const ledgerExists = checkPaths(config);
-  if (config.tokensPath !== null) checkTokensSyntax(config.tokensPath);
+  if (config.tokensPath !== null) checkTokens(config.tokensPath);
   return { network, ledgerExists };
 }
 

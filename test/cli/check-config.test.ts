@@ -203,7 +203,7 @@ describe("consensus-service --check-config", () => {
     );
   });
 
-  it("refuses a ledger path that is a file or under a file, and a missing origin", () => {
+  it("refuses a ledger path that is a file or under a file, a missing origin, a bad tokens file", () => {
     const aFile = path.join(dir, "a-file");
     refuses(args({ "ledger-path": aFile }), /--ledger-path .*a-file: is a file, not a directory/);
     refuses(
@@ -214,6 +214,11 @@ describe("consensus-service --check-config", () => {
       args({ "origin-block-path": path.join(dir, "no-origin") }),
       /--origin-block-path .*no-origin: no such directory/,
     );
+    const tokens = file(
+      "tokens.json",
+      JSON.stringify({ tokens: [{ token_id: 1, minimum_fee: 1024 }] }),
+    );
+    refuses(args({ tokens }), /--tokens .*tokens\.json: tokens: MOB \(token_id 0\) is missing/);
     refuses(
       args({ "sealed-block-signing-key": path.join(aFile, "sealed") }),
       /--sealed-block-signing-key .*a-file\/sealed: its directory is a file/,
