@@ -197,5 +197,19 @@ describe("ledger-from-archive", () => {
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stdout, /the ledger is complete: it holds 1 blocks/);
     assert.deepEqual(lines(again.stderr).length, 1, again.stderr);
+    // A ledger of another chain (another seed) is not "complete" against this archive.
+    const other = path.join(dir, "other");
+    const made = await tool([
+      "generate-sample-ledger",
+      ...["--keys-dir", keys, "--output-dir", other, "--txs", "8", "--blocks", "1", "--seed", "02"],
+    ]);
+    assert.equal(made.status, 0, made.stderr);
+    const mismatch = await tool([
+      "ledger-from-archive",
+      ...["--ledger-db", other, "--tx-source-url", `file://${archive}`],
+    ]);
+    assert.equal(mismatch.status, 1, mismatch.stderr);
+    assert.match(lines(mismatch.stderr).at(-1) ?? "", /block 0 is not the ledger's block 0/);
+    assert.ok(existsSync(path.join(other, "data.mdb")), "an existing ledger was removed");
   });
 });

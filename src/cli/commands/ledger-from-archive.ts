@@ -3,6 +3,7 @@ import path from "node:path";
 import {
   ARCHIVE_LIMITS,
   ArchiveError,
+  type BlockDecoder,
   openArchiveSource,
   type RetryPolicy,
   realSleep,
@@ -13,9 +14,10 @@ import {
 } from "../../archive/index.js";
 import { archiveBlockPath, MAX_ARCHIVE_BLOCK_BYTES } from "../../blockchain/index.js";
 import type { Ledger } from "../../ledger/index.js";
-import { describeError, parseU64 } from "../../util/index.js";
+import { bytesEqual, describeError, parseU64 } from "../../util/index.js";
 import {
   type Command,
+  type CommandContext,
   EXIT_BAD_INPUT,
   EXIT_NEGATIVE,
   EXIT_OK,
@@ -46,7 +48,7 @@ check is set aside and its blocks are read from single files instead. Transient 
 The import ends when the next block is absent from every URL (404).
 
 When nothing new was imported, the ledger counts as complete only if a source holds the ledger's
-last block (index N-1 of a ledger of N blocks) and none holds block N: that source's highest block
+last block (index N-1 of a ledger of N blocks, the same block id) and none holds block N: that source's highest block
 is already in the ledger. A source without the block the ledger needs next, and without that last
 block either (a wrong URL, a 404, a missing file:// folder, an empty archive), is a failure (exit 1):
 there was nothing to import from it. A ledger this run created is removed again when nothing was
@@ -111,20 +113,45 @@ function describeOutcome(o: SourceOutcome): string {
   return `source ${o.url}: ${verdict}: ${parts.join(", ")}`;
 }
 
-/** The ledger's last block is in a source: the ledger holds everything the sources have. */
-async function ledgerIsComplete(sources: SourceSet, numBlocks: bigint): Promise<boolean> {
-  if (numBlocks === 0n) return false;
-  const last = await sources.get(archiveBlockPath(numBlocks - 1n), MAX_ARCHIVE_BLOCK_BYTES);
-  return last !== undefined;
+/**
+ * Nothing new was found: the ledger is complete when a source holds the ledger's last block (the
+ * same block, by id), so that source's highest block is already in the ledger. Otherwise the
+ * sources had nothing for this ledger: a wrong URL, an empty archive, or another chain.
+ */
+async function checkComplete(
+  ledger: Ledger,
+  sources: SourceSet,
+  decoder: BlockDecoder,
+): Promise<void> {
+  const next = ledger.numBlocks();
+  const last = next === 0n ? undefined : next - 1n;
+  const bytes =
+    last === undefined
+      ? undefined
+      : await sources.get(archiveBlockPath(last), MAX_ARCHIVE_BLOCK_BYTES);
+  if (last !== undefined && bytes !== undefined) {
+    const archived = await decoder.decode(bytes).catch(() => undefined);
+    if (archived !== undefined && bytesEqual(archived.block.id, ledger.getBlock(last).id)) return;
+    throw new ArchiveError(
+      "MISSING_BLOCK",
+      `nothing to import: the sources' block ${last} is not the ledger's block ${last} (another chain?), and no source has block ${next}`,
+      { index: String(next) },
+    );
+  }
+  throw new ArchiveError(
+    "MISSING_BLOCK",
+    `nothing to import: no source has block ${next}, which the ledger needs next${last === undefined ? "" : `, nor block ${last}, its last`} (check --tx-source-url)`,
+    { index: String(next) },
+  );
 }
 
-/** `--tx-source-url` values, each possibly comma-separated. */
 function msFlag(name: string, text: string | undefined, fallback: number): number {
   const ms = intFlag(name, text, fallback, 1);
   if (ms > 24 * 3600 * 1000) throw new UsageError(`--${name} must be at most one day in ms`);
   return ms;
 }
 
+/** `--tx-source-url` values, each possibly comma-separated. */
 export function splitSourceUrls(values: readonly string[]): string[] {
   const urls = values
     .flatMap((v) => v.split(","))
@@ -135,73 +162,123 @@ export function splitSourceUrls(values: readonly string[]): string[] {
   return urls;
 }
 
+interface Options {
+  output: OutputDir;
+  urls: string[];
+  numBlocks: bigint | undefined;
+  budgetMs: number;
+  timeoutMs: number;
+  json: boolean;
+}
+
+/** Every flag checked, before anything is created or fetched. */
+function parseOptions(args: readonly string[], env: CommandContext["env"]): Options {
+  const { values, positionals } = parseFlags(args, {
+    "ledger-db": { type: "string" },
+    "tx-source-url": { type: "string", multiple: true },
+    "num-blocks": { type: "string" },
+    "retry-budget-ms": { type: "string" },
+    "request-timeout-ms": { type: "string" },
+    json: { type: "boolean" },
+  });
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const output = new OutputDir(
+    "--ledger-db",
+    values["ledger-db"] ?? env.MC_LEDGER_DB ?? DEFAULT_LEDGER_DB,
+  );
+  const urls = splitSourceUrls(
+    values["tx-source-url"] ?? (env.MC_TX_SOURCE_URL === undefined ? [] : [env.MC_TX_SOURCE_URL]),
+  );
+  if (urls.length === 0) throw new UsageError("--tx-source-url (or MC_TX_SOURCE_URL) is required");
+  const numBlocksText = values["num-blocks"] ?? env.MC_NUM_BLOCKS;
+  let numBlocks: bigint | undefined;
+  if (numBlocksText !== undefined) {
+    try {
+      numBlocks = parseU64(numBlocksText);
+    } catch {
+      throw new UsageError(
+        `--num-blocks must be a non-negative integer, got ${JSON.stringify(numBlocksText)}`,
+      );
+    }
+  }
+  return {
+    output,
+    urls,
+    numBlocks,
+    budgetMs: msFlag(
+      "retry-budget-ms",
+      values["retry-budget-ms"] ?? env.MC_RETRY_BUDGET_MS,
+      ARCHIVE_LIMITS.fetchRetryBudgetMs,
+    ),
+    timeoutMs: msFlag(
+      "request-timeout-ms",
+      values["request-timeout-ms"] ?? env.MC_REQUEST_TIMEOUT_MS,
+      ARCHIVE_LIMITS.requestTimeoutMs,
+    ),
+    json: values.json === true,
+  };
+}
+
+/** Open (creating if needed) the ledger; a ledger this run created is removed if opening fails. */
+function openOrCreateLedger(output: OutputDir, hadLedger: boolean): Ledger {
+  output.create();
+  try {
+    // A bulk import that can be re-run: skip the per-block flush (a killed process still leaves a
+    // consistent prefix; see LmdbOptions.durable). MobileCoin's ledger always runs this way.
+    return openLedgerAt(output.path, "--ledger-db", { durable: false });
+  } catch (error) {
+    if (!hadLedger) output.removeCreated(LMDB_FILES);
+    throw error;
+  }
+}
+
+function failureReport(
+  error: ArchiveError,
+  ledger: Ledger,
+  json: boolean,
+  context: CommandContext,
+) {
+  context.stderr.write(`ledger-from-archive: ${oneLine(describeError(error))}\n`);
+  if (json)
+    context.stdout.write(
+      `${JSON.stringify({
+        ok: false,
+        error: error.code,
+        message: oneLine(error.message),
+        index: error.payload.index ?? null,
+        num_blocks: String(ledger.numBlocks()),
+      })}\n`,
+    );
+  return error.code === "UNAVAILABLE" || error.code === "MISSING_BLOCK"
+    ? EXIT_NEGATIVE
+    : EXIT_BAD_INPUT;
+}
+
 export const ledgerFromArchiveCommand: Command = {
   name: "ledger-from-archive",
   summary: "create or extend an LMDB ledger from block archives, checking every block",
   help: HELP,
   async run(args, context) {
-    const { values, positionals } = parseFlags(args, {
-      "ledger-db": { type: "string" },
-      "tx-source-url": { type: "string", multiple: true },
-      "num-blocks": { type: "string" },
-      "retry-budget-ms": { type: "string" },
-      "request-timeout-ms": { type: "string" },
-      json: { type: "boolean" },
-    });
-    if (positionals.length > 0)
-      throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-    const output = new OutputDir(
-      "--ledger-db",
-      values["ledger-db"] ?? context.env.MC_LEDGER_DB ?? DEFAULT_LEDGER_DB,
-    );
-    const ledgerDb = output.path;
-    const urls = splitSourceUrls(
-      values["tx-source-url"] ??
-        (context.env.MC_TX_SOURCE_URL === undefined ? [] : [context.env.MC_TX_SOURCE_URL]),
-    );
-    if (urls.length === 0)
-      throw new UsageError("--tx-source-url (or MC_TX_SOURCE_URL) is required");
-    const numBlocksText = values["num-blocks"] ?? context.env.MC_NUM_BLOCKS;
-    let numBlocks: bigint | undefined;
-    if (numBlocksText !== undefined) {
-      try {
-        numBlocks = parseU64(numBlocksText);
-      } catch {
-        throw new UsageError(
-          `--num-blocks must be a non-negative integer, got ${JSON.stringify(numBlocksText)}`,
-        );
-      }
-    }
-    const budgetMs = msFlag(
-      "retry-budget-ms",
-      values["retry-budget-ms"] ?? context.env.MC_RETRY_BUDGET_MS,
-      ARCHIVE_LIMITS.fetchRetryBudgetMs,
-    );
-    const timeoutMs = msFlag(
-      "request-timeout-ms",
-      values["request-timeout-ms"] ?? context.env.MC_REQUEST_TIMEOUT_MS,
-      ARCHIVE_LIMITS.requestTimeoutMs,
-    );
+    const options = parseOptions(args, context.env);
+    const { output, numBlocks } = options;
     const logger = stderrLogger(context, "ledger-from-archive");
     const sources = new SourceSet(
-      urls.map((url) => openArchiveSource(url, { env: context.env, timeoutMs })),
-      fetchRetryPolicy(realSleep, budgetMs),
+      options.urls.map((url) =>
+        openArchiveSource(url, { env: context.env, timeoutMs: options.timeoutMs }),
+      ),
+      fetchRetryPolicy(realSleep, options.budgetMs),
       logger,
     );
-    const hadLedger = existsSync(path.join(ledgerDb, "data.mdb"));
-    output.create();
-    // A bulk import that can be re-run: skip the per-block flush (a killed process still leaves a
-    // consistent prefix; see LmdbOptions.durable). MobileCoin's ledger always runs this way.
-    let ledger: Ledger;
-    try {
-      ledger = openLedgerAt(ledgerDb, "--ledger-db", { durable: false });
-    } catch (error) {
-      if (!hadLedger) output.removeCreated(LMDB_FILES);
-      throw error;
-    }
+    const hadLedger = existsSync(path.join(output.path, "data.mdb"));
+    const ledger = openOrCreateLedger(output, hadLedger);
     let keep = true;
     // Blocks are checked on a worker thread while this one appends (same checks, in parallel).
     const decoder = new WorkerDecoder();
+    const reportSources = () => {
+      for (const o of sources.outcomes())
+        context.stderr.write(`ledger-from-archive: ${describeOutcome(o)}\n`);
+    };
     try {
       const summary = await syncFromArchive(ledger, sources, {
         ...(numBlocks === undefined ? {} : { numBlocks }),
@@ -212,24 +289,13 @@ export const ledgerFromArchiveCommand: Command = {
             logger.info({ num_blocks: String(index + 1n) }, "imported blocks");
         },
       });
-      if (
-        summary.imported === 0 &&
-        summary.stopped === "end-of-archive" &&
-        !(await ledgerIsComplete(sources, ledger.numBlocks()))
-      ) {
-        const next = ledger.numBlocks();
-        throw new ArchiveError(
-          "MISSING_BLOCK",
-          `nothing to import: no source has block ${next}, which the ledger needs next${next > 0n ? `, nor block ${next - 1n}, its last` : ""} (check --tx-source-url)`,
-          { index: String(next) },
-        );
-      }
-      for (const o of sources.outcomes())
-        context.stderr.write(`ledger-from-archive: ${describeOutcome(o)}\n`);
-      if (values.json) context.stdout.write(`${JSON.stringify(summary)}\n`);
+      const nothingNew = summary.imported === 0 && summary.stopped === "end-of-archive";
+      if (nothingNew) await checkComplete(ledger, sources, decoder);
+      reportSources();
+      if (options.json) context.stdout.write(`${JSON.stringify(summary)}\n`);
       else
         context.stdout.write(
-          summary.imported === 0 && summary.stopped === "end-of-archive"
+          nothingNew
             ? `the ledger is complete: it holds ${summary.num_blocks} blocks, the last of them the sources' highest\n`
             : `imported ${summary.imported} blocks; the ledger holds ${summary.num_blocks} blocks (${summary.stopped})\n`,
         );
@@ -237,22 +303,8 @@ export const ledgerFromArchiveCommand: Command = {
     } catch (error) {
       if (!(error instanceof ArchiveError)) throw error;
       keep = hadLedger || ledger.numBlocks() > 0n;
-      for (const o of sources.outcomes())
-        context.stderr.write(`ledger-from-archive: ${describeOutcome(o)}\n`);
-      context.stderr.write(`ledger-from-archive: ${oneLine(describeError(error))}\n`);
-      if (values.json)
-        context.stdout.write(
-          `${JSON.stringify({
-            ok: false,
-            error: error.code,
-            message: oneLine(error.message),
-            index: error.payload.index ?? null,
-            num_blocks: String(ledger.numBlocks()),
-          })}\n`,
-        );
-      return error.code === "UNAVAILABLE" || error.code === "MISSING_BLOCK"
-        ? EXIT_NEGATIVE
-        : EXIT_BAD_INPUT;
+      reportSources();
+      return failureReport(error, ledger, options.json, context);
     } finally {
       await decoder.close();
       ledger.close();
