@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { Ed25519Signer } from "../crypto/index.js";
+import { closestName } from "../quorum/index.js";
 import { MAX_BLOCK_VERSION } from "../transaction/index.js";
 import {
   describeError,
@@ -60,11 +61,12 @@ function rawValues(argv: readonly string[], env: Env): Map<string, string | unde
     const parsed = parseArgs({ args: [...argv], options, allowPositionals: false, strict: true });
     values = parsed.values;
   } catch (error) {
-    throw new ConfigError(
-      "CONFIG_INVALID",
-      "command line",
-      describeError(error).replace(/\s+/g, " "),
-    );
+    const message = describeError(error).replace(/\s+/g, " ");
+    const unknown = /Unknown option '--([^'=]+)/.exec(message)?.[1];
+    const known = [...SERVICE_FLAGS.map((f) => f.name), "check-config", "help"];
+    const near = unknown === undefined ? undefined : closestName(unknown, known);
+    const hint = near === undefined ? "" : ` (did you mean --${near}?)`;
+    throw new ConfigError("CONFIG_INVALID", "command line", `${message}${hint}`);
   }
   const out = new Map<string, string | undefined>();
   for (const flag of SERVICE_FLAGS) {

@@ -32,9 +32,13 @@ describe("consensus-tool", () => {
     const unknown = run("consensus-tool.mjs", ["frobnicate"]);
     assert.equal(unknown.status, 2);
     assert.equal(unknown.stderr.trim().split("\n").length, 1);
+    assert.match(run("consensus-tool.mjs", ["sampel-keys"]).stderr, /did you mean sample-keys\?/);
     const badFlag = run("consensus-tool.mjs", ["bench", "hashes", "--bogus"]);
     assert.equal(badFlag.status, 2);
     assert.equal(badFlag.stderr.trim().split("\n").length, 1);
+    const typo = run("consensus-tool.mjs", ["sample-keys", "--nmu", "3"]);
+    assert.equal(typo.status, 2);
+    assert.equal(typo.stderr, "sample-keys: Unknown option '--nmu' (did you mean --num?)\n");
     assert.equal(run("consensus-tool.mjs", ["bench", "no-such-bench"]).status, 2);
   });
   it("bench --json prints one JSON object per figure with the pinned fields", () => {
@@ -112,6 +116,9 @@ describe("consensus-service", () => {
     );
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /--peer-responder-id/);
+    const typo = run("consensus-service.mjs", ["--netwrok", network]);
+    assert.equal(typo.status, 2);
+    assert.match(typo.stderr, /Unknown option '--netwrok' \(did you mean --network\?\)/);
   });
 });
 
