@@ -95,12 +95,19 @@ export async function runCommand(
   try {
     return await command.run(args, context);
   } catch (error) {
-    if (error instanceof UsageError || isCodedError(error)) {
+    // A filesystem or network call that failed (errno and syscall set) is the operator's input
+    // (a path, a permission), never a reason for a stack trace.
+    if (error instanceof UsageError || isCodedError(error) || isSystemError(error)) {
       context.stderr.write(`${command.name}: ${oneLine(describeError(error))}\n`);
       return EXIT_BAD_INPUT;
     }
     throw error;
   }
+}
+
+function isSystemError(error: unknown): boolean {
+  const e = error as { code?: unknown; syscall?: unknown } | null;
+  return error instanceof Error && typeof e?.code === "string" && typeof e.syscall === "string";
 }
 
 export function oneLine(text: string): string {
