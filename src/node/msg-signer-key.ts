@@ -64,7 +64,9 @@ function fromFile(file: string): Ed25519Signer {
     if (text.startsWith("-----BEGIN")) return fromPem(text);
     if (looksLikeSpki(bytes)) throw new Error(PUBLIC_KEY_GIVEN);
     if (bytes.length === 48) return Ed25519Signer.fromPkcs8Der(bytes);
-    throw new Error(`neither PEM nor a 48-byte Ed25519 PKCS#8 DER key (${bytes.length} bytes)`);
+    throw new Error(
+      `neither PEM nor a 48-byte Ed25519 PKCS#8 DER key (${bytes.length} bytes); expected ${MSG_SIGNER_KEY_FORMS}`,
+    );
   } catch (error) {
     throw new Error(`${file}: ${describeError(error)}`);
   }
