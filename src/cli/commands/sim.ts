@@ -72,7 +72,10 @@ A node that falls behind catches up like a validator's ledger sync once the peer
 a slot (with it) form a quorum; retained slots answer peers still working on them.
 
 Exit codes: 0 agreement and liveness hold (replay: outputs identical); 1 otherwise;
-            2 bad arguments or a malformed trace.`;
+            2 bad arguments or a malformed trace.
+
+Examples:
+  consensus-tool sim --topology mesh --nodes 4 --slots 20 --seed 7 --json`;
 
 const FLAGS = {
   json: { type: "boolean" },
