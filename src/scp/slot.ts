@@ -47,6 +47,15 @@ import {
 
 export { findExtendedInterval, topicKey } from "./slot-support.js";
 
+/** The ballot a statement says its sender is working on (Externalize: the committed one). */
+function workingBallot(t: Topic): Ballot | undefined {
+  const p = prepareOf(t);
+  if (p) return p.b;
+  if (t.type === "Commit") return t.commit.b;
+  if (t.type === "Externalize") return t.externalize.c;
+  return undefined;
+}
+
 /**
  * One SCP instance (one slot): nomination and the ballot protocol, sans I/O. Inputs are peer
  * messages, proposals and timer checks, each with the current time; the result of each input is
@@ -657,39 +666,37 @@ export class Slot {
 
   /**
    * A node that still has no candidate and no ballot when a nomination round times out joins the
-   * ballot protocol with the value of the best ballot its peers are working on (confirmed-prepared
-   * first, then the highest). Without this, MobileCoin's one-message model can stall: peers that
-   * moved on to Prepare or Commit no longer carry their nomination state, so a node that missed
-   * it never confirms a candidate, and a quorum that needs its votes never forms (found by the
-   * simulator's property test: a crash right after a healed partition). Voting to prepare any
-   * valid value is safe; only accepting and confirming need quorums.
+   * ballot protocol with a value its peers are working on. Without this, MobileCoin's one-message
+   * model can stall: peers that moved on to Prepare or Commit no longer carry their nomination
+   * state, so a node that missed it never confirms a candidate, and a quorum that needs its votes
+   * never forms (found by the simulator's property test: a crash right after a healed partition).
+   *
+   * Voting to prepare is safe, but the value must not be one node's choice (neither stellar-core
+   * nor MobileCoin starts a ballot without a candidate): a value is adopted only when the peers
+   * working on it form a v-blocking set, or a quorum together with this node. In a network that
+   * tolerates its faulty nodes, either set holds an honest node, whose ballot value came from
+   * its own candidates (or, inductively, from such a set).
    */
   private adoptPeerBallot(): void {
     if (this.Z.size > 0 || this.b !== undefined) return;
-    let best: Ballot | undefined;
-    let bestConfirmed = false;
-    for (const id of [...this.M.keys()].sort()) {
-      const t = (this.M.get(id) as ScpMessage).topic;
-      const p = prepareOf(t);
-      const ballot = p
-        ? p.b
-        : t.type === "Commit"
-          ? t.commit.b
-          : t.type === "Externalize"
-            ? t.externalize.c
-            : undefined;
+    const byValue = new Map<string, Ballot>();
+    for (const m of this.M.values()) {
+      const ballot = workingBallot(m.topic);
       if (ballot === undefined) continue;
-      const confirmed = p ? p.hn !== 0 : true;
-      if (
-        best === undefined ||
-        (confirmed && !bestConfirmed) ||
-        (confirmed === bestConfirmed && compareBallots(ballot, best) > 0)
-      ) {
-        best = ballot;
-        bestConfirmed = confirmed;
-      }
+      const key = valueListKey(ballot.x);
+      const best = byValue.get(key);
+      if (best === undefined || ballot.n > best.n) byValue.set(key, ballot);
     }
-    if (best !== undefined) this.bumpTo({ n: 1, x: best.x });
+    let chosen: Ballot | undefined;
+    for (const [key, ballot] of byValue) {
+      if (chosen !== undefined && compareBallots(ballot, chosen) <= 0) continue;
+      const onIt = (t: Topic): boolean => {
+        const w = workingBallot(t);
+        return w !== undefined && valueListKey(w.x) === key;
+      };
+      if (this.vBlocking(onIt) || this.quorumHolds(true, onIt)) chosen = ballot;
+    }
+    if (chosen !== undefined) this.bumpTo({ n: 1, x: chosen.x });
   }
 
   private vote(k: string, v: Value): boolean {

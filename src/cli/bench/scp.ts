@@ -1,5 +1,13 @@
+import {
+  flatQuorumSet,
+  type QuorumSet,
+  type ScpMessage,
+  ScpNode,
+  sortedCombine,
+  type ValueList,
+} from "../../scp/index.js";
 import { DEFAULT_SIM_OPTIONS, runSimulation, type SimOptions } from "../../sim/index.js";
-import { type Benchmark, itemsPerSecond, summarize } from "./harness.js";
+import { type Benchmark, type BenchOptions, itemsPerSecond, summarize, timeOp } from "./harness.js";
 
 /**
  * SCP throughput in the deterministic simulator (SPEC §6: 10-node mesh, threshold 7): slots
@@ -46,10 +54,76 @@ export const scpBenchmark: Benchmark = {
       steady,
     );
     const sample = runSimulation({ ...SCP_BENCH_OPTIONS, slots: 100 });
+    const none = await perMessageMicros(0, options);
+    const foreign = await perMessageMicros(FOREIGN_SENDERS, options);
     return [
       throughput,
       summarize("scp", "messages_per_slot", "messages", [sample.messages_sent / 100]),
       summarize("scp", "virtual_ms_per_slot", "ms", [sample.virtual_ms / 100]),
+      summarize("scp", "us_per_msg_no_foreign", "µs", none),
+      summarize("scp", `us_per_msg_${FOREIGN_SENDERS}_foreign`, "µs", foreign),
+      summarize(
+        "scp",
+        "foreign_cost_ratio",
+        "×",
+        foreign.map((f, i) => f / (none[i] as number)),
+      ),
     ];
   },
 };
+
+/** Senders outside the local node's transitive quorum set in the per-message figure. */
+const FOREIGN_SENDERS = 1000;
+const PEERS = Array.from({ length: 9 }, (_, i) => `n${i + 1}`);
+
+function value(tag: number): ValueList {
+  const v = new Uint8Array(16);
+  new DataView(v.buffer).setUint32(0, tag);
+  return [v];
+}
+
+/**
+ * Microseconds one peer message costs a node (local quorum set 7 of 9 peers) in a slot that has
+ * also been sent a valid Prepare claiming an accepted ballot by each of `foreign` strangers
+ * (nodes in nobody's quorum set). Every timed message is a newer Prepare from one of the nine
+ * peers, so each is stored and runs the protocol step.
+ */
+async function perMessageMicros(foreign: number, options: BenchOptions): Promise<number[]> {
+  const qset: QuorumSet = flatQuorumSet(7, PEERS);
+  const node = new ScpNode({ local: { id: "n0" }, quorumSet: qset, combine: sortedCombine() });
+  const x = value(0);
+  const strangerQ = flatQuorumSet(1, ["n1"]);
+  const strangers: ScpMessage[] = [];
+  for (let i = 0; i < foreign; i++) {
+    const b = { n: 1 + (i % 50), x: value(i + 1) };
+    strangers.push({
+      sender: { id: `stranger${i}` },
+      slot: 1,
+      quorumSet: strangerQ,
+      topic: { type: "Prepare", prepare: { b, p: b, cn: 0, hn: 0 } },
+    });
+  }
+  node.handleMessages(strangers, 0);
+  const peerQ = (id: string) => flatQuorumSet(7, ["n0", ...PEERS.filter((p) => p !== id)]);
+  const qsets = new Map(PEERS.map((id) => [id, peerQ(id)]));
+  let seq = 0;
+  const op = () => {
+    const i = seq++;
+    const id = PEERS[i % PEERS.length] as string;
+    // A counter that grows every round, capped well below INF.
+    const b = { n: 1 + (Math.floor(i / PEERS.length) % 1_000_000), x };
+    node.handleMessages(
+      [
+        {
+          sender: { id },
+          slot: 1,
+          quorumSet: qsets.get(id) as QuorumSet,
+          topic: { type: "Prepare", prepare: { b, cn: 0, hn: 0 } },
+        },
+      ],
+      i,
+    );
+  };
+  const ms = await timeOp(op, options);
+  return ms.map((m) => m * 1000);
+}
