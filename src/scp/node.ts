@@ -117,7 +117,7 @@ export class ScpNode {
     const out = newOutput();
     const bySlot = new Map<number, ScpMessage[]>();
     for (const msg of messages) {
-      const slot = typeof msg?.slot === "number" ? msg.slot : Number.NaN;
+      const slot = slotOf(msg);
       if (slot === this.current.index || this.done.has(slot)) {
         const list = bySlot.get(slot);
         if (list) list.push(msg);
@@ -196,8 +196,9 @@ export class ScpNode {
 
   /** Jump to `index` after the host synced the ledger (drops current and retained slots). */
   resetSlotIndex(index: number): void {
+    const known = this.current.peerQuorumSets();
     this.done.clear();
-    this.current = new Slot(index, this.config);
+    this.current = new Slot(index, this.config, known);
     for (const s of [...this.future.keys()]) {
       if (s < index) {
         this.bufferedCount -= this.future.get(s)?.size ?? 0;
@@ -212,7 +213,7 @@ export class ScpNode {
    */
   restore(own: ScpMessage, now: number): NodeOutput {
     const out = newOutput();
-    if (own?.slot === this.current.index)
+    if (slotOf(own) === this.current.index)
       this.collect(this.current, this.current.restore(own, now), out, now);
     return this.finish(out);
   }
@@ -235,6 +236,11 @@ export class ScpNode {
       this.count("MSG_FROM_SELF");
       return;
     }
+    // Strangers must not fill the buffer that peers one slot ahead depend on.
+    if (!this.current.tracks(msg.sender.id)) {
+      this.count("MSG_SENDER_NOT_IN_QUORUM");
+      return;
+    }
     let perSlot = this.future.get(msg.slot);
     if (perSlot === undefined) {
       perSlot = new Map();
@@ -247,7 +253,7 @@ export class ScpNode {
       return;
     }
     if (this.bufferedCount >= SCP_LIMITS.maxBufferedMessages) {
-      this.count("MSG_SLOT_OUT_OF_RANGE");
+      this.count("MSG_BUFFER_FULL");
       return;
     }
     perSlot.set(msg.sender.id, msg);
@@ -273,7 +279,7 @@ export class ScpNode {
       const oldest = Math.min(...this.done.keys());
       this.done.delete(oldest);
     }
-    this.current = new Slot(this.current.index + 1, this.config);
+    this.current = new Slot(this.current.index + 1, this.config, this.current.peerQuorumSets());
     this.feedBuffered(out, now);
   }
 
@@ -308,6 +314,16 @@ export class ScpNode {
 interface NodeOutputMut {
   messages: ScpMessage[];
   externalized: { slot: number; values: ValueList }[];
+}
+
+/** A message's slot index, or NaN when it cannot be read (a hostile getter throws, say). */
+function slotOf(msg: ScpMessage): number {
+  try {
+    const slot: unknown = msg?.slot;
+    return typeof slot === "number" ? slot : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 function newOutput(): NodeOutputMut {

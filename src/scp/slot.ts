@@ -47,6 +47,9 @@ import {
 
 export { findExtendedInterval, topicKey } from "./slot-support.js";
 
+/** Thrown inside intake for a sender outside the transitive quorum set (retried, then counted). */
+class ForeignSender extends Error {}
+
 /** The ballot a statement says its sender is working on (Externalize: the committed one). */
 function workingBallot(t: Topic): Ballot | undefined {
   const p = prepareOf(t);
@@ -145,9 +148,17 @@ export class Slot {
   private preparePayloadVersion = -1;
   /** Bumped whenever X or Y changes. */
   private xyVersion = 0;
+  /** The transitive quorum set (see `tracks`), rebuilt when a stored peer's quorum set changes. */
+  private trackedSet: Set<string> | undefined;
+  private readonly known: ReadonlyMap<string, QuorumSet> | undefined;
 
-  constructor(index: number, cfg: ScpConfig) {
+  /**
+   * @param known peers' quorum sets from the previous slot, so the transitive quorum set (see
+   *   `tracks`) does not start empty-handed and drop nodes only a peer's quorum set names.
+   */
+  constructor(index: number, cfg: ScpConfig, known?: ReadonlyMap<string, QuorumSet>) {
     this.index = index;
+    this.known = known;
     this.cfg = cfg;
     this.selfId = cfg.local.id;
     this.localQ = compileQuorumSet(cfg.quorumSet);
@@ -310,60 +321,115 @@ export class Slot {
     return this.phase === "Externalize" ? this.c?.x : undefined;
   }
 
-  /** Validate and store peer messages; true if any was stored. */
+  /**
+   * Validate and store peer messages; true if any was stored. Senders outside the local node's
+   * transitive quorum set are dropped before any other work (stellar-core's herder does the same),
+   * so strangers cost one set lookup; a batch is retried while it widens that set, because a
+   * peer's statement can bring in the nodes its quorum set names.
+   */
   acceptMessages(messages: readonly ScpMessage[], out: SlotOutput): boolean {
     // Highest topic first, so that within a batch the newest message per sender wins.
-    const sorted = messages.length < 2 ? messages : [...messages].sort((a, b) => rank(b) - rank(a));
+    let pending = messages.length < 2 ? messages : [...messages].sort((a, b) => rank(b) - rank(a));
     let changed = false;
-    for (const msg of sorted) {
-      try {
-        if (msg?.sender?.id === this.selfId)
-          throw new ScpError("MSG_FROM_SELF", "message claims to come from the local node");
-        validateMessage(msg);
-        if (msg.slot !== this.index)
-          throw new ScpError(
-            "MSG_SLOT_OUT_OF_RANGE",
-            `message for slot ${msg.slot} given to slot ${this.index}`,
-          );
-        const stored = this.M.get(msg.sender.id);
-        if (stored !== undefined && !isNewer(msg.topic, stored.topic)) {
-          out.stale += 1;
-          continue;
+    for (;;) {
+      const foreign: ScpMessage[] = [];
+      const trackedBefore = this.trackedSet;
+      for (const msg of pending) {
+        try {
+          if (this.acceptOne(msg, out)) changed = true;
+        } catch (error) {
+          if (error instanceof ForeignSender) foreign.push(msg);
+          else if (error instanceof ScpError) out.rejected.push(error);
+          else out.rejected.push(new ScpError("MSG_MALFORMED", "message could not be read"));
         }
-        if (this.phase !== "Externalize" && !this.allValid(msg.topic))
-          throw new ScpError("MSG_INVALID_VALUE", "message carries an invalid value");
-        if (stored === undefined && this.M.size >= SCP_LIMITS.maxPeersPerSlot)
-          throw new ScpError("MSG_TOO_MANY_VALUES", "too many peers in one slot");
-        if (
-          !this.indexed.has(msg.quorumSet) &&
-          this.indexOf.size + compileQuorumSet(msg.quorumSet).allNodes.length >
-            SCP_LIMITS.maxKnownNodesPerSlot
-        )
-          throw new ScpError(
-            "QSET_TOO_LARGE",
-            "quorum sets name too many distinct nodes in this slot",
-          );
-        const before = stored === undefined ? undefined : nominationOf(stored.topic);
-        const after = nominationOf(msg.topic);
-        const qsetChanged = stored?.quorumSet !== msg.quorumSet;
-        if (qsetChanged || before?.x !== after?.x || before?.y !== after?.y)
-          this.nominationInputs += 1;
-        if (qsetChanged || ballotPartOf(stored?.topic) !== ballotPartOf(msg.topic))
-          this.ballotInputs += 1;
-        this.M.set(msg.sender.id, msg);
-        this.peers.set(msg.sender.id, {
-          idx: this.indexFor(msg.sender.id),
-          msg,
-          q: this.indexQuorumSet(msg.quorumSet),
-        });
-        this.peerList = undefined;
-        changed = true;
-      } catch (error) {
-        if (error instanceof ScpError) out.rejected.push(error);
-        else out.rejected.push(new ScpError("MSG_MALFORMED", "message could not be read"));
       }
+      if (foreign.length === 0) return changed;
+      if (this.trackedSet !== undefined && this.trackedSet === trackedBefore) {
+        for (const _ of foreign)
+          out.rejected.push(
+            new ScpError("MSG_SENDER_NOT_IN_QUORUM", "sender is outside the transitive quorum set"),
+          );
+        return changed;
+      }
+      pending = foreign;
     }
-    return changed;
+  }
+
+  /** Store one peer message if it is valid and newer; throws `ScpError` or `ForeignSender`. */
+  private acceptOne(msg: ScpMessage, out: SlotOutput): boolean {
+    const sender = msg?.sender?.id;
+    if (sender === this.selfId)
+      throw new ScpError("MSG_FROM_SELF", "message claims to come from the local node");
+    if (typeof sender === "string" && !this.tracked().has(sender)) throw new ForeignSender();
+    validateMessage(msg);
+    if (msg.slot !== this.index)
+      throw new ScpError(
+        "MSG_SLOT_OUT_OF_RANGE",
+        `message for slot ${msg.slot} given to slot ${this.index}`,
+      );
+    const stored = this.M.get(msg.sender.id);
+    if (stored !== undefined && !isNewer(msg.topic, stored.topic)) {
+      out.stale += 1;
+      return false;
+    }
+    if (this.phase !== "Externalize" && !this.allValid(msg.topic))
+      throw new ScpError("MSG_INVALID_VALUE", "message carries an invalid value");
+    if (stored === undefined && this.M.size >= SCP_LIMITS.maxPeersPerSlot)
+      throw new ScpError("MSG_TOO_MANY_PEERS", "too many peers in one slot");
+    if (
+      !this.indexed.has(msg.quorumSet) &&
+      this.indexOf.size + compileQuorumSet(msg.quorumSet).allNodes.length >
+        SCP_LIMITS.maxKnownNodesPerSlot
+    )
+      throw new ScpError("QSET_TOO_LARGE", "quorum sets name too many distinct nodes in this slot");
+    const before = stored === undefined ? undefined : nominationOf(stored.topic);
+    const after = nominationOf(msg.topic);
+    const qsetChanged = stored?.quorumSet !== msg.quorumSet;
+    if (qsetChanged || before?.x !== after?.x || before?.y !== after?.y) this.nominationInputs += 1;
+    if (qsetChanged || ballotPartOf(stored?.topic) !== ballotPartOf(msg.topic))
+      this.ballotInputs += 1;
+    if (qsetChanged) this.trackedSet = undefined;
+    this.M.set(msg.sender.id, msg);
+    this.peers.set(msg.sender.id, {
+      idx: this.indexFor(msg.sender.id),
+      msg,
+      q: this.indexQuorumSet(msg.quorumSet),
+    });
+    this.peerList = undefined;
+    return true;
+  }
+
+  /** Each tracked peer's quorum set as last stated in this slot (or carried over from the last one). */
+  peerQuorumSets(): ReadonlyMap<string, QuorumSet> {
+    const out = new Map<string, QuorumSet>();
+    for (const id of this.tracked()) {
+      const q = this.M.get(id)?.quorumSet ?? this.known?.get(id);
+      if (q !== undefined && id !== this.selfId) out.set(id, q);
+    }
+    return out;
+  }
+
+  /**
+   * Is `id` in the local node's transitive quorum set: the local node, the nodes of its quorum set,
+   * and (recursively) the nodes named by the quorum sets of those whose statements we hold?
+   */
+  tracks(id: string): boolean {
+    return this.tracked().has(id);
+  }
+
+  private tracked(): ReadonlySet<string> {
+    if (this.trackedSet === undefined) {
+      const set = new Set<string>([this.selfId]);
+      const todo = [...this.localQ.allNodes];
+      for (let id = todo.pop(); id !== undefined; id = todo.pop()) {
+        if (set.has(id)) continue;
+        set.add(id);
+        const q = this.M.get(id)?.quorumSet ?? this.known?.get(id);
+        if (q !== undefined) todo.push(...compileQuorumSet(q).allNodes);
+      }
+      this.trackedSet = set;
+    }
+    return this.trackedSet;
   }
 
   // ---------------------------------------------------------------- the step loop

@@ -93,4 +93,33 @@ describe("SCP hardening (issue 8 §2)", () => {
     const keys = new Set([...net.decided.values()].map(valueListKey));
     assert.equal(keys.size, 1, "agreement");
   });
+
+  test("senders outside the transitive quorum set are dropped before any work; nodes a peer's quorum set names are kept", () => {
+    const peers = Array.from({ length: 9 }, (_, i) => `n${i + 1}`);
+    const n0 = node("n0", kOf(7, peers));
+    const strangers: ScpMessage[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const b = { n: 1 + (i % 50), x: vals(i + 10) };
+      strangers.push(msg(`s${i}`, kOf(1, ["n1"]), prepare(b, { p: b })));
+    }
+    n0.handleMessages(strangers, 0);
+    assert.equal(n0.stats.rejected.MSG_SENDER_NOT_IN_QUORUM, 1000);
+    // Future-slot buffer: strangers are not buffered either.
+    n0.handleMessages(
+      strangers.slice(0, 10).map((m) => ({ ...m, slot: 2 })),
+      0,
+    );
+    assert.equal(n0.stats.buffered, 0);
+    assert.equal(n0.stats.rejected.MSG_SENDER_NOT_IN_QUORUM, 1010);
+    // "far" is named only by n1's quorum set: accepted in the same batch, whatever the order.
+    const q1 = kOf(2, ["n0", "far"]);
+    const b = { n: 1, x: vals(1) };
+    const out = n0.handleMessages(
+      [msg("far", kOf(1, ["n1"]), prepare(b)), msg("n1", q1, prepare(b))],
+      0,
+    );
+    assert.equal(n0.stats.rejected.MSG_SENDER_NOT_IN_QUORUM, 1010);
+    assert.ok(n0.currentSlot.tracks("far"));
+    assert.equal(out.messages.length, 0);
+  });
 });
