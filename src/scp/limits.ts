@@ -23,6 +23,12 @@ export const SCP_LIMITS = {
   maxPeersPerSlot: 2000,
   /** Distinct node ids a slot indexes over all quorum sets it has seen (peers can rotate quorum sets). */
   maxKnownNodesPerSlot: 20_000,
+  /**
+   * Longest nomination-round or ballot timeout, ms (stellar-core's `MAX_TIMEOUT_MS` in
+   * `HerderSCPDriver::computeTimeout`: 30 minutes). Without it `base × round` and
+   * `base × (counter + 1)` grow without bound, up to `base × INF` once a peer claims INF.
+   */
+  maxTimeoutMs: 30 * 60 * 1000,
   /** Validity verdicts cached per slot; past this, values are re-validated instead of cached. */
   maxValidityCacheEntries: 200_000,
 } as const;

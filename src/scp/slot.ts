@@ -1,3 +1,4 @@
+import { assert } from "../util/index.js";
 import type { ScpConfig } from "./config.js";
 import { ScpError } from "./errors.js";
 import { INF, SCP_LIMITS } from "./limits.js";
@@ -9,6 +10,7 @@ import {
   commitValueOf,
   isNewer,
   nominationOf,
+  ownStatementProblem,
   type PreparePayload,
   preparedBallotsOf,
   prepareOf,
@@ -34,6 +36,7 @@ import {
 import {
   type Ballot,
   compareBallots,
+  compareValueLists,
   compatible,
   lessAndCompatible,
   lessAndIncompatible,
@@ -46,6 +49,21 @@ import {
 } from "./values.js";
 
 export { findExtendedInterval, topicKey } from "./slot-support.js";
+
+/** `base × factor`, capped at `SCP_LIMITS.maxTimeoutMs` (stellar-core caps at 30 minutes). */
+function cappedTimeout(base: number, factor: number): number {
+  return Math.min(base * factor, SCP_LIMITS.maxTimeoutMs);
+}
+
+/**
+ * `ballot` lowered so that it does not exceed `top` (MobileCoin's out_msg): to `top`'s counter, or
+ * one below it when its value orders above `top`'s. Undefined when that leaves counter 0.
+ */
+function clampBelow(ballot: Ballot, top: Ballot): Ballot | undefined {
+  if (compareBallots(ballot, top) <= 0) return ballot;
+  const n = compareValueLists(ballot.x, top.x) > 0 ? top.n - 1 : top.n;
+  return n >= 1 ? { n, x: ballot.x } : undefined;
+}
 
 /** Thrown inside intake for a sender outside the transitive quorum set (retried, then counted). */
 class ForeignSender extends Error {}
@@ -151,6 +169,8 @@ export class Slot {
   /** The transitive quorum set (see `tracks`), rebuilt when a stored peer's quorum set changes. */
   private trackedSet: Set<string> | undefined;
   private readonly known: ReadonlyMap<string, QuorumSet> | undefined;
+  /** The counter of B after the last step (B's counter never decreases). */
+  private lowestCounter = 0;
 
   /**
    * @param known peers' quorum sets from the previous slot, so the transitive quorum set (see
@@ -443,12 +463,51 @@ export class Slot {
       if (!changed) break;
     }
     this.updateBallotTimer(now);
+    this.assertBallotInvariants();
+  }
+
+  /**
+   * stellar-core's `checkInvariants`, on our own state after every step (peer input is validated
+   * before it gets here, so a failure is a bug in this file).
+   */
+  private assertBallotInvariants(): void {
+    const { b, p, pp, h, c } = this;
+    const where = `slot ${this.index} (${this.phase})`;
+    if (pp !== undefined)
+      assert(
+        p !== undefined && lessAndIncompatible(pp, p) && compareBallots(pp, p) < 0,
+        `${where}: P' must be below P and incompatible`,
+      );
+    if (c !== undefined)
+      assert(
+        h !== undefined && lessAndCompatible(c, h),
+        `${where}: C must be below H and compatible`,
+      );
+    if (this.phase === "Commit" || this.phase === "Externalize") {
+      assert(
+        b !== undefined && p !== undefined && h !== undefined && c !== undefined,
+        `${where}: B, P, H and C are set`,
+      );
+      assert(
+        compatible(b, h) && compatible(p, h) && compatible(c, h) && pp === undefined,
+        `${where}: the value is frozen`,
+      );
+    }
+    if (b !== undefined) {
+      assert(b.n >= 1 && b.n <= INF && b.x.length > 0, `${where}: B is a real ballot`);
+      assert(b.n >= this.lowestCounter, `${where}: the ballot counter never decreases`);
+      this.lowestCounter = b.n;
+    }
   }
 
   private finish(out: SlotOutput): SlotOutput {
     if (this.selfVersion !== this.lastSentSelfVersion) {
       this.lastSentSelfVersion = this.selfVersion;
       const msg = this.buildMessage();
+      if (msg !== undefined) {
+        const problem = ownStatementProblem(msg.topic);
+        assert(problem === undefined, `slot ${this.index} would emit a bad statement: ${problem}`);
+      }
       const key = msg === undefined ? undefined : topicKey(msg.topic);
       if (msg !== undefined && key !== this.lastSentKey) {
         this.lastSent = msg;
@@ -612,7 +671,7 @@ export class Slot {
   private nominationStep(now: number): boolean {
     let changed = false;
     if (this.nominationTimerAt === null)
-      this.nominationTimerAt = now + this.cfg.baseRoundIntervalMs * this.round;
+      this.nominationTimerAt = now + cappedTimeout(this.cfg.baseRoundIntervalMs, this.round);
     // Nomination depends only on peers' messages, proposals, leaders and X/Y/Z: skip if none changed.
     if (this.nominationSeen === this.nominationInputs) return false;
     if (this.Z.size === 0) {
@@ -1133,10 +1192,8 @@ export class Slot {
       this.ballotTimerAt = null;
       return;
     }
-    if (this.ballotTimerAt === null) {
-      const factor = n >= INF ? INF : n + 1;
-      this.ballotTimerAt = now + this.cfg.baseBallotIntervalMs * factor;
-    }
+    if (this.ballotTimerAt === null)
+      this.ballotTimerAt = now + cappedTimeout(this.cfg.baseBallotIntervalMs, nextCounter(n));
   }
 
   // ---------------------------------------------------------------- outgoing statement
@@ -1150,7 +1207,7 @@ export class Slot {
         if (!this.b || !this.c || !this.h || !this.p) return undefined;
         return {
           type: "Commit",
-          commit: { b: this.b, pn: this.p.n, cn: this.c.n, hn: this.h.n },
+          commit: { b: this.b, pn: Math.min(this.p.n, this.b.n), cn: this.c.n, hn: this.h.n },
         };
       case "Prepare":
         return this.b ? { type: "Prepare", prepare: this.preparePayload(this.b) } : undefined;
@@ -1187,9 +1244,12 @@ export class Slot {
     const hn = this.h && compatible(this.h, b) && this.h.n <= b.n ? this.h.n : 0;
     const cn = hn !== 0 && this.c && this.c.n <= hn ? this.c.n : 0;
     const payload: { b: Ballot; p?: Ballot; pp?: Ballot; cn: number; hn: number } = { b, cn, hn };
-    if (this.p) payload.p = this.p;
-    if (this.p && this.pp) payload.pp = this.pp;
-    if (hn !== 0 && (!this.p || this.p.n < hn)) payload.hn = 0;
+    // MobileCoin's out_msg: the P (and P') sent never exceed B, or peers reject the statement.
+    const p = this.p && clampBelow(this.p, b);
+    const pp = p && this.pp && clampBelow(this.pp, p);
+    if (p) payload.p = p;
+    if (p && pp) payload.pp = pp;
+    if (hn !== 0 && (!p || p.n < hn)) payload.hn = 0;
     if (payload.hn === 0) payload.cn = 0;
     return payload;
   }

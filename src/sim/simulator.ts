@@ -131,6 +131,8 @@ export interface SimResult {
   slots_decided_max: number;
   /** With `checkInvariants`: invalid statements emitted or slot invariants broken (first 20). */
   invariant_violations: string[];
+  /** With `checkInvariants`: honest statements checked (0 otherwise). */
+  statements_checked: number;
 }
 
 /** One line of a trace. */
@@ -398,6 +400,7 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
   // Section 8 of the reference: every statement an honest node emits passes the strict sanity
   // rules, and the slot invariants hold after every step.
   const violations: string[] = [];
+  let statementsChecked = 0;
   const lastBallot = new Map<string, Ballot>();
   const violation = (node: SimNode, what: string): void => {
     if (violations.length < 20) violations.push(`${node.id} at ${now} ms: ${what}`);
@@ -408,6 +411,7 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
   ): void => {
     // (A single node's empty quorum set is valid locally but never sent to a peer.)
     for (const m of node.qset.threshold === 0 ? [] : out.messages) {
+      statementsChecked += 1;
       try {
         validateMessage(m);
       } catch (error) {
@@ -416,6 +420,12 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
           `emitted an invalid statement (${error instanceof Error ? error.message : String(error)})`,
         );
       }
+      // MobileCoin's Msg::validate refuses P above B (reference pitfall 6); checked here apart
+      // from the engine's own assertion.
+      const t = m.topic;
+      const prep = t.type === "Prepare" || t.type === "NominatePrepare" ? t.prepare : undefined;
+      if (prep?.p !== undefined && compareBallots(prep.p, prep.b) > 0)
+        violation(node, `emitted a Prepare with P above B (slot ${m.slot})`);
     }
     for (const e of out.externalized) {
       const had = node.ledger[e.slot];
@@ -724,6 +734,7 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
       disagreements,
       values_decided_min: valuesMin,
       invariant_violations: violations,
+      statements_checked: statementsChecked,
       slots_decided_max: lastSlot,
     };
     trace({ event: "summary", ...(result as unknown as Record<string, Json>) });

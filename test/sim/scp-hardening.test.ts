@@ -10,12 +10,14 @@ import { describe, test } from "node:test";
 import {
   fixedPriority,
   INF,
+  ownStatementProblem,
+  SCP_LIMITS,
   type ScpMessage,
   type ScpNode,
   type ValueList,
   valueListKey,
 } from "../../src/scp/index.js";
-import { kOf, msg, node, prepare, vals } from "./helpers.js";
+import { kOf, msg, node, only, prepare, preparePart, show, vals } from "./helpers.js";
 
 /** A fully connected network of nodes with a fixed message delay, driven on a virtual clock. */
 function network(nodes: ScpNode[], delayMs = 10) {
@@ -121,5 +123,57 @@ describe("SCP hardening (issue 8 §2)", () => {
     assert.equal(n0.stats.rejected.MSG_SENDER_NOT_IN_QUORUM, 1010);
     assert.ok(n0.currentSlot.tracks("far"));
     assert.equal(out.messages.length, 0);
+  });
+
+  test("outgoing Prepare: P and P' are clamped below B (MobileCoin's out_msg; reference test_contradicting_accept_prepare)", () => {
+    // Dense 3-node network: one peer is v-blocking. Local B = <2,V>; peers accept <2,V>, then
+    // <2,W> with W > V, so P = <2,W> > B and P' = <2,V>. Sent: P = <1,W>, P' = <1,V>.
+    const V = vals(1);
+    const W = vals(2);
+    const n1 = node("1", kOf(2, ["2", "3"]));
+    n1.currentSlot.bumpBallot(V, 2, 0);
+    n1.handleMessages(
+      [msg("2", kOf(2, ["1", "3"]), prepare({ n: 2, x: V }, { p: { n: 2, x: V } }))],
+      0,
+    );
+    const out = n1.handleMessages(
+      [msg("3", kOf(2, ["1", "2"]), prepare({ n: 2, x: W }, { p: { n: 2, x: W } }))],
+      0,
+    );
+    const st = n1.currentSlot.snapshot();
+    assert.equal(show(st.b), "<2,[1]>");
+    assert.equal(show(st.p), "<2,[2]>", "internally P = <2,W>");
+    assert.equal(show(st.pp), "<2,[1]>");
+    const sent = preparePart(only(out));
+    assert.equal(show(sent.b), "<2,[1]>");
+    assert.equal(show(sent.p), "<1,[2]>");
+    assert.equal(show(sent.pp), "<1,[1]>");
+    assert.equal(ownStatementProblem(only(out).topic), undefined);
+    // The checker itself flags an unclamped statement.
+    assert.equal(
+      ownStatementProblem(prepare({ n: 2, x: V }, { p: { n: 2, x: W } })),
+      "P exceeds B",
+    );
+  });
+
+  test("timeouts are capped at SCP_LIMITS.maxTimeoutMs (stellar-core: 30 minutes)", () => {
+    assert.equal(SCP_LIMITS.maxTimeoutMs, 30 * 60 * 1000);
+    const base = 1000;
+    // Ballot timer: a quorum at counter INF - 1 arms base × INF without the cap.
+    const n1 = node("1", kOf(1, ["2"]), { baseBallotIntervalMs: base, baseRoundIntervalMs: base });
+    n1.currentSlot.bumpBallot(vals(1), INF - 1, 0);
+    n1.handleMessages([msg("2", kOf(1, ["1"]), prepare({ n: INF - 1, x: vals(1) }))], 0);
+    assert.equal(n1.currentSlot.ballotTimerAt, SCP_LIMITS.maxTimeoutMs);
+    // Nomination timer: round r arms base × r; round 1801 would be 1801 s.
+    const n2 = node("1", kOf(1, ["2"]), { baseRoundIntervalMs: base, baseBallotIntervalMs: 1e12 });
+    n2.propose(vals(5), 0);
+    let now = 0;
+    for (let r = 1; r <= 1801; r++) {
+      const at = n2.currentSlot.nominationTimerAt as number;
+      assert.ok(at - now <= SCP_LIMITS.maxTimeoutMs, `round ${r}: ${at - now} ms`);
+      now = at;
+      n2.processTimeouts(now);
+    }
+    assert.equal((n2.currentSlot.nominationTimerAt as number) - now, SCP_LIMITS.maxTimeoutMs);
   });
 });
