@@ -21,6 +21,7 @@ import {
 import { SeededRandom, toHex, utf8 } from "../util/index.js";
 import { SimError } from "./errors.js";
 import { EventQueue } from "./event-queue.js";
+import { SplitAdversary } from "./split.js";
 import { buildTopology, type Topology, type TopologyKind } from "./topology.js";
 
 /**
@@ -28,8 +29,8 @@ import { buildTopology, type Topology, type TopologyKind } from "./topology.js";
  * that delays, drops, duplicates, reorders and partitions, crashes, Byzantine nodes, and checkers
  * for agreement and liveness. Pure: the trace goes to a sink the caller supplies.
  */
-export type ByzantineKind = "equivocate" | "silent" | "spam";
-export const BYZANTINE_KINDS: readonly ByzantineKind[] = ["equivocate", "silent", "spam"];
+export type ByzantineKind = "equivocate" | "silent" | "spam" | "split";
+export const BYZANTINE_KINDS: readonly ByzantineKind[] = ["equivocate", "silent", "spam", "split"];
 
 export interface Partition {
   /** Groups that cannot talk to each other; nodes not listed form one more group. */
@@ -87,6 +88,8 @@ export interface SimOptions {
   checkInvariants?: boolean;
   /** Crashed nodes restarting at a virtual time, with their ledger and their last statement per slot. */
   restarts?: { node: string; atMs: number }[];
+  /** The simulated ledger sync (see `syncs` in the result); false leaves liveness to SCP alone. */
+  sync?: boolean;
 }
 
 export const DEFAULT_SIM_OPTIONS: SimOptions = {
@@ -123,6 +126,7 @@ export interface SimResult {
   messages_rejected: number;
   byzantine: string[];
   crashed: string[];
+  /** Slots honest nodes took from their peers' ledgers (the simulated ledger sync) rather than decided by SCP. */
   syncs: number;
   disagreements: { slot: number; nodes: string[] }[];
   /** Fewest distinct values any live honest node externalized. */
@@ -153,6 +157,7 @@ interface SimNode {
   qset: QuorumSet;
   byzantine?: ByzantineKind;
   host?: RebroadcastingNode;
+  split?: SplitAdversary;
   crashed: boolean;
   pending: Map<string, Value>;
   ledger: (ValueList | undefined)[];
@@ -248,10 +253,15 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
       decidedValues: new Set(),
     };
     if (byzantine !== undefined) n.byzantine = byzantine;
-    if (byzantine !== "silent") n.host = makeHost(id, qset, options, sharedHash);
+    if (byzantine !== "silent" && byzantine !== "split")
+      n.host = makeHost(id, qset, options, sharedHash);
     nodes.set(id, n);
   });
   const honest = topo.ids.filter((id) => !byzIds.includes(id));
+  for (const id of byzIds) {
+    const n = nodes.get(id) as SimNode;
+    if (n.byzantine === "split") n.split = new SplitAdversary(id, n.qset, honest, byzRng.fork(id));
+  }
   const queue = new EventQueue<SimEvent>();
   const faultsEnd = options.faultsEndMs ?? Number.POSITIVE_INFINITY;
   const syncGrace = options.syncGraceMs ?? options.baseTimeoutMs * 5;
@@ -491,7 +501,7 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
 
   const trySync = (node: SimNode): void => {
     const host = node.host;
-    if (host === undefined || node.byzantine !== undefined) return;
+    if (host === undefined || node.byzantine !== undefined || options.sync === false) return;
     if (now - node.lastProgressAt < syncGrace) return;
     for (let guard = 0; guard < 1000; guard++) {
       const slot = host.node.currentSlotIndex;
@@ -619,6 +629,13 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
       }
       case "deliver": {
         const n = nodes.get(ev.to) as SimNode;
+        if (n.split !== undefined && !n.crashed) {
+          const due = n.inbox.get(t) ?? [];
+          n.inbox.delete(t);
+          const heard = due.filter((d) => d.msg?.sender?.id === d.from).map((d) => d.msg);
+          for (const { to, msg } of n.split.react(heard)) send(n.id, to, msg);
+          break;
+        }
         if (n.crashed || n.host === undefined) {
           dropped += n.inbox.get(t)?.length ?? 0;
           n.inbox.delete(t);
@@ -843,6 +860,7 @@ export function optionsToJson(o: SimOptions): Json {
     const v = o[k];
     if (v !== undefined && Number.isFinite(v)) j[k] = v;
   }
+  if (o.sync === false) j.sync = false;
   return j;
 }
 

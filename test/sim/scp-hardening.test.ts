@@ -6,6 +6,8 @@
  * through the injectable priority function; hostile objects built with getters and proxies.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import { describe, test } from "node:test";
 import {
   fixedPriority,
@@ -17,6 +19,14 @@ import {
   type ValueList,
   valueListKey,
 } from "../../src/scp/index.js";
+import {
+  buildTopology,
+  DEFAULT_SIM_OPTIONS,
+  runSimulation,
+  type SimOptions,
+  safeDespite,
+} from "../../src/sim/index.js";
+import { SeededRandom } from "../../src/util/index.js";
 import { kOf, msg, node, only, prepare, preparePart, show, vals } from "./helpers.js";
 
 /** A fully connected network of nodes with a fixed message delay, driven on a virtual clock. */
@@ -175,5 +185,88 @@ describe("SCP hardening (issue 8 §2)", () => {
       n2.processTimeouts(now);
     }
     assert.equal((n2.currentSlot.nominationTimerAt as number) - now, SCP_LIMITS.maxTimeoutMs);
+  });
+
+  test("--byzantine-kind split breaks agreement above the intersection bound and never below it", () => {
+    const sim = (shape: Partial<SimOptions>, seed: string) =>
+      runSimulation({
+        ...DEFAULT_SIM_OPTIONS,
+        topology: "mesh",
+        byzantineKind: "split",
+        slots: 3,
+        sync: false,
+        timeLimitMs: 60_000,
+        checkInvariants: true,
+        seed,
+        ...shape,
+      });
+    const meshSafe = (nodes: number, threshold: number, byzantine: number) => {
+      const ids = Array.from({ length: nodes }, (_, i) => `n${i + 1}`);
+      const faulty = ids.slice(nodes - byzantine);
+      const topo = buildTopology(
+        { kind: "mesh", nodes, threshold, faulty },
+        new SeededRandom("x").fork("topology"),
+      );
+      return safeDespite(topo.ids, topo.qsets, new Set(faulty));
+    };
+    const seeds = Array.from({ length: 10 }, (_, i) => `split-${i}`);
+    // Above the bound: the honest nodes' quorums meet only in Byzantine nodes.
+    for (const [nodes, threshold, byzantine] of [
+      [4, 2, 2],
+      [7, 3, 2],
+    ] as const) {
+      assert.equal(meshSafe(nodes, threshold, byzantine), false, "the checker fails");
+      const broken = seeds.filter(
+        (seed) => !sim({ nodes, threshold, byzantine }, seed).agreement,
+      ).length;
+      assert.ok(broken > 0, `mesh ${nodes}/${threshold} with ${byzantine} split: broke ${broken}`);
+    }
+    // Below the bound: never.
+    for (const [nodes, threshold, byzantine] of [
+      [4, 2, 1],
+      [7, 4, 2],
+      [10, 6, 3],
+    ] as const) {
+      assert.equal(meshSafe(nodes, threshold, byzantine), true, "the checker passes");
+      for (const seed of seeds) {
+        const r = sim({ nodes, threshold, byzantine }, seed);
+        assert.ok(r.agreement, `mesh ${nodes}/${threshold}, ${byzantine} split, seed ${seed}`);
+        assert.deepEqual(r.invariant_violations, [], seed);
+      }
+    }
+  });
+
+  test("syncs counts slots the simulated ledger sync decided; sync: false turns it off", () => {
+    const frozen: Partial<SimOptions> = {
+      topology: "mesh",
+      nodes: 4,
+      slots: 30,
+      partitions: [{ groups: [["n4"], ["n1", "n2", "n3"]], startMs: 1000, endMs: 25_000 }],
+      seed: "s30",
+    };
+    const withSync = runSimulation({ ...DEFAULT_SIM_OPTIONS, ...frozen });
+    assert.ok(withSync.syncs > 0 && withSync.live, JSON.stringify(withSync));
+    const without = runSimulation({ ...DEFAULT_SIM_OPTIONS, ...frozen, sync: false });
+    assert.equal(without.syncs, 0);
+    assert.ok(without.agreement);
+  });
+
+  test("sim CLI: --byzantine-kind split and --no-sync, with examples in --help", () => {
+    const tool = (...args: string[]) =>
+      spawnSync(process.execPath, [path.resolve("bin/consensus-tool.mjs"), "sim", ...args], {
+        encoding: "utf8",
+      });
+    const help = tool("--help");
+    assert.match(help.stdout + help.stderr, /--no-sync/);
+    assert.match(help.stdout + help.stderr, /split/);
+    assert.match(help.stdout + help.stderr, /Examples:\n {2}consensus-tool sim /);
+    const r = tool(
+      ...["--topology", "mesh", "--nodes", "4", "--threshold", "2", "--byzantine", "2"],
+      ...["--byzantine-kind", "split", "--no-sync", "--slots", "3", "--seed", "split-0", "--json"],
+    );
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.agreement, false, r.stdout);
+    assert.equal(j.syncs, 0);
+    assert.equal(r.status, 1);
   });
 });
