@@ -1,3 +1,5 @@
+import { LIMITS } from "../util/index.js";
+
 /**
  * Bounds on everything a peer can make an SCP node hold or compute. A message exceeding one is
  * rejected with a typed error; the node's own state is capped at the same sizes.
@@ -8,9 +10,9 @@ export const SCP_LIMITS = {
   /** stellar-core: at most this many nodes listed in one quorum set, counted over all levels. */
   maxQuorumSetNodes: 1000,
   /** Values one nomination statement may carry (X and Y together). 1.2 × MAX_TRANSACTIONS_PER_BLOCK, after MCIP "Reducing Nomination Votes". */
-  maxNominationValues: 6000,
-  /** Values in one ballot (the combined block contents): MobileCoin's 5000 transactions + 20 mint transactions. */
-  maxBallotValues: 5020,
+  maxNominationValues: (LIMITS.transactionsPerBlockMax * 6) / 5,
+  /** Values in one ballot (the combined block contents): MobileCoin's transactions per block + 10 mint-config and 10 mint transactions. */
+  maxBallotValues: LIMITS.transactionsPerBlockMax + 20,
   /** Bytes in one opaque value (a transaction hash is 32; mint transactions are larger). */
   maxValueBytes: 64 * 1024,
   /** Slots ahead of the current one whose messages are buffered (MobileCoin's host buffers them). */

@@ -10,6 +10,7 @@ import {
   type PriorityHash,
   type QuorumSet,
   RebroadcastingNode,
+  SCP_LIMITS,
   type ScpMessage,
   ScpNode,
   sortedCombine,
@@ -18,7 +19,7 @@ import {
   type ValueList,
   validateMessage,
 } from "../scp/index.js";
-import { SeededRandom, toHex, utf8 } from "../util/index.js";
+import { LIMITS, SeededRandom, toHex, utf8 } from "../util/index.js";
 import { SimError } from "./errors.js";
 import { EventQueue } from "./event-queue.js";
 import { SplitAdversary } from "./split.js";
@@ -174,8 +175,19 @@ interface SimNode {
   decidedValues: Set<string>;
 }
 
+/** How often a `spam` node sends its junk, virtual ms. */
 const SPAM_INTERVAL_MS = 250;
+/** Events one simulation may process before it stops (a guard against a livelocked run). */
 const MAX_EVENTS = 50_000_000;
+/**
+ * Values per block by default: the combine cap of MobileCoin's mock network
+ * (`get_bounded_combine_fn(100)`), not the production `MAX_TRANSACTIONS_PER_BLOCK`.
+ */
+const MOCK_NETWORK_VALUES_PER_BLOCK = 100;
+/** Externalized slots each simulated node keeps answering laggards from. */
+const SIM_RETAINED_SLOTS = 8;
+/** Own statements each honest node "persists" for a restart (its newest slots). */
+const PERSISTED_SLOTS = 4;
 
 /** Build the per-node SCP hosts the simulator and its replay use (identical construction). */
 export function makeHost(
@@ -189,10 +201,10 @@ export function makeHost(
   const node = new ScpNode({
     local: { id },
     quorumSet: qset,
-    combine: sortedCombine(options.maxValuesPerBlock ?? 100),
+    combine: sortedCombine(options.maxValuesPerBlock ?? MOCK_NETWORK_VALUES_PER_BLOCK),
     baseRoundIntervalMs: options.baseTimeoutMs,
     baseBallotIntervalMs: options.baseTimeoutMs,
-    retainedSlots: 8,
+    retainedSlots: SIM_RETAINED_SLOTS,
     priorityHash,
     startSlot,
   });
@@ -265,7 +277,7 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
   const queue = new EventQueue<SimEvent>();
   const faultsEnd = options.faultsEndMs ?? Number.POSITIVE_INFINITY;
   const syncGrace = options.syncGraceMs ?? options.baseTimeoutMs * 5;
-  const maxProposed = options.maxProposedValues ?? 100;
+  const maxProposed = options.maxProposedValues ?? LIMITS.pendingValuesToNominateMax;
   let now = 0;
   let sent = 0;
   let delivered = 0;
@@ -360,7 +372,8 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
         trace({ event: "send", node: node.id, virtual_ms: now, message: messageToJson(msg) });
       if (node.byzantine === undefined) {
         node.persisted.set(msg.slot, msg);
-        if (node.persisted.size > 4) node.persisted.delete(Math.min(...node.persisted.keys()));
+        if (node.persisted.size > PERSISTED_SLOTS)
+          node.persisted.delete(Math.min(...node.persisted.keys()));
       }
       for (const to of topo.ids) {
         if (to === node.id) continue;
@@ -802,8 +815,9 @@ function validateOptions(o: SimOptions): void {
     throw bad("--nodes must be within 1..200");
   if (!Number.isInteger(o.slots) || o.slots < 1 || o.slots > 1_000_000)
     throw bad("--slots must be within 1..1000000");
-  if (!Number.isInteger(o.valuesPerSlot) || o.valuesPerSlot < 1 || o.valuesPerSlot > 5000)
-    throw bad("--values-per-slot must be within 1..5000");
+  const maxValues = LIMITS.transactionsPerBlockMax;
+  if (!Number.isInteger(o.valuesPerSlot) || o.valuesPerSlot < 1 || o.valuesPerSlot > maxValues)
+    throw bad(`--values-per-slot must be within 1..${maxValues}`);
   for (const [name, p] of [
     ["loss", o.loss],
     ["duplicate", o.duplicate],
@@ -927,7 +941,10 @@ function spamMessages(
 ): ScpMessage[] {
   const base = { sender: { id: node.id }, slot, quorumSet: node.qset };
   const v = [rng.bytes(16)];
-  hugeNominate ??= Array.from({ length: 6001 }, (_, i) => new Uint8Array([i >> 8, i & 255, 1]));
+  hugeNominate ??= Array.from(
+    { length: SCP_LIMITS.maxNominationValues + 1 },
+    (_, i) => new Uint8Array([i >> 8, i & 255, 1]),
+  );
   const all: ScpMessage[] = [
     { ...base, topic: { type: "Prepare", prepare: { b: { n: 0, x: v }, cn: 0, hn: 0 } } },
     {
