@@ -1,5 +1,6 @@
 import type { ScpConfig } from "./config.js";
 import { ScpError, type ScpErrorCode } from "./errors.js";
+import { copyValue, MessageIntake } from "./intake.js";
 import { SCP_LIMITS } from "./limits.js";
 import { isNewer, type ScpMessage, validateMessage } from "./message.js";
 import { mobilecoinPriorityHash, type PriorityHash } from "./priority.js";
@@ -56,6 +57,8 @@ export class ScpNode {
   private bufferedCount = 0;
   private readonly answeredAt = new Map<number, number>();
   private readonly answerIntervalMs: number;
+  /** Private frozen copies of everything handed in (see `MessageIntake`). */
+  private readonly intake = new MessageIntake();
   readonly stats: NodeStats = { rejected: {}, stale: 0, buffered: 0 };
 
   constructor(options: ScpNodeOptions) {
@@ -105,10 +108,18 @@ export class ScpNode {
     return this.done.get(index)?.externalizedValue();
   }
 
-  /** Propose values for the current slot. */
+  /** Propose values for the current slot (copied: the caller may reuse its arrays). */
   propose(values: ValueList, now: number): NodeOutput {
     const out = newOutput();
-    this.collect(this.current, this.current.propose(values, now), out, now);
+    const copies: Value[] = [];
+    for (const v of values) {
+      try {
+        copies.push(copyValue(v));
+      } catch {
+        this.count("PROPOSAL_REJECTED");
+      }
+    }
+    this.collect(this.current, this.current.propose(copies, now), out, now);
     return this.finish(out);
   }
 
@@ -116,7 +127,14 @@ export class ScpNode {
   handleMessages(messages: readonly ScpMessage[], now: number): NodeOutput {
     const out = newOutput();
     const bySlot = new Map<number, ScpMessage[]>();
-    for (const msg of messages) {
+    for (const raw of messages) {
+      let msg: ScpMessage;
+      try {
+        msg = this.intake.copy(raw, (id) => this.current.tracks(id));
+      } catch (error) {
+        this.count(error instanceof ScpError ? error.code : "MSG_MALFORMED");
+        continue;
+      }
       const slot = slotOf(msg);
       if (slot === this.current.index || this.done.has(slot)) {
         const list = bySlot.get(slot);
@@ -211,8 +229,15 @@ export class ScpNode {
    * After a restart, restore the current slot from this node's own last statement for it (the
    * host persists it before sending). Statements for other slots are ignored.
    */
-  restore(own: ScpMessage, now: number): NodeOutput {
+  restore(raw: ScpMessage, now: number): NodeOutput {
     const out = newOutput();
+    let own: ScpMessage;
+    try {
+      own = new MessageIntake().copy(raw);
+    } catch (error) {
+      this.count(error instanceof ScpError ? error.code : "MSG_MALFORMED");
+      return this.finish(out);
+    }
     if (slotOf(own) === this.current.index)
       this.collect(this.current, this.current.restore(own, now), out, now);
     return this.finish(out);

@@ -50,6 +50,23 @@ import {
 
 export { findExtendedInterval, topicKey } from "./slot-support.js";
 
+/**
+ * Freeze an outgoing statement (its objects and value lists are the slot's own state, shared with
+ * the host, which must not be able to change them behind the slot's caches).
+ */
+function freezeTopic(t: Topic): void {
+  const ballot = (b: Ballot | undefined) => {
+    if (b !== undefined) Object.freeze(Object.freeze(b).x);
+  };
+  const n = nominationOf(t);
+  if (n !== undefined) for (const l of [Object.freeze(n), n.x, n.y]) Object.freeze(l);
+  const p = prepareOf(t);
+  if (p !== undefined) for (const b of [Object.freeze(p).b, p.p, p.pp]) ballot(b);
+  if (t.type === "Commit") ballot(Object.freeze(t.commit).b);
+  if (t.type === "Externalize") ballot(Object.freeze(t.externalize).c);
+  Object.freeze(t);
+}
+
 /** `base × factor`, capped at `SCP_LIMITS.maxTimeoutMs` (stellar-core caps at 30 minutes). */
 function cappedTimeout(base: number, factor: number): number {
   return Math.min(base * factor, SCP_LIMITS.maxTimeoutMs);
@@ -1257,7 +1274,13 @@ export class Slot {
   private buildMessage(): ScpMessage | undefined {
     const topic = this.selfTopic();
     if (!topic) return undefined;
-    return { sender: this.cfg.local, slot: this.index, quorumSet: this.cfg.quorumSet, topic };
+    freezeTopic(topic);
+    return Object.freeze({
+      sender: this.cfg.local,
+      slot: this.index,
+      quorumSet: this.cfg.quorumSet,
+      topic,
+    });
   }
 
   // ---------------------------------------------------------------- introspection (tests, debug)

@@ -269,4 +269,77 @@ describe("SCP hardening (issue 8 §2)", () => {
     assert.equal(j.syncs, 0);
     assert.equal(r.status, 1);
   });
+
+  test("hostile message objects become typed rejections; later mutation of a handed-in message changes nothing", () => {
+    const q2 = kOf(1, ["1"]);
+    const V = vals(7);
+    const good = () => msg("2", q2, prepare({ n: 1, x: vals(7) }, { p: { n: 1, x: vals(7) } }));
+    const n1 = node("1", kOf(1, ["2"]));
+    const hostile: unknown[] = [
+      {
+        ...good(),
+        get slot() {
+          throw new Error("slot getter");
+        },
+      },
+      {
+        ...good(),
+        get topic() {
+          throw new Error("topic getter");
+        },
+      },
+      new Proxy(good(), {
+        get() {
+          throw new Error("proxy trap");
+        },
+      }),
+      new Proxy(good(), {
+        ownKeys() {
+          throw new Error("ownKeys trap");
+        },
+      }),
+      { ...good(), topic: new Proxy(good().topic, { get: () => 42 }) },
+      {
+        ...good(),
+        topic: prepare({ n: 1, x: [new Proxy(new Uint8Array([7]), {}) as Uint8Array] }),
+      },
+      { ...good(), quorumSet: { threshold: 1, members: { length: 1e9 } } },
+      null,
+      42,
+    ];
+    let reads = 0;
+    // A proxy answering differently on each read: read once, so validation and use agree.
+    hostile.push(
+      new Proxy(good(), {
+        get(target, key, receiver) {
+          if (key === "slot") return reads++ === 0 ? 1 : 99;
+          return Reflect.get(target, key, receiver);
+        },
+      }),
+    );
+    for (const [i, h] of hostile.entries())
+      assert.doesNotThrow(() => n1.handleMessages([h as ScpMessage], 0), `hostile object ${i}`);
+    const rejected = Object.values(n1.stats.rejected).reduce((a, b) => a + (b ?? 0), 0);
+    assert.ok(rejected >= hostile.length - 1, JSON.stringify(n1.stats));
+
+    // Mutating a message after handing it in: the node works on its own copy.
+    const n3 = node("1", kOf(1, ["2"]));
+    n3.currentSlot.bumpBallot(vals(7), 1, 0);
+    // P = <2,V> is accepted from the peer alone (1 of 1 is v-blocking): the peer's own objects.
+    const m = msg("2", q2, prepare({ n: 2, x: vals(7) }, { p: { n: 2, x: vals(7) } }));
+    const out = n3.handleMessages([m], 0);
+    assert.equal(show(n3.currentSlot.snapshot().p), show({ n: 2, x: V }));
+    type Mutable = { n: number; x: Uint8Array[] };
+    const prep = (m.topic as unknown as { prepare: { b: Mutable; p: Mutable } }).prepare;
+    for (const ballot of [prep.b, prep.p]) {
+      (ballot.x[0] as Uint8Array).fill(0xff);
+      ballot.n = 0;
+    }
+    (m.quorumSet as { threshold: number }).threshold = 0;
+    assert.equal(show(n3.currentSlot.snapshot().p), show({ n: 2, x: V }));
+    // What the node emits is frozen.
+    const sent = only(out);
+    assert.ok(Object.isFrozen(sent) && Object.isFrozen(sent.topic));
+    assert.ok(Object.isFrozen(preparePart(sent).b) && Object.isFrozen(preparePart(sent).b.x));
+  });
 });
