@@ -14,8 +14,22 @@ import type { Ballot, NodeId, Value, ValueList } from "./values.js";
  * To keep the per-object caches useful, parts equal to those of the same sender's previous copy
  * (unchanged vote lists, an unchanged ballot, the same quorum set) reuse that copy's objects.
  */
+/**
+ * Statements an SCP slot of this process emitted, deep-frozen (`Slot` registers them). They are
+ * taken as they are: nothing in them can change, and copying them again is what the simulator
+ * would spend most of its time on. (Their values are byte arrays, which JavaScript cannot freeze;
+ * they are the emitting node's own copies, which hosts must treat as read-only.)
+ */
+const frozenStatements = new WeakSet<object>();
+
+/** Register a deep-frozen statement emitted by this process's SCP engine. */
+export function registerFrozenStatement(msg: ScpMessage): void {
+  frozenStatements.add(msg);
+}
+
 export class MessageIntake {
   private readonly previous = new Map<string, ScpMessage>();
+  private readonly values = new ValueInterner();
 
   /**
    * A frozen private copy of `raw`; throws `ScpError` if it cannot be read as a message.
@@ -24,7 +38,7 @@ export class MessageIntake {
   copy(raw: unknown, remember: (sender: string) => boolean = () => true): ScpMessage {
     let msg: ScpMessage;
     try {
-      msg = this.read(raw);
+      msg = frozenStatements.has(raw as object) ? (raw as ScpMessage) : this.read(raw);
     } catch (error) {
       if (error instanceof ScpError) throw error;
       throw new ScpError("MSG_MALFORMED", "message could not be read");
@@ -35,14 +49,23 @@ export class MessageIntake {
     return msg;
   }
 
+  /** Frozen copies of a node identity and quorum set (the local ones, for emitted statements). */
+  copyHeader(sender: NodeId, quorumSet: QuorumSet): { sender: NodeId; quorumSet: QuorumSet } {
+    return { sender: nodeId(sender), quorumSet: quorumSet_(quorumSet, 0, { nodes: 0 }) };
+  }
+
   private read(raw: unknown): ScpMessage {
     const m = record(raw, "message");
     const sender = nodeId(m.sender);
     const prev = this.previous.get(sender.id);
     const slot = m.slot;
     if (typeof slot !== "number") throw new ScpError("MSG_MALFORMED", "slot is not a number");
-    const reuse = new Reuse(prev);
-    const quorumSet = reuse.qset(quorumSet_(m.quorumSet, 0, { nodes: 0 }));
+    const reuse = new Reuse(prev, this.values);
+    const rawQ = m.quorumSet;
+    const quorumSet =
+      prev !== undefined && sameRawQuorumSet(prev.quorumSet, rawQ, 0)
+        ? prev.quorumSet
+        : quorumSet_(rawQ, 0, { nodes: 0 });
     const topic = readTopic(m.topic, reuse);
     return Object.freeze({ sender, slot, quorumSet, topic });
   }
@@ -54,11 +77,12 @@ class Reuse {
   private readonly ballots: Ballot[] = [];
   private readonly prepare: PreparePayload | undefined;
   private readonly nominate: NominatePayload | undefined;
-  private readonly q: QuorumSet | undefined;
 
-  constructor(prev: ScpMessage | undefined) {
+  constructor(
+    prev: ScpMessage | undefined,
+    readonly values: ValueInterner,
+  ) {
     if (prev === undefined) return;
-    this.q = prev.quorumSet;
     const t = prev.topic;
     if (t.type === "Nominate" || t.type === "NominatePrepare") {
       this.nominate = t.nominate;
@@ -77,8 +101,22 @@ class Reuse {
     return this.lists.find((l) => sameValues(l, x)) ?? x;
   }
 
+  /** The previous copy's list with the same bytes as the (unchecked) raw array, if any. */
+  rawList(raw: unknown[]): ValueList | undefined {
+    for (const l of this.lists) {
+      if (l.length !== raw.length) continue;
+      let same = true;
+      for (let i = 0; same && i < l.length; i++) {
+        const v = raw[i];
+        same = isBytes(v) && sameBytes(l[i] as Value, v);
+      }
+      if (same) return l;
+    }
+    return undefined;
+  }
+
   ballot(b: Ballot): Ballot {
-    const x = this.list(b.x);
+    const x = b.x;
     return this.ballots.find((o) => o.n === b.n && o.x === x) ?? Object.freeze({ n: b.n, x });
   }
 
@@ -97,10 +135,6 @@ class Reuse {
       p.cn === n.cn &&
       p.hn === n.hn;
     return same ? p : n;
-  }
-
-  qset(q: QuorumSet): QuorumSet {
-    return this.q !== undefined && sameQuorumSet(this.q, q) ? this.q : q;
   }
 }
 
@@ -139,8 +173,8 @@ function readTopic(raw: unknown, reuse: Reuse): Topic {
 
 function readNominate(raw: unknown, reuse: Reuse): NominatePayload {
   const n = record(raw, "nominate payload");
-  const x = reuse.list(values(n.x, SCP_LIMITS.maxNominationValues));
-  const y = reuse.list(values(n.y, SCP_LIMITS.maxNominationValues));
+  const x = values(n.x, SCP_LIMITS.maxNominationValues, reuse);
+  const y = values(n.y, SCP_LIMITS.maxNominationValues, reuse);
   return reuse.nominatePayload(Object.freeze({ x, y }));
 }
 
@@ -160,17 +194,86 @@ function readPrepare(raw: unknown, reuse: Reuse): PreparePayload {
 
 function readBallot(raw: unknown, reuse: Reuse): Ballot {
   const b = record(raw, "ballot");
-  return reuse.ballot({ n: b.n as number, x: values(b.x, SCP_LIMITS.maxBallotValues) });
+  return reuse.ballot({
+    n: b.n as number,
+    x: values(b.x, SCP_LIMITS.maxBallotValues, reuse),
+  });
 }
 
-/** A fresh frozen list of fresh byte arrays; lists over `max` are refused before any is read. */
-function values(raw: unknown, max: number): ValueList {
+/** A fresh frozen list of the node's own byte arrays; lists over `max` are refused unread. */
+function values(raw: unknown, max: number, reuse: Reuse): ValueList {
   if (!Array.isArray(raw)) throw new ScpError("MSG_MALFORMED", "a value list is not a list");
   const n = raw.length;
   if (n > max) throw new ScpError("MSG_TOO_MANY_VALUES", `a value list holds ${n} values`);
+  const known = reuse.rawList(raw);
+  if (known !== undefined) return known;
   const out: Value[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = bytes(raw[i]);
-  return Object.freeze(out);
+  for (let i = 0; i < n; i++) out[i] = reuse.values.intern(raw[i]);
+  return reuse.list(reuse.values.internList(out));
+}
+
+/**
+ * The node's copy of each distinct value, found by content (a 32-bit FNV-1a hash, then the
+ * bytes), so that every sender's copy of a value is one object and per-value caches (hex keys,
+ * validity) are computed once per node, as they were before messages were copied.
+ */
+class ValueInterner {
+  private readonly byHash = new Map<number, Value[]>();
+  private size = 0;
+  /** A small number per interned value, and each distinct list of interned values, by those numbers. */
+  private readonly ids = new WeakMap<Value, number>();
+  private nextId = 0;
+  private readonly lists = new Map<string, ValueList>();
+
+  /** The one frozen list object for this sequence of interned values (every sender shares it). */
+  internList(values: Value[]): ValueList {
+    let key = "";
+    for (const v of values) key += `${this.ids.get(v)},`;
+    let list = this.lists.get(key);
+    if (list === undefined) {
+      if (this.lists.size >= SCP_LIMITS.maxInternedValues) this.lists.clear();
+      list = Object.freeze(values);
+      this.lists.set(key, list);
+    }
+    return list;
+  }
+
+  intern(raw: unknown): Value {
+    if (!ArrayBuffer.isView(raw) || !(raw instanceof Uint8Array))
+      throw new ScpError("MSG_MALFORMED", "a value is not a byte array");
+    if (raw.byteLength > SCP_LIMITS.maxValueBytes)
+      throw new ScpError("MSG_VALUE_TOO_LARGE", `a value of ${raw.byteLength} bytes`);
+    // Read the bytes once, into our own array, before looking at them.
+    const copy = new Uint8Array(raw);
+    const h = fnv1a(copy);
+    const bucket = this.byHash.get(h);
+    if (bucket !== undefined) for (const v of bucket) if (sameBytes(v, copy)) return v;
+    if (this.size >= SCP_LIMITS.maxInternedValues) {
+      // Starting over also forgets the lists, whose keys name values by number.
+      this.byHash.clear();
+      this.lists.clear();
+      this.size = 0;
+    }
+    this.ids.set(copy, this.nextId++);
+    if (bucket !== undefined && this.byHash.has(h)) bucket.push(copy);
+    else this.byHash.set(h, [copy]);
+    this.size += 1;
+    return copy;
+  }
+}
+
+function fnv1a(b: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ (b[i] as number), 0x01000193);
+  return h >>> 0;
+}
+
+function sameBytes(x: Uint8Array, y: Uint8Array | undefined): boolean {
+  if (x === y) return true;
+  if (y === undefined) return false;
+  if (x.length !== y.length) return false;
+  for (let j = 0; j < x.length; j++) if (x[j] !== y[j]) return false;
+  return true;
 }
 
 /** A private copy of one value handed in by the host (a proposal). Throws `ScpError`. */
@@ -223,40 +326,49 @@ function quorumSet_(raw: unknown, depth: number, count: { nodes: number }): Quor
   return Object.freeze({ threshold: q.threshold as number, members: Object.freeze(out) });
 }
 
-/** The own enumerable data of an object, read once (accessors run here, inside the guard). */
+/** An object whose fields the caller reads once each (accessors run inside the caller's guard). */
 function record(raw: unknown, what: string): Record<string, unknown> {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw))
     throw new ScpError("MSG_MALFORMED", `${what} is not an object`);
-  return { ...(raw as Record<string, unknown>) };
+  return raw as Record<string, unknown>;
 }
 
+/** Same values in the same order (interned values compare by identity first). */
 function sameValues(a: ValueList, b: ValueList): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] as Value;
-    const y = b[i] as Value;
-    if (x.length !== y.length) return false;
-    for (let j = 0; j < x.length; j++) if (x[j] !== y[j]) return false;
-  }
+  for (let i = 0; i < a.length; i++) if (!sameBytes(a[i] as Value, b[i] as Value)) return false;
   return true;
 }
 
-function sameQuorumSet(a: QuorumSet, b: QuorumSet): boolean {
-  if (a.threshold !== b.threshold || a.members.length !== b.members.length) return false;
-  for (let i = 0; i < a.members.length; i++) {
+/**
+ * Does the peer's (unchecked) quorum set equal our copy `a`? Reads each raw field once; anything
+ * unexpected is "no", and the raw set is then copied (and read) in full.
+ */
+function sameRawQuorumSet(a: QuorumSet, raw: unknown, depth: number): boolean {
+  if (depth > SCP_LIMITS.maxQuorumSetDepth || typeof raw !== "object" || raw === null) return false;
+  const r = raw as Record<string, unknown>;
+  const members = r.members;
+  if (r.threshold !== a.threshold || !Array.isArray(members)) return false;
+  const n = members.length;
+  if (n !== a.members.length) return false;
+  for (let i = 0; i < n; i++) {
     const x = a.members[i] as QuorumSetMember;
-    const y = b.members[i] as QuorumSetMember;
-    if (x.type !== y.type) return false;
-    if (x.type === "Node" && y.type === "Node") {
-      if (x.args.id !== y.args.id || !sameKey(x.args.publicKey, y.args.publicKey)) return false;
-    } else if (x.type === "InnerSet" && y.type === "InnerSet") {
-      if (!sameQuorumSet(x.args, y.args)) return false;
+    const y = members[i] as Record<string, unknown> | null;
+    if (typeof y !== "object" || y === null || y.type !== x.type) return false;
+    const args = y.args as Record<string, unknown> | null;
+    if (x.type === "InnerSet") {
+      if (!sameRawQuorumSet(x.args, args, depth + 1)) return false;
+    } else {
+      if (typeof args !== "object" || args === null || args.id !== x.args.id) return false;
+      const key = args.publicKey;
+      const mine = x.args.publicKey;
+      if (key === undefined ? mine !== undefined : !isBytes(key) || !sameBytes(key, mine))
+        return false;
     }
   }
   return true;
 }
 
-function sameKey(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  return sameValues([a], [b]);
+function isBytes(raw: unknown): raw is Uint8Array {
+  return ArrayBuffer.isView(raw) && raw instanceof Uint8Array;
 }

@@ -31,6 +31,8 @@ export const SCP_LIMITS = {
    * `base × (counter + 1)` grow without bound, up to `base × INF` once a peer claims INF.
    */
   maxTimeoutMs: 30 * 60 * 1000,
+  /** Distinct values a node keeps one shared copy of (see `MessageIntake`); past this it starts over. */
+  maxInternedValues: 100_000,
   /** Validity verdicts cached per slot; past this, values are re-validated instead of cached. */
   maxValidityCacheEntries: 200_000,
 } as const;

@@ -1,6 +1,7 @@
 import { assert } from "../util/index.js";
 import type { ScpConfig } from "./config.js";
 import { ScpError } from "./errors.js";
+import { MessageIntake, registerFrozenStatement } from "./intake.js";
 import { INF, SCP_LIMITS } from "./limits.js";
 import {
   acceptsCommit,
@@ -40,6 +41,7 @@ import {
   compatible,
   lessAndCompatible,
   lessAndIncompatible,
+  type NodeId,
   nextCounter,
   sortedUnique,
   type Value,
@@ -82,6 +84,9 @@ function clampBelow(ballot: Ballot, top: Ballot): Ballot | undefined {
   return n >= 1 ? { n, x: ballot.x } : undefined;
 }
 
+/** Per configuration, the frozen identity and quorum set every emitted statement carries. */
+const frozenHeaders = new WeakMap<ScpConfig, { sender: NodeId; quorumSet: QuorumSet }>();
+
 /** Thrown inside intake for a sender outside the transitive quorum set (retried, then counted). */
 class ForeignSender extends Error {}
 
@@ -123,6 +128,9 @@ export class Slot {
   private readonly cfg: ScpConfig;
   private readonly localQ: CompiledQuorumSet;
   private readonly selfId: string;
+  /** Frozen copies of the local identity and quorum set, as emitted statements carry them. */
+  private readonly frozenLocal: NodeId;
+  private readonly frozenQuorumSet: QuorumSet;
 
   /** Latest message per peer. */
   private readonly M = new Map<string, ScpMessage>();
@@ -198,6 +206,13 @@ export class Slot {
     this.known = known;
     this.cfg = cfg;
     this.selfId = cfg.local.id;
+    let header = frozenHeaders.get(cfg);
+    if (header === undefined) {
+      header = new MessageIntake().copyHeader(cfg.local, cfg.quorumSet);
+      frozenHeaders.set(cfg, header);
+    }
+    this.frozenLocal = header.sender;
+    this.frozenQuorumSet = header.quorumSet;
     this.localQ = compileQuorumSet(cfg.quorumSet);
     this.indexFor(this.selfId);
     this.localIdx = this.indexQuorumSet(cfg.quorumSet);
@@ -1275,12 +1290,14 @@ export class Slot {
     const topic = this.selfTopic();
     if (!topic) return undefined;
     freezeTopic(topic);
-    return Object.freeze({
-      sender: this.cfg.local,
+    const msg: ScpMessage = Object.freeze({
+      sender: this.frozenLocal,
       slot: this.index,
-      quorumSet: this.cfg.quorumSet,
+      quorumSet: this.frozenQuorumSet,
       topic,
     });
+    registerFrozenStatement(msg);
+    return msg;
   }
 
   // ---------------------------------------------------------------- introspection (tests, debug)
