@@ -81,10 +81,11 @@ Exit codes: 0 agreement and liveness hold (replay: outputs identical); 1 otherwi
 
 Examples:
   consensus-tool sim --topology mesh --nodes 7 --slots 20 --loss 0.1 --json
-  consensus-tool sim --topology mesh --nodes 4 --threshold 2 --byzantine 2 \
-      --byzantine-kind split --no-sync --seed split-0 --json     (quorums meet only in
-      Byzantine nodes: the split node can break agreement; exit 1 when it does)
-  consensus-tool sim --topology figure2 --nodes 4 --trace run.jsonl && consensus-tool sim --replay run.jsonl`;
+  # quorums that meet only in Byzantine nodes: a split node can break agreement (exit 1)
+  consensus-tool sim --topology mesh --nodes 4 --threshold 2 --byzantine 2 \\
+      --byzantine-kind split --no-sync --slots 3 --seed split-0 --json
+  consensus-tool sim --topology figure2 --nodes 4 --trace run.jsonl
+  consensus-tool sim --replay run.jsonl`;
 
 const FLAGS = {
   json: { type: "boolean" },
