@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import {
   flatQuorumSet,
   type QuorumSet,
@@ -7,7 +8,7 @@ import {
   type ValueList,
 } from "../../scp/index.js";
 import { DEFAULT_SIM_OPTIONS, runSimulation, type SimOptions } from "../../sim/index.js";
-import { type Benchmark, type BenchOptions, itemsPerSecond, summarize, timeOp } from "./harness.js";
+import { type Benchmark, type BenchOptions, itemsPerSecond, summarize } from "./harness.js";
 
 /**
  * SCP throughput in the deterministic simulator (SPEC §6: 10-node mesh, threshold 7): slots
@@ -54,8 +55,7 @@ export const scpBenchmark: Benchmark = {
       steady,
     );
     const sample = runSimulation({ ...SCP_BENCH_OPTIONS, slots: 100 });
-    const none = await perMessageMicros(0, options);
-    const foreign = await perMessageMicros(FOREIGN_SENDERS, options);
+    const [none, foreign] = perMessageMicros(options);
     return [
       throughput,
       summarize("scp", "messages_per_slot", "messages", [sample.messages_sent / 100]),
@@ -84,13 +84,39 @@ function value(tag: number): ValueList {
 
 /**
  * Microseconds one peer message costs a node (local quorum set 7 of 9 peers) in a slot that has
- * also been sent a valid Prepare claiming an accepted ballot by each of `foreign` strangers
- * (nodes in nobody's quorum set). Every timed message is a newer Prepare from one of the nine
- * peers, so each is stored and runs the protocol step.
+ * been sent nothing else, and in one that has also been sent a valid Prepare claiming an accepted
+ * ballot by each of `FOREIGN_SENDERS` strangers (nodes in nobody's quorum set). Every timed message
+ * is a newer Prepare from one of the nine peers, so each is stored and runs the protocol step.
+ * The two nodes are timed in alternating runs, so that each ratio compares neighbouring moments
+ * of a shared machine.
  */
-async function perMessageMicros(foreign: number, options: BenchOptions): Promise<number[]> {
-  const qset: QuorumSet = flatQuorumSet(7, PEERS);
-  const node = new ScpNode({ local: { id: "n0" }, quorumSet: qset, combine: sortedCombine() });
+function perMessageMicros(options: BenchOptions): [number[], number[]] {
+  const ops = [feeder(0), feeder(FOREIGN_SENDERS)];
+  const warmEnd = performance.now() + options.warmupMs;
+  let batch = 1;
+  while (performance.now() < warmEnd || batch < 2) {
+    const t = performance.now();
+    for (const op of ops) for (let i = 0; i < batch; i++) op();
+    if (performance.now() - t < options.minRunMs) batch *= 2;
+  }
+  const out: [number[], number[]] = [[], []];
+  for (let run = 0; run < options.runs; run++) {
+    ops.forEach((op, k) => {
+      const t = performance.now();
+      for (let i = 0; i < batch; i++) op();
+      out[k]?.push(((performance.now() - t) * 1000) / batch);
+    });
+  }
+  return out;
+}
+
+/** A node whose slot has heard from `foreign` strangers, and an op feeding it one peer message. */
+function feeder(foreign: number): () => void {
+  const node = new ScpNode({
+    local: { id: "n0" },
+    quorumSet: flatQuorumSet(7, PEERS),
+    combine: sortedCombine(),
+  });
   const x = value(0);
   const strangerQ = flatQuorumSet(1, ["n1"]);
   const strangers: ScpMessage[] = [];
@@ -104,26 +130,20 @@ async function perMessageMicros(foreign: number, options: BenchOptions): Promise
     });
   }
   node.handleMessages(strangers, 0);
-  const peerQ = (id: string) => flatQuorumSet(7, ["n0", ...PEERS.filter((p) => p !== id)]);
-  const qsets = new Map(PEERS.map((id) => [id, peerQ(id)]));
+  const qsets = new Map(
+    PEERS.map((id) => [id, flatQuorumSet(7, ["n0", ...PEERS.filter((p) => p !== id)])]),
+  );
   let seq = 0;
-  const op = () => {
+  return () => {
     const i = seq++;
     const id = PEERS[i % PEERS.length] as string;
     // A counter that grows every round, capped well below INF.
     const b = { n: 1 + (Math.floor(i / PEERS.length) % 1_000_000), x };
+    const quorumSet = qsets.get(id) as QuorumSet;
+    const prepare = { b, cn: 0, hn: 0 };
     node.handleMessages(
-      [
-        {
-          sender: { id },
-          slot: 1,
-          quorumSet: qsets.get(id) as QuorumSet,
-          topic: { type: "Prepare", prepare: { b, cn: 0, hn: 0 } },
-        },
-      ],
+      [{ sender: { id }, slot: 1, quorumSet, topic: { type: "Prepare", prepare } }],
       i,
     );
   };
-  const ms = await timeOp(op, options);
-  return ms.map((m) => m * 1000);
 }
