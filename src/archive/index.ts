@@ -19,7 +19,7 @@ export {
 } from "./publisher.js";
 export { backoffDelayMs, type RetryPolicy, realSleep, withRetry } from "./retry.js";
 export { parseS3Url, S3Archive, type S3Credentials, type S3Location } from "./s3-store.js";
-export { SourceSet } from "./sources.js";
+export { type SourceOutcome, SourceSet } from "./sources.js";
 export type { ArchiveDestination, ArchiveSource } from "./store.js";
 export {
   DEFAULT_READ_BUCKETS,

@@ -9,6 +9,11 @@ export const ARCHIVE_LIMITS = {
   fetchBaseDelayMs: 100,
   /** Longest delay between two read attempts, ms. */
   fetchMaxDelayMs: 10_000,
+  /**
+   * Total time one archive read may spend on a source that keeps failing (retries included, the
+   * request in flight cut short at the end) before that source counts as unavailable, ms.
+   */
+  fetchRetryBudgetMs: 30_000,
   /** Deadline for one HTTP or S3 request, including its body, ms. */
   requestTimeoutMs: 30_000,
   /** Attempts for one upload before the publisher stops with WRITE_FAILED. */

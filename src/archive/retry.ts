@@ -8,6 +8,10 @@ export interface RetryPolicy {
   sleep: (ms: number) => Promise<void>;
   /** A number in [0, 1): spreads retries of many clients apart. */
   jitter: () => number;
+  /** Total time a read may spend failing before giving up, ms (readers of `SourceSet`). */
+  budgetMs?: number;
+  /** The clock the budget is measured on, ms; required with `budgetMs`. */
+  now?: () => number;
 }
 
 /** A real sleep, for production policies. */

@@ -22,6 +22,8 @@ import { FileArchive } from "./file-store.js";
 import { HttpArchiveSource } from "./http-source.js";
 import { openArchiveDestination, openArchiveSource } from "./open.js";
 import { backoffDelayMs, withRetry } from "./retry.js";
+import { SourceSet } from "./sources.js";
+import type { ArchiveSource } from "./store.js";
 
 const code = (c: string) => (e: unknown) => isCodedError(e) && e.code === c;
 
@@ -143,6 +145,76 @@ describe("retries", () => {
       code("WRITE_FAILED"),
     );
     assert.equal(calls, 1);
+  });
+});
+
+describe("SourceSet's retry budget and per-source outcomes", () => {
+  /** A source that always fails transiently, each attempt costing `costMs` of virtual time. */
+  function failing(url: string, clock: { now: number }, costMs: number) {
+    const source = {
+      url,
+      calls: 0,
+      async get(): Promise<Uint8Array | undefined> {
+        source.calls++;
+        clock.now += costMs;
+        throw new ArchiveError("TRANSIENT", `${url}: HTTP 500`);
+      },
+      async close() {},
+    };
+    return source;
+  }
+  function policy(clock: { now: number }, budgetMs: number) {
+    return {
+      maxAttempts: 1000,
+      baseDelayMs: 100,
+      maxDelayMs: 1000,
+      jitter: () => 0.999,
+      budgetMs,
+      now: () => clock.now,
+      sleep: async (ms: number) => {
+        clock.now += ms;
+      },
+    };
+  }
+
+  it("stops retrying a failing source within the budget, then does not ask it again", async () => {
+    const clock = { now: 0 };
+    const source = failing("http://dead/", clock, 50);
+    const set = new SourceSet([source], policy(clock, 2000));
+    await assert.rejects(set.get("a.pb", 10), code("UNAVAILABLE"));
+    assert.ok(clock.now <= 2000, `spent ${clock.now} ms of a 2000 ms budget`);
+    assert.ok(source.calls >= 3, `retried (${source.calls} calls)`);
+    const calls = source.calls;
+    await assert.rejects(set.get("b.pb", 10), code("UNAVAILABLE"));
+    assert.equal(source.calls, calls, "asked again after it was given up on");
+    const [outcome] = set.outcomes();
+    assert.deepEqual(
+      { ...outcome, lastError: outcome?.lastError?.includes("HTTP 500") },
+      {
+        url: "http://dead/",
+        served: 0,
+        absent: 0,
+        failures: calls,
+        lastError: true,
+        unavailable: true,
+      },
+    );
+  });
+
+  it("reads on from a healthy mirror and reports each source's outcome", async () => {
+    const clock = { now: 0 };
+    const dead = failing("http://dead/", clock, 10);
+    const dir = mkdtempSync(path.join(tmpdir(), "archive-sources-"));
+    writeFileSync(path.join(dir, "a.pb"), Uint8Array.from([1]));
+    const good: ArchiveSource = new FileArchive(dir);
+    const set = new SourceSet([dead, good], policy(clock, 500));
+    assert.deepEqual(await set.get("a.pb", 10), Uint8Array.from([1]));
+    assert.equal(await set.get("missing.pb", 10), undefined);
+    const [d, g] = set.outcomes();
+    assert.equal(g?.served, 1);
+    assert.equal(g?.absent, 1);
+    assert.equal(g?.unavailable, false);
+    assert.ok((d?.failures ?? 0) >= 1);
   });
 });
 

@@ -130,8 +130,9 @@ async function* archiveBlocks(
         try {
           bytes = await promise;
         } catch (error) {
-          // A bundle we cannot fetch is not fatal: the single files hold the same blocks.
-          logger.warn({ path, error: describeError(error) }, "merged file unavailable");
+          // A bundle we cannot fetch is not fatal: the single files hold the same blocks. The
+          // source set reports failing sources once, at the end.
+          logger.debug({ path, error: describeError(error) }, "merged file unavailable");
           continue;
         }
         if (bytes === undefined) continue;
@@ -311,7 +312,7 @@ export async function syncFromArchive(
       { index: String(numBlocks) },
     );
   }
-  logger.info({ imported, numBlocks: String(numBlocks) }, "sync finished");
+  logger.debug({ imported, numBlocks: String(numBlocks) }, "sync finished");
   return {
     start_blocks: String(startBlocks),
     num_blocks: String(numBlocks),

@@ -3,7 +3,7 @@ import {
   type ArchiveBlock as ArchiveBlockProto,
   ArchiveBlockSchema,
   ArchiveBlocksSchema,
-} from "../rpc/gen/blockchain_pb.js";
+} from "../proto/blockchain_pb.js";
 import { checkStrictWire } from "../transaction/index.js";
 import { bytesEqual, describeError, isCodedError, toHex } from "../util/index.js";
 import { type Block, isBlockIdValid } from "./block.js";

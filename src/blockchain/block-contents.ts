@@ -1,5 +1,5 @@
 import { D, type DigestNode, digest32 } from "../crypto/index.js";
-import type { MintTx, ValidatedMintConfigTx } from "../rpc/gen/external_pb.js";
+import type { MintTx, ValidatedMintConfigTx } from "../proto/external_pb.js";
 import { type TxOut, txOutDigestNode } from "../transaction/index.js";
 import { BlockchainError } from "./errors.js";
 

@@ -8,9 +8,10 @@ import {
   BlockSchema,
   type BlockSignature as BlockSignatureProto,
   BlockSignatureSchema,
-} from "../rpc/gen/blockchain_pb.js";
-import type { TxOutMembershipElement } from "../rpc/gen/external_pb.js";
-import type { QuorumSet as QuorumSetProto } from "../rpc/gen/quorum_set_pb.js";
+} from "../proto/blockchain_pb.js";
+import type { TxOutMembershipElement } from "../proto/external_pb.js";
+import type { QuorumSet as QuorumSetProto } from "../proto/quorum_set_pb.js";
+import { SCP_LIMITS } from "../scp/index.js";
 import { txOutFromProto, txOutToProto } from "../transaction/index.js";
 import { describeError, isCodedError } from "../util/index.js";
 import { BLOCK_ID_LENGTH, type Block, type MembershipElement } from "./block.js";
@@ -18,11 +19,6 @@ import { type BlockContents, KEY_IMAGE_LENGTH } from "./block-contents.js";
 import { BlockchainError } from "./errors.js";
 import type { BlockMetadata, MetadataQuorumMember, MetadataQuorumSet } from "./metadata.js";
 import type { BlockSignature } from "./signature.js";
-
-/** Deepest quorum set nesting we decode from a peer or an archive. */
-export const MAX_QUORUM_SET_DEPTH = 4;
-/** Most members of one quorum set we decode. */
-export const MAX_QUORUM_SET_MEMBERS = 1000;
 
 function fixed(bytes: Uint8Array | undefined, length: number, field: string): Uint8Array {
   if (bytes === undefined || bytes.length !== length) {
@@ -122,14 +118,34 @@ export function blockSignatureToProto(s: BlockSignature): BlockSignatureProto {
   });
 }
 
-function quorumSetFromProto(q: QuorumSetProto | undefined, depth: number): MetadataQuorumSet {
+/**
+ * A metadata quorum set from a peer or an archive, within SCP's bounds on quorum sets: nesting
+ * depth and nodes listed over all levels. One set's entries are bounded by the same node count
+ * before they are walked (each entry of a sane set holds at least one node).
+ */
+function quorumSetFromProto(
+  q: QuorumSetProto | undefined,
+  depth: number,
+  listed: { nodes: number },
+): MetadataQuorumSet {
   if (q === undefined) return { threshold: 0, members: [] };
-  if (depth > MAX_QUORUM_SET_DEPTH)
-    throw new BlockchainError("LIMIT_EXCEEDED", "metadata quorum set nests too deeply");
-  if (q.members.length > MAX_QUORUM_SET_MEMBERS)
-    throw new BlockchainError("LIMIT_EXCEEDED", "metadata quorum set has too many members");
+  if (depth > SCP_LIMITS.maxQuorumSetDepth)
+    throw new BlockchainError(
+      "LIMIT_EXCEEDED",
+      `metadata quorum set nests deeper than ${SCP_LIMITS.maxQuorumSetDepth}`,
+    );
+  if (q.members.length > SCP_LIMITS.maxQuorumSetNodes)
+    throw new BlockchainError(
+      "LIMIT_EXCEEDED",
+      `a metadata quorum set has more than ${SCP_LIMITS.maxQuorumSetNodes} members`,
+    );
   const members: MetadataQuorumMember[] = q.members.map((m, i) => {
     if (m.member.case === "node") {
+      if (++listed.nodes > SCP_LIMITS.maxQuorumSetNodes)
+        throw new BlockchainError(
+          "LIMIT_EXCEEDED",
+          `metadata quorum set lists more than ${SCP_LIMITS.maxQuorumSetNodes} nodes`,
+        );
       return {
         type: "Node",
         node: {
@@ -143,7 +159,7 @@ function quorumSetFromProto(q: QuorumSetProto | undefined, depth: number): Metad
       };
     }
     if (m.member.case === "innerSet")
-      return { type: "InnerSet", set: quorumSetFromProto(m.member.value, depth + 1) };
+      return { type: "InnerSet", set: quorumSetFromProto(m.member.value, depth + 1, listed) };
     throw new BlockchainError("MALFORMED", `quorum_set.members[${i}] is empty`);
   });
   return { threshold: q.threshold, members };
@@ -177,7 +193,7 @@ export function blockMetadataFromProto(p: BlockMetadataProto): BlockMetadata {
   return {
     contents: {
       blockId: fixed(c.blockId?.data, BLOCK_ID_LENGTH, "metadata.block_id"),
-      quorumSet: quorumSetFromProto(c.quorumSet, 0),
+      quorumSet: quorumSetFromProto(c.quorumSet, 0, { nodes: 0 }),
       attestationEvidence:
         evidence.case === "dcapEvidence"
           ? { kind: "dcap", evidence: evidence.value }

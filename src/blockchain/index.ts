@@ -42,8 +42,6 @@ export {
   blockSignatureFromProto,
   blockSignatureToProto,
   blockToProto,
-  MAX_QUORUM_SET_DEPTH,
-  MAX_QUORUM_SET_MEMBERS,
 } from "./convert.js";
 export { BlockchainError, type BlockchainErrorCode } from "./errors.js";
 export {
@@ -57,4 +55,12 @@ export {
   signBlockMetadata,
   verifyBlockMetadata,
 } from "./metadata.js";
+export {
+  type McNodeId,
+  type McQuorumSet,
+  type McQuorumSetMember,
+  nodeIdDigestNode,
+  quorumSetDigestNode,
+  responderIdDigestNode,
+} from "./node-id.js";
 export { type BlockSignature, signBlock, verifyBlockSignature } from "./signature.js";

@@ -5,24 +5,21 @@ import {
   type Ed25519Signer,
   ed25519Verify,
 } from "../crypto/index.js";
-import type { DcapEvidence, VerificationReport } from "../rpc/gen/external_pb.js";
+import type { DcapEvidence, VerificationReport } from "../proto/external_pb.js";
 import { bytesEqual } from "../util/index.js";
 import { BlockchainError } from "./errors.js";
+import {
+  type McNodeId,
+  type McQuorumSet,
+  type McQuorumSetMember,
+  quorumSetDigestNode,
+  responderIdDigestNode,
+} from "./node-id.js";
 
-/** A node in a quorum set as block metadata records it: responder id and message-signing key. */
-export interface MetadataNodeId {
-  readonly responderId: string;
-  readonly publicKey: Uint8Array;
-}
-
-export type MetadataQuorumMember =
-  | { readonly type: "Node"; readonly node: MetadataNodeId }
-  | { readonly type: "InnerSet"; readonly set: MetadataQuorumSet };
-
-export interface MetadataQuorumSet {
-  readonly threshold: number;
-  readonly members: readonly MetadataQuorumMember[];
-}
+/** Earlier names of the shared MobileCoin forms in node-id.ts, kept for existing callers. */
+export type MetadataNodeId = McNodeId;
+export type MetadataQuorumMember = McQuorumSetMember;
+export type MetadataQuorumSet = McQuorumSet;
 
 export type AttestationEvidence =
   | { readonly kind: "dcap"; readonly evidence: DcapEvidence }
@@ -43,29 +40,6 @@ export interface BlockMetadata {
   readonly signature: Uint8Array;
 }
 
-function nodeIdDigestNode(n: MetadataNodeId): DigestNode {
-  return D.agg("NodeID", [
-    D.field("responder_id", D.str(n.responderId), true),
-    D.field("public_key", D.agg("Ed25519Public", [D.field("0", D.prim("ed25519", n.publicKey))])),
-  ]);
-}
-
-function quorumSetDigestNode(q: MetadataQuorumSet): DigestNode {
-  return D.agg("QuorumSet", [
-    D.field("threshold", D.u32(q.threshold)),
-    D.field(
-      "members",
-      D.seq(
-        q.members.map((m) =>
-          m.type === "Node"
-            ? D.variant("QuorumSetMember", 0, "Node", nodeIdDigestNode(m.node))
-            : D.variant("QuorumSetMember", 1, "InnerSet", quorumSetDigestNode(m.set)),
-        ),
-      ),
-    ),
-  ]);
-}
-
 function metadataContentsDigestNode(c: BlockMetadataContents): DigestNode {
   if (c.attestationEvidence !== undefined) {
     throw new BlockchainError(
@@ -76,7 +50,8 @@ function metadataContentsDigestNode(c: BlockMetadataContents): DigestNode {
   return D.agg("BlockMetadataContents", [
     D.field("block_id", D.bytes(c.blockId)),
     D.field("quorum_set", quorumSetDigestNode(c.quorumSet)),
-    D.field("responder_id", D.str(c.responderId), true),
+    // `attestation_evidence` (digest name `verification_report`) is None here: omitted.
+    D.field("responder_id", responderIdDigestNode(c.responderId)),
   ]);
 }
 

@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { closestName } from "../quorum/index.js";
 import { describeError, isCodedError } from "../util/index.js";
 
 /**
@@ -50,8 +51,19 @@ export function parseFlags<C extends NonNullable<ParseArgsConfig["options"]>>(
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(describeError(error).replace(/\s+/g, " "));
+    const message = describeError(error).replace(/\s+/g, " ");
+    // parseArgs adds advice about positionals starting with '-' that does not apply to a typo.
+    const unknown = /Unknown option '[^']+'/.exec(message)?.[0];
+    throw new UsageError(`${unknown ?? message}${suggestFlag(message, Object.keys(options))}`);
   }
+}
+
+/** " (did you mean --x?)" when parseArgs refused an unknown flag close to a known one. */
+export function suggestFlag(message: string, known: readonly string[]): string {
+  const unknown = /Unknown option '--([^'=]+)/.exec(message)?.[1];
+  if (unknown === undefined) return "";
+  const near = closestName(unknown, [...known, "help"]);
+  return near === undefined ? "" : ` (did you mean --${near}?)`;
 }
 
 /** Parse a non-negative integer flag value. */
@@ -83,12 +95,19 @@ export async function runCommand(
   try {
     return await command.run(args, context);
   } catch (error) {
-    if (error instanceof UsageError || isCodedError(error)) {
+    // A filesystem or network call that failed (errno and syscall set) is the operator's input
+    // (a path, a permission), never a reason for a stack trace.
+    if (error instanceof UsageError || isCodedError(error) || isSystemError(error)) {
       context.stderr.write(`${command.name}: ${oneLine(describeError(error))}\n`);
       return EXIT_BAD_INPUT;
     }
     throw error;
   }
+}
+
+function isSystemError(error: unknown): boolean {
+  const e = error as { code?: unknown; syscall?: unknown } | null;
+  return error instanceof Error && typeof e?.code === "string" && typeof e.syscall === "string";
 }
 
 export function oneLine(text: string): string {

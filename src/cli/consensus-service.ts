@@ -1,5 +1,7 @@
 import {
-  type ConfigError,
+  checkListenPorts,
+  checkServiceConfig,
+  describeServiceCheck,
   parseServiceConfig,
   SERVICE_ENVIRONMENT,
   SERVICE_FLAGS,
@@ -52,6 +54,11 @@ export function usage(): string {
     "",
     "Options:",
     ...flags,
+    "  --check-config",
+    "        Validate everything the service would use (flags, keys, the network file in full, paths,",
+    "        the tokens file, listen ports already taken) without opening, creating or binding",
+    "        anything; exit 0 with one line, or 2 with one line naming the file, field and problem.",
+    "        Every start runs the same checks first.",
     "  -h, --help",
     "        Print this help.",
     "",
@@ -60,6 +67,14 @@ export function usage(): string {
     "",
     "A bad flag, key, URI or file makes the service exit with status 2 before binding any port,",
     "printing one line that names the flag or file and what is wrong.",
+    "",
+    "Example (the runbook's run command; the key file from `openssl genpkey -algorithm ed25519 -out key.pem`):",
+    "  SGX_MODE=SW IAS_MODE=DEV consensus-service \\",
+    "    --client-responder-id my_node.my_domain.com:443 --peer-responder-id node1.my_domain.com:8443 \\",
+    "    --network /etc/mc-network.toml --ledger-path /tmp/ledger-db-1 \\",
+    "    --origin-block-path ./origin --peer-listen-uri='insecure-mcp://0.0.0.0:8443/' \\",
+    "    --msg-signer-key key.pem --sealed-block-signing-key /sealed \\",
+    "    --admin-listen-uri=insecure-mca://127.0.0.1:9091/ --check-config",
   ].join("\n");
 }
 
@@ -71,19 +86,26 @@ export async function main(
     context.stdout.write(`${usage()}\n`);
     return EXIT_OK;
   }
-  let config: ReturnType<typeof parseServiceConfig>;
+  const checkOnly = argv.includes("--check-config");
+  let summary: string;
   try {
-    config = parseServiceConfig(argv, context.env);
+    const config = parseServiceConfig(
+      argv.filter((a) => a !== "--check-config"),
+      context.env,
+    );
+    summary = describeServiceCheck(config, checkServiceConfig(config));
+    await checkListenPorts(config);
   } catch (error) {
-    if (isCodedError(error)) {
-      context.stderr.write(`consensus-service: ${oneLine((error as ConfigError).message)}\n`);
-      return EXIT_BAD_INPUT;
-    }
-    context.stderr.write(`consensus-service: ${oneLine(describeError(error))}\n`);
+    const text = isCodedError(error) ? error.message : describeError(error);
+    context.stderr.write(`consensus-service: ${oneLine(text)}\n`);
     return EXIT_BAD_INPUT;
   }
+  if (checkOnly) {
+    context.stdout.write(`consensus-service: ${summary}\n`);
+    return EXIT_OK;
+  }
   context.stderr.write(
-    `consensus-service: configuration for ${config.peerResponderId} is valid, but this build does not include the validator runtime yet (it arrives with the node issue); exiting\n`,
+    `consensus-service: ${summary}, but this build does not include the validator runtime yet (it arrives with the node issue); exiting\n`,
   );
   return EXIT_NEGATIVE;
 }

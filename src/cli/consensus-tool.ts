@@ -1,3 +1,4 @@
+import { closestName } from "../quorum/index.js";
 import {
   type CommandContext,
   EXIT_BAD_INPUT,
@@ -35,8 +36,13 @@ export async function main(
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (command === undefined) {
+    const near = closestName(
+      name,
+      COMMANDS.map((c) => c.name),
+    );
+    const hint = near === undefined ? "" : ` (did you mean ${near}?)`;
     context.stderr.write(
-      `consensus-tool: unknown command ${JSON.stringify(name)}; see consensus-tool --help\n`,
+      `consensus-tool: unknown command ${JSON.stringify(name)}${hint}; see consensus-tool --help\n`,
     );
     return EXIT_BAD_INPUT;
   }

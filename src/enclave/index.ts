@@ -1,8 +1,10 @@
 /**
  * `enclave/`: the trust boundary. The call set and its frame codec, the two hosts behind one
- * interface, the enclave's identity (manifest, CSS, measurement) and the sealed key file. The
- * enclave implementation itself (`impl/`) is reached by the host folders only through a host.
+ * interface, the enclave's identity (manifest, CSS, measurement), the sealed key file, and software
+ * attestation with the attested key exchange (`attest/`). The enclave implementation itself
+ * (`impl/`) is reached by the host folders only through a host.
  */
+
 export {
   type BlockchainConfig,
   CALL_NAMES,
@@ -20,6 +22,7 @@ export {
   type TxContext,
   type WellFormedTxContext,
 } from "./api.js";
+export * from "./attest/index.js";
 export { decodeCss, type EnclaveCss, encodeCss, signCss } from "./bundle/css.js";
 export { DEV_ENCLAVE_SIGNING_SEED, devEnclaveSigningKey } from "./bundle/dev-key.js";
 export {

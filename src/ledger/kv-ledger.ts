@@ -21,13 +21,9 @@ import {
   isBlockIdValid,
   type MembershipElement,
 } from "../blockchain/index.js";
-import {
-  BlockMetadataSchema,
-  BlockSchema,
-  BlockSignatureSchema,
-} from "../rpc/gen/blockchain_pb.js";
-import { TxOutSchema } from "../rpc/gen/external_pb.js";
-import { KeyImageListSchema, TxOutsByBlockValueSchema } from "../rpc/gen/ledger_db_pb.js";
+import { BlockMetadataSchema, BlockSchema, BlockSignatureSchema } from "../proto/blockchain_pb.js";
+import { TxOutSchema } from "../proto/external_pb.js";
+import { KeyImageListSchema, TxOutsByBlockValueSchema } from "../proto/ledger_db_pb.js";
 import {
   encodeTxOut,
   MAX_BLOCK_VERSION,
@@ -260,13 +256,6 @@ export class KvLedger implements Ledger {
         );
       }
     } else {
-      if (block.index !== numBlocks) {
-        throw new LedgerError(
-          "INVALID_BLOCK_INDEX",
-          `expected block ${numBlocks}, got ${block.index}`,
-          at,
-        );
-      }
       const last = blockFromProto(
         decode(
           BlockSchema,
@@ -274,17 +263,26 @@ export class KvLedger implements Ledger {
           "last block",
         ),
       );
-      if (!bytesEqual(block.parentId, last.id)) {
-        throw new LedgerError(
-          "INVALID_PARENT_BLOCK_ID",
-          `block ${block.index} does not name the last block as its parent`,
-          at,
-        );
-      }
+      // Version, then index, then parent: the order of ledger-db's `validate_append_block`, so a
+      // block with several defects is refused for the same one.
       if (block.version < last.version || block.version > MAX_BLOCK_VERSION) {
         throw new LedgerError(
           "INVALID_BLOCK_VERSION",
           `block version ${block.version} is outside [${last.version}, ${MAX_BLOCK_VERSION}]`,
+          at,
+        );
+      }
+      if (block.index !== numBlocks) {
+        throw new LedgerError(
+          "INVALID_BLOCK_INDEX",
+          `expected block ${numBlocks}, got ${block.index}`,
+          at,
+        );
+      }
+      if (!bytesEqual(block.parentId, last.id)) {
+        throw new LedgerError(
+          "INVALID_PARENT_BLOCK_ID",
+          `block ${block.index} does not name the last block as its parent`,
           at,
         );
       }

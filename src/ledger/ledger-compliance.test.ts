@@ -187,6 +187,21 @@ for (const [name, open] of Object.entries(implementations)) {
       ledger.close();
     });
 
+    it("checks a block's version before its index, as ledger-db's validate_append_block", () => {
+      const ledger = open();
+      ledger.appendBlock(chain[0] as BlockData);
+      ledger.appendBlock(chain[1] as BlockData);
+      assert.equal(ledger.getLatestBlock().version, 2, "the case needs a last block above 1");
+      // Block 3 where block 2 is due, at version 1 below the last block's 2: two defects.
+      const fields = { ...(chain[3] as BlockData).block, version: 1 };
+      const lowered = {
+        ...(chain[3] as BlockData),
+        block: { ...fields, id: computeBlockId(fields) },
+      };
+      rejects(ledger, lowered, "INVALID_BLOCK_VERSION");
+      ledger.close();
+    });
+
     it("refuses each invalid block with its typed error and writes nothing", () => {
       const ledger = open();
       const origin = chain[0] as BlockData;

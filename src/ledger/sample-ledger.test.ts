@@ -1,22 +1,67 @@
 // Goal: the sample ledger is deterministic, pays each recipient what it claims, and refuses bad inputs.
 // Method: two accounts from fixed mnemonics; generate twice with one seed and once with another;
-// every output is recovered with the recipients' view keys.
+// every output is recovered with the recipients' view keys. Key images must be canonical Ristretto
+// points (MobileCoin's `KeyImage::from(u64)`), and every metadata signature must verify over
+// MobileCoin's `digest32("block_metadata")`, whose Merlin transcript is written out here by hand
+// from the Rust types (see src/blockchain/metadata-digest.test.ts for the derive rules).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
   accountKeyFromMnemonic,
   CryptoError,
+  DOMAIN,
+  ed25519Verify,
   entropyMnemonic,
+  hashToPoint,
+  MerlinTranscript,
+  Ristretto,
+  Scalars,
   subaddressKeys,
 } from "../crypto/index.js";
 import { publicAddressOf, viewTxOut } from "../transaction/index.js";
-import { InputError } from "../util/index.js";
+import { InputError, toHex, utf8 } from "../util/index.js";
 import { generateSampleLedger, openMemoryLedger, TOTAL_MOB_PICOMOB } from "./index.js";
+import { sampleKeyImage } from "./sample-ledger.js";
 
 const accounts = [1, 2].map((n) =>
   accountKeyFromMnemonic(entropyMnemonic(new Uint8Array(32).fill(n)), 0),
 );
 const recipients = accounts.map((a) => publicAddressOf(a, 0n));
+
+type Op = readonly [label: string, data: string | Uint8Array];
+
+/** `BlockMetadataContents::digest32::<MerlinTranscript>(b"block_metadata")` for the sample shape:
+ * a quorum set of threshold 1 over the one signing node, no attestation evidence. */
+function mobilecoinMetadataDigest(blockId: Uint8Array, responderId: string, key: Uint8Array) {
+  // biome-ignore format: one transcript operation per line, indented by nesting
+  const ops: readonly Op[] = [
+    ["block_metadata", "agg"], ["name", "BlockMetadataContents"],
+      ["block_id", "prim"], ["bytes", blockId],
+      ["quorum_set", "agg"], ["name", "QuorumSet"],
+        ["threshold", "prim"], ["uint", new Uint8Array([1, 0, 0, 0])],
+        ["members", "seq"], ["len", new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0])],
+          ["", "agg"], ["name", "QuorumSetMemberWrapper"],
+            ["member", "var"], ["name", "QuorumSetMember"], ["which", new Uint8Array(4)],
+            ["Node", "agg"], ["name", "NodeID"],
+              ["responder_id", "agg"], ["name", "ResponderId"],
+                ["0", "prim"], ["str", responderId],
+              ["responder_id", "agg-end"], ["name", "ResponderId"],
+              ["public_key", "agg"], ["name", "Ed25519Public"],
+                ["0", "prim"], ["ed25519", key],
+              ["public_key", "agg-end"], ["name", "Ed25519Public"],
+            ["Node", "agg-end"], ["name", "NodeID"],
+          ["", "agg-end"], ["name", "QuorumSetMemberWrapper"],
+      ["quorum_set", "agg-end"], ["name", "QuorumSet"],
+      ["responder_id", "agg"], ["name", "ResponderId"],
+        ["0", "prim"], ["str", responderId],
+      ["responder_id", "agg-end"], ["name", "ResponderId"],
+    ["block_metadata", "agg-end"], ["name", "BlockMetadataContents"],
+  ];
+  const t = new MerlinTranscript("digestible");
+  for (const [label, data] of ops)
+    t.appendMessage(utf8(label), typeof data === "string" ? utf8(data) : data);
+  return t.challengeBytes("digest32", 32);
+}
 
 describe("generateSampleLedger", () => {
   it("gives byte-identical block ids for the same seed and different ones for another", () => {
@@ -74,6 +119,64 @@ describe("generateSampleLedger", () => {
     assert.ok(
       ledger.getBlockSignature(1n) !== undefined && ledger.getBlockMetadata(1n) !== undefined,
     );
+  });
+
+  it("signs every block's metadata over MobileCoin's digest", () => {
+    const ledger = openMemoryLedger();
+    const summary = generateSampleLedger(ledger, {
+      recipients,
+      txs: 4,
+      blocks: 3,
+      keyImagesPerBlock: 1,
+      seed: "metadata",
+      blockVersion: 3,
+      responderId: "node1.example.com:443",
+    });
+    for (let i = 0n; i < ledger.numBlocks(); i++) {
+      const metadata = ledger.getBlockMetadata(i);
+      assert.ok(metadata !== undefined, `block ${i} has no metadata`);
+      assert.equal(toHex(metadata.nodeKey), toHex(summary.signer));
+      const blockId = ledger.getBlock(i).id;
+      const digest = mobilecoinMetadataDigest(blockId, "node1.example.com:443", summary.signer);
+      assert.ok(
+        ed25519Verify(metadata.nodeKey, digest, metadata.signature),
+        `block ${i}: the metadata signature does not verify over MobileCoin's digest`,
+      );
+    }
+  });
+
+  it("writes key images that are canonical Ristretto points", () => {
+    const ledger = openMemoryLedger();
+    generateSampleLedger(ledger, {
+      recipients,
+      txs: 4,
+      blocks: 4,
+      keyImagesPerBlock: 3,
+      seed: "key-images",
+    });
+    const seen = new Set<string>();
+    for (let i = 1n; i < ledger.numBlocks(); i++) {
+      for (const keyImage of ledger.getKeyImagesByBlock(i)) {
+        // fromBytes refuses any non-canonical encoding; re-encoding must give the same bytes.
+        const point = Ristretto.fromBytes(keyImage);
+        assert.equal(toHex(point.toBytes()), toHex(keyImage));
+        seen.add(toHex(keyImage));
+      }
+    }
+    assert.equal(seen.size, 9, "key images must be distinct");
+  });
+
+  it("makes key images as MobileCoin's KeyImage::from(u64): x·Hp(x·G) with x = n", () => {
+    // x = 1: x·G is the base point, so the key image is Hp(G) itself.
+    const basepoint = Ristretto.multiplyBase(Scalars.fromBigint(1n)).toBytes();
+    const hpG = hashToPoint(DOMAIN.ONETIME_KEY_TO_POINT, basepoint);
+    assert.equal(toHex(sampleKeyImage(1n)), toHex(hpG.toBytes()));
+    // x = 2: 2·Hp(2·G).
+    const twoG = Ristretto.multiplyBase(Scalars.fromBigint(2n)).toBytes();
+    const expected = hashToPoint(DOMAIN.ONETIME_KEY_TO_POINT, twoG).multiply(
+      Scalars.fromBigint(2n),
+    );
+    assert.equal(toHex(sampleKeyImage(2n)), toHex(expected.toBytes()));
   });
 
   it("refuses too few outputs and a non-empty ledger", () => {

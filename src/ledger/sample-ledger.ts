@@ -6,9 +6,9 @@ import {
   signBlock,
   signBlockMetadata,
 } from "../blockchain/index.js";
-import { Ed25519Signer, fakeFogHint, Scalars } from "../crypto/index.js";
+import { Ed25519Signer, fakeFogHint, keyImageOf, Scalars } from "../crypto/index.js";
 import { createTxOut, type PublicAddress, type TxOut } from "../transaction/index.js";
-import { InputError, SeededRandom } from "../util/index.js";
+import { InputError, leBytesToU64, SeededRandom } from "../util/index.js";
 import type { Ledger } from "./ledger.js";
 
 /** MobileCoin's total supply: 250 million MOB of 10^12 picoMOB. */
@@ -24,7 +24,7 @@ export interface SampleLedgerOptions {
   txs: number;
   /** Blocks, the origin block included. */
   blocks: number;
-  /** Random key images in each block after the origin. */
+  /** Key images in each block after the origin (valid points, see `sampleKeyImage`). */
   keyImagesPerBlock: number;
   /** Any string; the same seed and inputs give byte-identical blocks. */
   seed: string;
@@ -43,9 +43,18 @@ export interface SampleLedgerSummary {
 }
 
 /**
+ * MobileCoin's `KeyImage::from(u64)` (crypto/ring-signature/src/ring_signature/key_image.rs), which
+ * its sample ledgers use: the key image `x·Hp(x·G)` of the private key `x = Scalar::from(n)`. Unlike
+ * random bytes, it is a canonical Ristretto point, as every real key image is.
+ */
+export function sampleKeyImage(n: bigint): Uint8Array {
+  return keyImageOf(Scalars.fromBigint(n));
+}
+
+/**
  * Fill an empty ledger with a deterministic origin ledger, as MobileCoin's `generate-sample-ledger`
  * does: the total supply split equally over `recipients × txs × blocks` outputs to each recipient's
- * given address, the first block an origin block, later blocks with random key images. Every block
+ * given address, the first block an origin block, later blocks with key images of random keys. Every block
  * is signed, and carries signed metadata, by a key derived from the seed.
  */
 export function generateSampleLedger(
@@ -111,7 +120,9 @@ export function generateSampleLedger(
         metadata: undefined,
       };
     } else {
-      const keyImages = Array.from({ length: options.keyImagesPerBlock }, () => random.bytes(32));
+      const keyImages = Array.from({ length: options.keyImagesPerBlock }, () =>
+        sampleKeyImage(leBytesToU64(random.bytes(8))),
+      );
       const contents = blockContents(keyImages, outputs);
       const block = newBlockWithParent(
         version,

@@ -8,10 +8,15 @@ export {
   readPublicAddresses,
   writeSampleKeys,
 } from "./keyfiles.js";
+export { checkListenPorts, LISTEN_PROBE_TIMEOUT_MS } from "./listen-check.js";
+export { MSG_SIGNER_KEY_FORMS, parseMsgSignerKey } from "./msg-signer-key.js";
+export { type LoadNetworkOptions, loadNetworkFile, readConfigText } from "./network.js";
+export { describeFsError, directoryProblem, fileProblem } from "./paths.js";
+export { checkServiceConfig, describeServiceCheck, type ServiceCheck } from "./service-check.js";
 export {
   type EnclaveSettings,
-  MAX_BLOCK_VERSION,
   parseServiceConfig,
   type ServiceConfig,
 } from "./service-config.js";
 export { SERVICE_ENVIRONMENT, SERVICE_FLAGS, type ServiceFlag } from "./service-flags.js";
+export { ACCEPTABLE_MOB_FEE_RANGE, parseTokensConfig, type TokensConfig } from "./tokens-file.js";

@@ -1,7 +1,9 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { Ed25519Signer } from "../crypto/index.js";
+import type { Ed25519Signer } from "../crypto/index.js";
+import { closestName } from "../quorum/index.js";
+import { MAX_BLOCK_VERSION } from "../transaction/index.js";
 import {
   describeError,
   parseResponderId,
@@ -9,10 +11,8 @@ import {
   type ServiceUri,
 } from "../util/index.js";
 import { ConfigError } from "./errors.js";
+import { parseMsgSignerKey } from "./msg-signer-key.js";
 import { SERVICE_FLAGS, type ServiceFlag } from "./service-flags.js";
-
-/** The highest block version this build understands (MobileCoin's `BlockVersion::MAX`). */
-export const MAX_BLOCK_VERSION = 4;
 
 export interface EnclaveSettings {
   sgxMode: "SW";
@@ -61,11 +61,12 @@ function rawValues(argv: readonly string[], env: Env): Map<string, string | unde
     const parsed = parseArgs({ args: [...argv], options, allowPositionals: false, strict: true });
     values = parsed.values;
   } catch (error) {
-    throw new ConfigError(
-      "CONFIG_INVALID",
-      "command line",
-      describeError(error).replace(/\s+/g, " "),
-    );
+    const message = describeError(error).replace(/\s+/g, " ");
+    const unknown = /Unknown option '--([^'=]+)/.exec(message)?.[1];
+    const known = [...SERVICE_FLAGS.map((f) => f.name), "check-config", "help"];
+    const near = unknown === undefined ? undefined : closestName(unknown, known);
+    const hint = near === undefined ? "" : ` (did you mean --${near}?)`;
+    throw new ConfigError("CONFIG_INVALID", "command line", `${message}${hint}`);
   }
   const out = new Map<string, string | undefined>();
   for (const flag of SERVICE_FLAGS) {
@@ -150,7 +151,8 @@ function enclaveSettings(env: Env): EnclaveSettings {
 
 /**
  * Parse and check the daemon's flags and environment. Throws `ConfigError` naming the flag or
- * variable; reads only file metadata (the network file's contents are loaded by the node at start).
+ * variable; reads the message-signing key file if one is named, and otherwise only file metadata
+ * (`checkServiceConfig` reads and checks the network and tokens files and the paths).
  */
 export function parseServiceConfig(argv: readonly string[], env: Env): ServiceConfig {
   const enclave = enclaveSettings(env);
@@ -183,7 +185,7 @@ export function parseServiceConfig(argv: readonly string[], env: Env): ServiceCo
     clientResponderId: guard("client-responder-id", () =>
       parseResponderId(req("client-responder-id")),
     ),
-    msgSigner: guard("msg-signer-key", () => Ed25519Signer.fromBase64(req("msg-signer-key"))),
+    msgSigner: guard("msg-signer-key", () => parseMsgSignerKey(req("msg-signer-key"))),
     networkPath,
     ledgerPath: req("ledger-path"),
     sealedBlockSigningKeyPath: req("sealed-block-signing-key"),

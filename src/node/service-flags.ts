@@ -1,3 +1,5 @@
+import { MAX_BLOCK_VERSION } from "../transaction/index.js";
+
 /**
  * Every `consensus-service` flag, its `MC_*` variable and its help text. One table drives both
  * `--help` and parsing, so they cannot drift apart. Flags follow MobileCoin's consensus-service
@@ -30,9 +32,9 @@ export const SERVICE_FLAGS: readonly ServiceFlag[] = [
   {
     name: "msg-signer-key",
     env: "MC_MSG_SIGNER_KEY",
-    value: "BASE64",
+    value: "KEY",
     required: true,
-    help: "Ed25519 key signing consensus messages and block metadata: standard base64 of the PKCS#8 DER, as `openssl genpkey -algorithm ed25519 -outform DER | openssl base64` prints it.",
+    help: "Ed25519 private key signing consensus messages and block metadata: standard base64 of the PKCS#8 DER (as `openssl genpkey -algorithm ed25519 -outform DER | openssl base64` prints it), PEM text, or the path of a PEM or DER key file (`openssl genpkey -algorithm ed25519 -out key.pem`).",
   },
   {
     name: "network",
@@ -127,7 +129,7 @@ export const SERVICE_FLAGS: readonly ServiceFlag[] = [
     value: "N",
     required: false,
     defaultValue: "0",
-    help: "Block format and rules version this node produces and advertises (0–4).",
+    help: `Block format and rules version this node produces and advertises (0–${MAX_BLOCK_VERSION}).`,
   },
   {
     name: "client-tracking-capacity",

@@ -4,6 +4,10 @@ import { CodedError } from "../util/index.js";
 export type QuorumErrorCode =
   | "FILE_EXTENSION"
   | "FILE_SYNTAX"
+  | "FILE_EMPTY"
+  | "UNKNOWN_KEY"
+  | "PEER_KEY"
+  | "SELF_LISTED"
   | "FILE_FIELD"
   | "DUPLICATE_PEER"
   | "MISSING_TX_SOURCE"

@@ -9,6 +9,7 @@ export {
   quorumSetToJson,
   validateQuorumSet,
 } from "../scp/index.js";
+export { closestName, editDistance } from "./closest.js";
 export { QuorumError, type QuorumErrorCode } from "./errors.js";
 export {
   checkIntersection,
@@ -18,6 +19,7 @@ export {
 export {
   type NetworkConfig,
   type NetworkFileFormat,
+  type NetworkFileOptions,
   networkFileFormat,
   type PeerEntry,
   parseNetworkConfig,

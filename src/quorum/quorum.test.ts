@@ -211,47 +211,101 @@ tx_source_urls = [
   });
 
   test("errors name the field and the problem", () => {
+    const K = "MCowBQYDK2VwAyEA-21ShHmvuuynH7EcIgkdH2dWxCojgnWYbHxLrRseQ1s=";
+    const Q1 = 'quorum_set = { threshold = 1, members = [{ type = "Node", args = "a:1" }] }';
     const bad: [string, string, RegExp][] = [
       ["broadcast_peers = []\ntx_source_urls = []", "FILE_FIELD", /quorum_set: missing/],
+      ["", "FILE_EMPTY", /empty/],
+      [" \n\n", "FILE_EMPTY", /empty/],
       [
         "quorum_set = { threshold = 3, members = [] }\nbroadcast_peers=[]\ntx_source_urls=[]",
         "INVALID_QUORUM_SET",
         /quorum_set: threshold 3/,
       ],
       [
+        'quorum_set = { threshold = 0, members = [{ type = "Node", args = "a:1" }] }\nbroadcast_peers=[]\ntx_source_urls=[]',
+        "INVALID_QUORUM_SET",
+        /quorum_set: threshold 0 is not within 1\.\.1/,
+      ],
+      [
+        'quorum_set = { threshold = 1, members = [{ type = "Node", args = "a:1" }, { type = "Node", args = "a:1" }] }\nbroadcast_peers=[]\ntx_source_urls=[]',
+        "INVALID_QUORUM_SET",
+        /quorum_set: .*a:1 listed twice/,
+      ],
+      [
         'quorum_set = { threshold = 1, members = [{ type = "Peer", args = "a:1" }] }',
         "INVALID_QUORUM_SET",
         /Node.*InnerSet/,
       ],
+      [`${Q1}\ntx_source_urls=[]`, "FILE_FIELD", /broadcast_peers: missing/],
       [
-        'quorum_set = { threshold = 1, members = [{ type = "Node", args = "a:1" }] }\ntx_source_urls=[]',
+        `${Q1}\nbroadcast_peers=["http://a:1"]\ntx_source_urls=[]`,
         "FILE_FIELD",
-        /broadcast_peers: missing/,
+        /broadcast_peers\[0\]: scheme must be mcp:\/\/ or insecure-mcp:\/\/, got http:/,
       ],
       [
-        'quorum_set = { threshold = 1, members = [{ type = "Node", args = "a:1" }] }\nbroadcast_peers=["http://a:1"]\ntx_source_urls=[]',
-        "FILE_FIELD",
-        /broadcast_peers\[0\]: scheme/,
-      ],
-      [
-        'quorum_set = { threshold = 1, members = [{ type = "Node", args = "a:1" }] }\nbroadcast_peers=["mcp://a:1"]\ntx_source_urls=[]',
+        `${Q1}\nbroadcast_peers=["mcp://a:1/?consensus-msg-key=${K}"]\ntx_source_urls=[]`,
         "MISSING_TX_SOURCE",
         /tx_source_urls/,
       ],
       [
-        'quorum_set = { threshold = 1, members = [{ type = "Node", args = "a:1" }] }\nbroadcast_peers=["mcp://a:1", "insecure-mcp://a:1"]\ntx_source_urls=["file:///x"]',
+        `${Q1}\nbroadcast_peers=["mcp://a:1/?consensus-msg-key=${K}", "insecure-mcp://a:1/?consensus-msg-key=${K}"]\ntx_source_urls=["file:///x"]`,
         "DUPLICATE_PEER",
-        /a:1/,
+        /broadcast_peers\[1\]: .*a:1/,
+      ],
+      [
+        `${Q1}\nbroadcast_peers=["mcp://a:1/"]\ntx_source_urls=["file:///x"]`,
+        "PEER_KEY",
+        /broadcast_peers\[0\]: consensus-msg-key: missing/,
+      ],
+      [
+        `${Q1}\nbroadcast_peers=[]\nknown_peers=["mcp://a:1/?consensus-msg-key=MCowBQYDK2VwAyEA"]\ntx_source_urls=[]`,
+        "PEER_KEY",
+        /known_peers\[0\]: consensus-msg-key: .*44 bytes/,
+      ],
+      [
+        `${Q1}\nbroadcast_peers=["mcp://a:1/?consensus-msg-key=${K.replace("-", "+")}"]\ntx_source_urls=["file:///x"]`,
+        "PEER_KEY",
+        /URL-safe/,
+      ],
+      [
+        `${Q1}\nbrodcast_peers=[]\ntx_source_urls=[]`,
+        "UNKNOWN_KEY",
+        /^brodcast_peers: unknown key; did you mean broadcast_peers\?/,
+      ],
+      [
+        'quorum_set = { threshold = 1, members = [{ type = "InnerSet", args = { treshold = 1, members = [] } }] }\nbroadcast_peers=[]\ntx_source_urls=[]',
+        "UNKNOWN_KEY",
+        /^quorum_set\.members\[0\]\.args\.treshold: unknown key; did you mean threshold\?/,
+      ],
+      [
+        `${Q1}\nbroadcast_peers=[]\ntx_source_urls=["ftp://x/"]`,
+        "FILE_FIELD",
+        /tx_source_urls\[0\]: scheme/,
+      ],
+      [
+        'quorum_set = { threshold = 1, members = [{ type = "Node", args = "nocolon" }] }\nbroadcast_peers=[]\ntx_source_urls=[]',
+        "INVALID_QUORUM_SET",
+        /quorum_set\.members\[0\]\.args: a responder id is host:port/,
       ],
       ["quorum_set = {", "FILE_SYNTAX", /TOML/],
     ];
     for (const [text, code, re] of bad) {
       assert.throws(
         () => parseNetworkConfig(text, "toml"),
-        (e: Error & { code?: string }) => e.code === code && re.test(e.message),
+        (e: Error & { code?: string }) =>
+          e.code === code && re.test(e.message) && !e.message.includes("\n"),
         text,
       );
     }
+    const self = `${Q1}\nbroadcast_peers=["mcp://me:1/?consensus-msg-key=${K}"]\ntx_source_urls=["file:///x"]`;
+    assert.throws(() => parseNetworkConfig(self, "toml", { selfResponderId: "me:1" }), {
+      code: "SELF_LISTED",
+    });
+    assert.throws(() => parseNetworkConfig(self, "toml", { selfResponderId: "a:1" }), {
+      code: "SELF_LISTED",
+    });
+    assert.throws(() => parseNetworkConfig("{", "json"), { code: "FILE_SYNTAX" });
     assert.throws(() => networkFileFormat("network"), { code: "FILE_EXTENSION" });
     assert.throws(() => networkFileFormat("network.yaml"), { code: "FILE_EXTENSION" });
     assert.equal(networkFileFormat("/etc/mc-network.toml"), "toml");

@@ -16,6 +16,12 @@ export type ScpErrorCode =
   | "MSG_VALUE_TOO_LARGE"
   | "MSG_INVALID_VALUE"
   | "MSG_SLOT_OUT_OF_RANGE"
+  /** The sender is outside the local node's transitive quorum set (stellar-core's herder drops these). */
+  | "MSG_SENDER_NOT_IN_QUORUM"
+  /** A slot already holds statements from `SCP_LIMITS.maxPeersPerSlot` senders. */
+  | "MSG_TOO_MANY_PEERS"
+  /** The buffer for near-future slots is full (`SCP_LIMITS.maxBufferedMessages`). */
+  | "MSG_BUFFER_FULL"
   | "PROPOSAL_REJECTED";
 
 /** A rejected SCP input. Peer input is counted by code and dropped, never allowed to throw upward. */

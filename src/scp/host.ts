@@ -1,3 +1,4 @@
+import { assert } from "../util/index.js";
 import type { ScpMessage } from "./message.js";
 import type { NodeOutput, ScpNode } from "./node.js";
 import type { ValueList } from "./values.js";
@@ -14,7 +15,7 @@ export class RebroadcastingNode {
   private nextRebroadcastAt: number;
 
   constructor(node: ScpNode, intervalMs: number, now = 0) {
-    if (!(intervalMs > 0)) throw new RangeError("re-broadcast interval must be positive");
+    assert(intervalMs > 0, "re-broadcast interval must be positive");
     this.node = node;
     this.intervalMs = intervalMs;
     this.nextRebroadcastAt = now + intervalMs;

@@ -20,11 +20,13 @@ export {
   type ExternalizePayload,
   isNewer,
   type NominatePayload,
+  ownStatementProblem,
   type PreparePayload,
   type ScpMessage,
   type Topic,
   type TopicType,
   validateMessage,
+  validateTopic,
   votesOrAcceptsCommit,
   votesOrAcceptsPrepared,
 } from "./message.js";

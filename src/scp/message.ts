@@ -198,7 +198,11 @@ export function validateMessage(msg: ScpMessage): void {
   if (!Number.isSafeInteger(msg.slot) || msg.slot < 0)
     throw new ScpError("MSG_MALFORMED", "slot index must be a non-negative integer");
   validateQuorumSet(msg.quorumSet);
-  const t = msg.topic;
+  validateTopic(msg.topic);
+}
+
+/** The statement rules of `validateMessage` for a topic alone. Throws `ScpError`. */
+export function validateTopic(t: Topic): void {
   switch (t?.type) {
     case "Nominate":
       checkNominate(t.nominate, true);
@@ -333,6 +337,23 @@ export function valuesOf(t: Topic): Value[] {
   if (t.type === "Commit") out.push(...t.commit.b.x);
   if (t.type === "Externalize") out.push(...t.externalize.c.x);
   return out;
+}
+
+/**
+ * What is wrong with a statement this node is about to emit, if anything: the sanity rules of
+ * `validateMessage`, plus MobileCoin's `Msg::validate` rule that P (and so P') does not exceed B.
+ * Peers' statements are held to the rules only (stellar-core accepts P above B from peers).
+ */
+export function ownStatementProblem(t: Topic): string | undefined {
+  try {
+    validateTopic(t);
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  const p = prepareOf(t);
+  if (p?.p !== undefined && compareBallots(p.p, p.b) > 0) return "P exceeds B";
+  if (t.type === "Commit" && t.commit.pn > t.commit.b.n) return "PN exceeds B.N";
+  return undefined;
 }
 
 // ---- What a statement implies (the implication table of MobileCoin's msg.rs) ----

@@ -1,5 +1,6 @@
 import type { ScpConfig } from "./config.js";
 import { ScpError, type ScpErrorCode } from "./errors.js";
+import { copyValue, MessageIntake } from "./intake.js";
 import { SCP_LIMITS } from "./limits.js";
 import { isNewer, type ScpMessage, validateMessage } from "./message.js";
 import { mobilecoinPriorityHash, type PriorityHash } from "./priority.js";
@@ -56,6 +57,8 @@ export class ScpNode {
   private bufferedCount = 0;
   private readonly answeredAt = new Map<number, number>();
   private readonly answerIntervalMs: number;
+  /** Private frozen copies of everything handed in (see `MessageIntake`). */
+  private readonly intake = new MessageIntake();
   readonly stats: NodeStats = { rejected: {}, stale: 0, buffered: 0 };
 
   constructor(options: ScpNodeOptions) {
@@ -105,10 +108,18 @@ export class ScpNode {
     return this.done.get(index)?.externalizedValue();
   }
 
-  /** Propose values for the current slot. */
+  /** Propose values for the current slot (copied: the caller may reuse its arrays). */
   propose(values: ValueList, now: number): NodeOutput {
     const out = newOutput();
-    this.collect(this.current, this.current.propose(values, now), out, now);
+    const copies: Value[] = [];
+    for (const v of values) {
+      try {
+        copies.push(copyValue(v));
+      } catch {
+        this.count("PROPOSAL_REJECTED");
+      }
+    }
+    this.collect(this.current, this.current.propose(copies, now), out, now);
     return this.finish(out);
   }
 
@@ -116,8 +127,15 @@ export class ScpNode {
   handleMessages(messages: readonly ScpMessage[], now: number): NodeOutput {
     const out = newOutput();
     const bySlot = new Map<number, ScpMessage[]>();
-    for (const msg of messages) {
-      const slot = typeof msg?.slot === "number" ? msg.slot : Number.NaN;
+    for (const raw of messages) {
+      let msg: ScpMessage;
+      try {
+        msg = this.intake.copy(raw, (id) => this.current.tracks(id));
+      } catch (error) {
+        this.count(error instanceof ScpError ? error.code : "MSG_MALFORMED");
+        continue;
+      }
+      const slot = slotOf(msg);
       if (slot === this.current.index || this.done.has(slot)) {
         const list = bySlot.get(slot);
         if (list) list.push(msg);
@@ -196,8 +214,9 @@ export class ScpNode {
 
   /** Jump to `index` after the host synced the ledger (drops current and retained slots). */
   resetSlotIndex(index: number): void {
+    const known = this.current.peerQuorumSets();
     this.done.clear();
-    this.current = new Slot(index, this.config);
+    this.current = new Slot(index, this.config, known);
     for (const s of [...this.future.keys()]) {
       if (s < index) {
         this.bufferedCount -= this.future.get(s)?.size ?? 0;
@@ -210,9 +229,16 @@ export class ScpNode {
    * After a restart, restore the current slot from this node's own last statement for it (the
    * host persists it before sending). Statements for other slots are ignored.
    */
-  restore(own: ScpMessage, now: number): NodeOutput {
+  restore(raw: ScpMessage, now: number): NodeOutput {
     const out = newOutput();
-    if (own?.slot === this.current.index)
+    let own: ScpMessage;
+    try {
+      own = new MessageIntake().copy(raw);
+    } catch (error) {
+      this.count(error instanceof ScpError ? error.code : "MSG_MALFORMED");
+      return this.finish(out);
+    }
+    if (slotOf(own) === this.current.index)
       this.collect(this.current, this.current.restore(own, now), out, now);
     return this.finish(out);
   }
@@ -235,6 +261,11 @@ export class ScpNode {
       this.count("MSG_FROM_SELF");
       return;
     }
+    // Strangers must not fill the buffer that peers one slot ahead depend on.
+    if (!this.current.tracks(msg.sender.id)) {
+      this.count("MSG_SENDER_NOT_IN_QUORUM");
+      return;
+    }
     let perSlot = this.future.get(msg.slot);
     if (perSlot === undefined) {
       perSlot = new Map();
@@ -247,7 +278,7 @@ export class ScpNode {
       return;
     }
     if (this.bufferedCount >= SCP_LIMITS.maxBufferedMessages) {
-      this.count("MSG_SLOT_OUT_OF_RANGE");
+      this.count("MSG_BUFFER_FULL");
       return;
     }
     perSlot.set(msg.sender.id, msg);
@@ -273,7 +304,7 @@ export class ScpNode {
       const oldest = Math.min(...this.done.keys());
       this.done.delete(oldest);
     }
-    this.current = new Slot(this.current.index + 1, this.config);
+    this.current = new Slot(this.current.index + 1, this.config, this.current.peerQuorumSets());
     this.feedBuffered(out, now);
   }
 
@@ -308,6 +339,16 @@ export class ScpNode {
 interface NodeOutputMut {
   messages: ScpMessage[];
   externalized: { slot: number; values: ValueList }[];
+}
+
+/** A message's slot index, or NaN when it cannot be read (a hostile getter throws, say). */
+function slotOf(msg: ScpMessage): number {
+  try {
+    const slot: unknown = msg?.slot;
+    return typeof slot === "number" ? slot : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 function newOutput(): NodeOutputMut {

@@ -60,8 +60,15 @@ export function blockedBy(q: IndexedQuorumSet, mem: Uint8Array): boolean {
   return false;
 }
 
+/** Topic order for sorting a batch; -1 for anything unreadable (hostile getters included). */
 export function rank(m: ScpMessage): number {
-  switch (m?.topic?.type) {
+  let type: unknown;
+  try {
+    type = m?.topic?.type;
+  } catch {
+    return -1;
+  }
+  switch (type) {
     case "Nominate":
       return 0;
     case "NominatePrepare":

@@ -1,5 +1,7 @@
+import { assert } from "../util/index.js";
 import type { ScpConfig } from "./config.js";
 import { ScpError } from "./errors.js";
+import { MessageIntake, registerFrozenStatement } from "./intake.js";
 import { INF, SCP_LIMITS } from "./limits.js";
 import {
   acceptsCommit,
@@ -9,6 +11,7 @@ import {
   commitValueOf,
   isNewer,
   nominationOf,
+  ownStatementProblem,
   type PreparePayload,
   preparedBallotsOf,
   prepareOf,
@@ -34,9 +37,11 @@ import {
 import {
   type Ballot,
   compareBallots,
+  compareValueLists,
   compatible,
   lessAndCompatible,
   lessAndIncompatible,
+  type NodeId,
   nextCounter,
   sortedUnique,
   type Value,
@@ -46,6 +51,53 @@ import {
 } from "./values.js";
 
 export { findExtendedInterval, topicKey } from "./slot-support.js";
+
+/**
+ * Freeze an outgoing statement (its objects and value lists are the slot's own state, shared with
+ * the host, which must not be able to change them behind the slot's caches).
+ */
+function freezeTopic(t: Topic): void {
+  const ballot = (b: Ballot | undefined) => {
+    if (b !== undefined) Object.freeze(Object.freeze(b).x);
+  };
+  const n = nominationOf(t);
+  if (n !== undefined) for (const l of [Object.freeze(n), n.x, n.y]) Object.freeze(l);
+  const p = prepareOf(t);
+  if (p !== undefined) for (const b of [Object.freeze(p).b, p.p, p.pp]) ballot(b);
+  if (t.type === "Commit") ballot(Object.freeze(t.commit).b);
+  if (t.type === "Externalize") ballot(Object.freeze(t.externalize).c);
+  Object.freeze(t);
+}
+
+/** `base × factor`, capped at `SCP_LIMITS.maxTimeoutMs` (stellar-core caps at 30 minutes). */
+function cappedTimeout(base: number, factor: number): number {
+  return Math.min(base * factor, SCP_LIMITS.maxTimeoutMs);
+}
+
+/**
+ * `ballot` lowered so that it does not exceed `top` (MobileCoin's out_msg): to `top`'s counter, or
+ * one below it when its value orders above `top`'s. Undefined when that leaves counter 0.
+ */
+function clampBelow(ballot: Ballot, top: Ballot): Ballot | undefined {
+  if (compareBallots(ballot, top) <= 0) return ballot;
+  const n = compareValueLists(ballot.x, top.x) > 0 ? top.n - 1 : top.n;
+  return n >= 1 ? { n, x: ballot.x } : undefined;
+}
+
+/** Per configuration, the frozen identity and quorum set every emitted statement carries. */
+const frozenHeaders = new WeakMap<ScpConfig, { sender: NodeId; quorumSet: QuorumSet }>();
+
+/** Thrown inside intake for a sender outside the transitive quorum set (retried, then counted). */
+class ForeignSender extends Error {}
+
+/** The ballot a statement says its sender is working on (Externalize: the committed one). */
+function workingBallot(t: Topic): Ballot | undefined {
+  const p = prepareOf(t);
+  if (p) return p.b;
+  if (t.type === "Commit") return t.commit.b;
+  if (t.type === "Externalize") return t.externalize.c;
+  return undefined;
+}
 
 /**
  * One SCP instance (one slot): nomination and the ballot protocol, sans I/O. Inputs are peer
@@ -76,6 +128,9 @@ export class Slot {
   private readonly cfg: ScpConfig;
   private readonly localQ: CompiledQuorumSet;
   private readonly selfId: string;
+  /** Frozen copies of the local identity and quorum set, as emitted statements carry them. */
+  private readonly frozenLocal: NodeId;
+  private readonly frozenQuorumSet: QuorumSet;
 
   /** Latest message per peer. */
   private readonly M = new Map<string, ScpMessage>();
@@ -136,11 +191,28 @@ export class Slot {
   private preparePayloadVersion = -1;
   /** Bumped whenever X or Y changes. */
   private xyVersion = 0;
+  /** The transitive quorum set (see `tracks`), rebuilt when a stored peer's quorum set changes. */
+  private trackedSet: Set<string> | undefined;
+  private readonly known: ReadonlyMap<string, QuorumSet> | undefined;
+  /** The counter of B after the last step (B's counter never decreases). */
+  private lowestCounter = 0;
 
-  constructor(index: number, cfg: ScpConfig) {
+  /**
+   * @param known peers' quorum sets from the previous slot, so the transitive quorum set (see
+   *   `tracks`) does not start empty-handed and drop nodes only a peer's quorum set names.
+   */
+  constructor(index: number, cfg: ScpConfig, known?: ReadonlyMap<string, QuorumSet>) {
     this.index = index;
+    this.known = known;
     this.cfg = cfg;
     this.selfId = cfg.local.id;
+    let header = frozenHeaders.get(cfg);
+    if (header === undefined) {
+      header = new MessageIntake().copyHeader(cfg.local, cfg.quorumSet);
+      frozenHeaders.set(cfg, header);
+    }
+    this.frozenLocal = header.sender;
+    this.frozenQuorumSet = header.quorumSet;
     this.localQ = compileQuorumSet(cfg.quorumSet);
     this.indexFor(this.selfId);
     this.localIdx = this.indexQuorumSet(cfg.quorumSet);
@@ -301,60 +373,115 @@ export class Slot {
     return this.phase === "Externalize" ? this.c?.x : undefined;
   }
 
-  /** Validate and store peer messages; true if any was stored. */
+  /**
+   * Validate and store peer messages; true if any was stored. Senders outside the local node's
+   * transitive quorum set are dropped before any other work (stellar-core's herder does the same),
+   * so strangers cost one set lookup; a batch is retried while it widens that set, because a
+   * peer's statement can bring in the nodes its quorum set names.
+   */
   acceptMessages(messages: readonly ScpMessage[], out: SlotOutput): boolean {
     // Highest topic first, so that within a batch the newest message per sender wins.
-    const sorted = messages.length < 2 ? messages : [...messages].sort((a, b) => rank(b) - rank(a));
+    let pending = messages.length < 2 ? messages : [...messages].sort((a, b) => rank(b) - rank(a));
     let changed = false;
-    for (const msg of sorted) {
-      try {
-        if (msg?.sender?.id === this.selfId)
-          throw new ScpError("MSG_FROM_SELF", "message claims to come from the local node");
-        validateMessage(msg);
-        if (msg.slot !== this.index)
-          throw new ScpError(
-            "MSG_SLOT_OUT_OF_RANGE",
-            `message for slot ${msg.slot} given to slot ${this.index}`,
-          );
-        const stored = this.M.get(msg.sender.id);
-        if (stored !== undefined && !isNewer(msg.topic, stored.topic)) {
-          out.stale += 1;
-          continue;
+    for (;;) {
+      const foreign: ScpMessage[] = [];
+      const trackedBefore = this.trackedSet;
+      for (const msg of pending) {
+        try {
+          if (this.acceptOne(msg, out)) changed = true;
+        } catch (error) {
+          if (error instanceof ForeignSender) foreign.push(msg);
+          else if (error instanceof ScpError) out.rejected.push(error);
+          else out.rejected.push(new ScpError("MSG_MALFORMED", "message could not be read"));
         }
-        if (this.phase !== "Externalize" && !this.allValid(msg.topic))
-          throw new ScpError("MSG_INVALID_VALUE", "message carries an invalid value");
-        if (stored === undefined && this.M.size >= SCP_LIMITS.maxPeersPerSlot)
-          throw new ScpError("MSG_TOO_MANY_VALUES", "too many peers in one slot");
-        if (
-          !this.indexed.has(msg.quorumSet) &&
-          this.indexOf.size + compileQuorumSet(msg.quorumSet).allNodes.length >
-            SCP_LIMITS.maxKnownNodesPerSlot
-        )
-          throw new ScpError(
-            "QSET_TOO_LARGE",
-            "quorum sets name too many distinct nodes in this slot",
-          );
-        const before = stored === undefined ? undefined : nominationOf(stored.topic);
-        const after = nominationOf(msg.topic);
-        const qsetChanged = stored?.quorumSet !== msg.quorumSet;
-        if (qsetChanged || before?.x !== after?.x || before?.y !== after?.y)
-          this.nominationInputs += 1;
-        if (qsetChanged || ballotPartOf(stored?.topic) !== ballotPartOf(msg.topic))
-          this.ballotInputs += 1;
-        this.M.set(msg.sender.id, msg);
-        this.peers.set(msg.sender.id, {
-          idx: this.indexFor(msg.sender.id),
-          msg,
-          q: this.indexQuorumSet(msg.quorumSet),
-        });
-        this.peerList = undefined;
-        changed = true;
-      } catch (error) {
-        if (error instanceof ScpError) out.rejected.push(error);
-        else out.rejected.push(new ScpError("MSG_MALFORMED", "message could not be read"));
       }
+      if (foreign.length === 0) return changed;
+      if (this.trackedSet !== undefined && this.trackedSet === trackedBefore) {
+        for (const _ of foreign)
+          out.rejected.push(
+            new ScpError("MSG_SENDER_NOT_IN_QUORUM", "sender is outside the transitive quorum set"),
+          );
+        return changed;
+      }
+      pending = foreign;
     }
-    return changed;
+  }
+
+  /** Store one peer message if it is valid and newer; throws `ScpError` or `ForeignSender`. */
+  private acceptOne(msg: ScpMessage, out: SlotOutput): boolean {
+    const sender = msg?.sender?.id;
+    if (sender === this.selfId)
+      throw new ScpError("MSG_FROM_SELF", "message claims to come from the local node");
+    if (typeof sender === "string" && !this.tracked().has(sender)) throw new ForeignSender();
+    validateMessage(msg);
+    if (msg.slot !== this.index)
+      throw new ScpError(
+        "MSG_SLOT_OUT_OF_RANGE",
+        `message for slot ${msg.slot} given to slot ${this.index}`,
+      );
+    const stored = this.M.get(msg.sender.id);
+    if (stored !== undefined && !isNewer(msg.topic, stored.topic)) {
+      out.stale += 1;
+      return false;
+    }
+    if (this.phase !== "Externalize" && !this.allValid(msg.topic))
+      throw new ScpError("MSG_INVALID_VALUE", "message carries an invalid value");
+    if (stored === undefined && this.M.size >= SCP_LIMITS.maxPeersPerSlot)
+      throw new ScpError("MSG_TOO_MANY_PEERS", "too many peers in one slot");
+    if (
+      !this.indexed.has(msg.quorumSet) &&
+      this.indexOf.size + compileQuorumSet(msg.quorumSet).allNodes.length >
+        SCP_LIMITS.maxKnownNodesPerSlot
+    )
+      throw new ScpError("QSET_TOO_LARGE", "quorum sets name too many distinct nodes in this slot");
+    const before = stored === undefined ? undefined : nominationOf(stored.topic);
+    const after = nominationOf(msg.topic);
+    const qsetChanged = stored?.quorumSet !== msg.quorumSet;
+    if (qsetChanged || before?.x !== after?.x || before?.y !== after?.y) this.nominationInputs += 1;
+    if (qsetChanged || ballotPartOf(stored?.topic) !== ballotPartOf(msg.topic))
+      this.ballotInputs += 1;
+    if (qsetChanged) this.trackedSet = undefined;
+    this.M.set(msg.sender.id, msg);
+    this.peers.set(msg.sender.id, {
+      idx: this.indexFor(msg.sender.id),
+      msg,
+      q: this.indexQuorumSet(msg.quorumSet),
+    });
+    this.peerList = undefined;
+    return true;
+  }
+
+  /** Each tracked peer's quorum set as last stated in this slot (or carried over from the last one). */
+  peerQuorumSets(): ReadonlyMap<string, QuorumSet> {
+    const out = new Map<string, QuorumSet>();
+    for (const id of this.tracked()) {
+      const q = this.M.get(id)?.quorumSet ?? this.known?.get(id);
+      if (q !== undefined && id !== this.selfId) out.set(id, q);
+    }
+    return out;
+  }
+
+  /**
+   * Is `id` in the local node's transitive quorum set: the local node, the nodes of its quorum set,
+   * and (recursively) the nodes named by the quorum sets of those whose statements we hold?
+   */
+  tracks(id: string): boolean {
+    return this.tracked().has(id);
+  }
+
+  private tracked(): ReadonlySet<string> {
+    if (this.trackedSet === undefined) {
+      const set = new Set<string>([this.selfId]);
+      const todo = [...this.localQ.allNodes];
+      for (let id = todo.pop(); id !== undefined; id = todo.pop()) {
+        if (set.has(id)) continue;
+        set.add(id);
+        const q = this.M.get(id)?.quorumSet ?? this.known?.get(id);
+        if (q !== undefined) todo.push(...compileQuorumSet(q).allNodes);
+      }
+      this.trackedSet = set;
+    }
+    return this.trackedSet;
   }
 
   // ---------------------------------------------------------------- the step loop
@@ -368,12 +495,51 @@ export class Slot {
       if (!changed) break;
     }
     this.updateBallotTimer(now);
+    this.assertBallotInvariants();
+  }
+
+  /**
+   * stellar-core's `checkInvariants`, on our own state after every step (peer input is validated
+   * before it gets here, so a failure is a bug in this file).
+   */
+  private assertBallotInvariants(): void {
+    const { b, p, pp, h, c } = this;
+    const where = `slot ${this.index} (${this.phase})`;
+    if (pp !== undefined)
+      assert(
+        p !== undefined && lessAndIncompatible(pp, p) && compareBallots(pp, p) < 0,
+        `${where}: P' must be below P and incompatible`,
+      );
+    if (c !== undefined)
+      assert(
+        h !== undefined && lessAndCompatible(c, h),
+        `${where}: C must be below H and compatible`,
+      );
+    if (this.phase === "Commit" || this.phase === "Externalize") {
+      assert(
+        b !== undefined && p !== undefined && h !== undefined && c !== undefined,
+        `${where}: B, P, H and C are set`,
+      );
+      assert(
+        compatible(b, h) && compatible(p, h) && compatible(c, h) && pp === undefined,
+        `${where}: the value is frozen`,
+      );
+    }
+    if (b !== undefined) {
+      assert(b.n >= 1 && b.n <= INF && b.x.length > 0, `${where}: B is a real ballot`);
+      assert(b.n >= this.lowestCounter, `${where}: the ballot counter never decreases`);
+      this.lowestCounter = b.n;
+    }
   }
 
   private finish(out: SlotOutput): SlotOutput {
     if (this.selfVersion !== this.lastSentSelfVersion) {
       this.lastSentSelfVersion = this.selfVersion;
       const msg = this.buildMessage();
+      if (msg !== undefined) {
+        const problem = ownStatementProblem(msg.topic);
+        assert(problem === undefined, `slot ${this.index} would emit a bad statement: ${problem}`);
+      }
       const key = msg === undefined ? undefined : topicKey(msg.topic);
       if (msg !== undefined && key !== this.lastSentKey) {
         this.lastSent = msg;
@@ -537,7 +703,7 @@ export class Slot {
   private nominationStep(now: number): boolean {
     let changed = false;
     if (this.nominationTimerAt === null)
-      this.nominationTimerAt = now + this.cfg.baseRoundIntervalMs * this.round;
+      this.nominationTimerAt = now + cappedTimeout(this.cfg.baseRoundIntervalMs, this.round);
     // Nomination depends only on peers' messages, proposals, leaders and X/Y/Z: skip if none changed.
     if (this.nominationSeen === this.nominationInputs) return false;
     if (this.Z.size === 0) {
@@ -657,39 +823,37 @@ export class Slot {
 
   /**
    * A node that still has no candidate and no ballot when a nomination round times out joins the
-   * ballot protocol with the value of the best ballot its peers are working on (confirmed-prepared
-   * first, then the highest). Without this, MobileCoin's one-message model can stall: peers that
-   * moved on to Prepare or Commit no longer carry their nomination state, so a node that missed
-   * it never confirms a candidate, and a quorum that needs its votes never forms (found by the
-   * simulator's property test: a crash right after a healed partition). Voting to prepare any
-   * valid value is safe; only accepting and confirming need quorums.
+   * ballot protocol with a value its peers are working on. Without this, MobileCoin's one-message
+   * model can stall: peers that moved on to Prepare or Commit no longer carry their nomination
+   * state, so a node that missed it never confirms a candidate, and a quorum that needs its votes
+   * never forms (found by the simulator's property test: a crash right after a healed partition).
+   *
+   * Voting to prepare is safe, but the value must not be one node's choice (neither stellar-core
+   * nor MobileCoin starts a ballot without a candidate): a value is adopted only when the peers
+   * working on it form a v-blocking set, or a quorum together with this node. In a network that
+   * tolerates its faulty nodes, either set holds an honest node, whose ballot value came from
+   * its own candidates (or, inductively, from such a set).
    */
   private adoptPeerBallot(): void {
     if (this.Z.size > 0 || this.b !== undefined) return;
-    let best: Ballot | undefined;
-    let bestConfirmed = false;
-    for (const id of [...this.M.keys()].sort()) {
-      const t = (this.M.get(id) as ScpMessage).topic;
-      const p = prepareOf(t);
-      const ballot = p
-        ? p.b
-        : t.type === "Commit"
-          ? t.commit.b
-          : t.type === "Externalize"
-            ? t.externalize.c
-            : undefined;
+    const byValue = new Map<string, Ballot>();
+    for (const m of this.M.values()) {
+      const ballot = workingBallot(m.topic);
       if (ballot === undefined) continue;
-      const confirmed = p ? p.hn !== 0 : true;
-      if (
-        best === undefined ||
-        (confirmed && !bestConfirmed) ||
-        (confirmed === bestConfirmed && compareBallots(ballot, best) > 0)
-      ) {
-        best = ballot;
-        bestConfirmed = confirmed;
-      }
+      const key = valueListKey(ballot.x);
+      const best = byValue.get(key);
+      if (best === undefined || ballot.n > best.n) byValue.set(key, ballot);
     }
-    if (best !== undefined) this.bumpTo({ n: 1, x: best.x });
+    let chosen: Ballot | undefined;
+    for (const [key, ballot] of byValue) {
+      if (chosen !== undefined && compareBallots(ballot, chosen) <= 0) continue;
+      const onIt = (t: Topic): boolean => {
+        const w = workingBallot(t);
+        return w !== undefined && valueListKey(w.x) === key;
+      };
+      if (this.vBlocking(onIt) || this.quorumHolds(true, onIt)) chosen = ballot;
+    }
+    if (chosen !== undefined) this.bumpTo({ n: 1, x: chosen.x });
   }
 
   private vote(k: string, v: Value): boolean {
@@ -1060,10 +1224,8 @@ export class Slot {
       this.ballotTimerAt = null;
       return;
     }
-    if (this.ballotTimerAt === null) {
-      const factor = n >= INF ? INF : n + 1;
-      this.ballotTimerAt = now + this.cfg.baseBallotIntervalMs * factor;
-    }
+    if (this.ballotTimerAt === null)
+      this.ballotTimerAt = now + cappedTimeout(this.cfg.baseBallotIntervalMs, nextCounter(n));
   }
 
   // ---------------------------------------------------------------- outgoing statement
@@ -1077,7 +1239,7 @@ export class Slot {
         if (!this.b || !this.c || !this.h || !this.p) return undefined;
         return {
           type: "Commit",
-          commit: { b: this.b, pn: this.p.n, cn: this.c.n, hn: this.h.n },
+          commit: { b: this.b, pn: Math.min(this.p.n, this.b.n), cn: this.c.n, hn: this.h.n },
         };
       case "Prepare":
         return this.b ? { type: "Prepare", prepare: this.preparePayload(this.b) } : undefined;
@@ -1114,9 +1276,12 @@ export class Slot {
     const hn = this.h && compatible(this.h, b) && this.h.n <= b.n ? this.h.n : 0;
     const cn = hn !== 0 && this.c && this.c.n <= hn ? this.c.n : 0;
     const payload: { b: Ballot; p?: Ballot; pp?: Ballot; cn: number; hn: number } = { b, cn, hn };
-    if (this.p) payload.p = this.p;
-    if (this.p && this.pp) payload.pp = this.pp;
-    if (hn !== 0 && (!this.p || this.p.n < hn)) payload.hn = 0;
+    // MobileCoin's out_msg: the P (and P') sent never exceed B, or peers reject the statement.
+    const p = this.p && clampBelow(this.p, b);
+    const pp = p && this.pp && clampBelow(this.pp, p);
+    if (p) payload.p = p;
+    if (p && pp) payload.pp = pp;
+    if (hn !== 0 && (!p || p.n < hn)) payload.hn = 0;
     if (payload.hn === 0) payload.cn = 0;
     return payload;
   }
@@ -1124,7 +1289,15 @@ export class Slot {
   private buildMessage(): ScpMessage | undefined {
     const topic = this.selfTopic();
     if (!topic) return undefined;
-    return { sender: this.cfg.local, slot: this.index, quorumSet: this.cfg.quorumSet, topic };
+    freezeTopic(topic);
+    const msg: ScpMessage = Object.freeze({
+      sender: this.frozenLocal,
+      slot: this.index,
+      quorumSet: this.frozenQuorumSet,
+      topic,
+    });
+    registerFrozenStatement(msg);
+    return msg;
   }
 
   // ---------------------------------------------------------------- introspection (tests, debug)

@@ -268,5 +268,6 @@ export function optionsFromJson(j: unknown): SimOptions {
     const v = opt(k);
     if (v !== undefined) options[k] = v;
   }
+  if (o.sync === false) options.sync = false;
   return options;
 }

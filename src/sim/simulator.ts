@@ -10,6 +10,7 @@ import {
   type PriorityHash,
   type QuorumSet,
   RebroadcastingNode,
+  SCP_LIMITS,
   type ScpMessage,
   ScpNode,
   sortedCombine,
@@ -18,9 +19,10 @@ import {
   type ValueList,
   validateMessage,
 } from "../scp/index.js";
-import { SeededRandom, toHex, utf8 } from "../util/index.js";
+import { LIMITS, SeededRandom, toHex, utf8 } from "../util/index.js";
 import { SimError } from "./errors.js";
 import { EventQueue } from "./event-queue.js";
+import { SplitAdversary } from "./split.js";
 import { buildTopology, type Topology, type TopologyKind } from "./topology.js";
 
 /**
@@ -28,8 +30,8 @@ import { buildTopology, type Topology, type TopologyKind } from "./topology.js";
  * that delays, drops, duplicates, reorders and partitions, crashes, Byzantine nodes, and checkers
  * for agreement and liveness. Pure: the trace goes to a sink the caller supplies.
  */
-export type ByzantineKind = "equivocate" | "silent" | "spam";
-export const BYZANTINE_KINDS: readonly ByzantineKind[] = ["equivocate", "silent", "spam"];
+export type ByzantineKind = "equivocate" | "silent" | "spam" | "split";
+export const BYZANTINE_KINDS: readonly ByzantineKind[] = ["equivocate", "silent", "spam", "split"];
 
 export interface Partition {
   /** Groups that cannot talk to each other; nodes not listed form one more group. */
@@ -87,6 +89,8 @@ export interface SimOptions {
   checkInvariants?: boolean;
   /** Crashed nodes restarting at a virtual time, with their ledger and their last statement per slot. */
   restarts?: { node: string; atMs: number }[];
+  /** The simulated ledger sync (see `syncs` in the result); false leaves liveness to SCP alone. */
+  sync?: boolean;
 }
 
 export const DEFAULT_SIM_OPTIONS: SimOptions = {
@@ -123,6 +127,7 @@ export interface SimResult {
   messages_rejected: number;
   byzantine: string[];
   crashed: string[];
+  /** Slots honest nodes took from their peers' ledgers (the simulated ledger sync) rather than decided by SCP. */
   syncs: number;
   disagreements: { slot: number; nodes: string[] }[];
   /** Fewest distinct values any live honest node externalized. */
@@ -131,6 +136,8 @@ export interface SimResult {
   slots_decided_max: number;
   /** With `checkInvariants`: invalid statements emitted or slot invariants broken (first 20). */
   invariant_violations: string[];
+  /** With `checkInvariants`: honest statements checked (0 otherwise). */
+  statements_checked: number;
 }
 
 /** One line of a trace. */
@@ -151,6 +158,7 @@ interface SimNode {
   qset: QuorumSet;
   byzantine?: ByzantineKind;
   host?: RebroadcastingNode;
+  split?: SplitAdversary;
   crashed: boolean;
   pending: Map<string, Value>;
   ledger: (ValueList | undefined)[];
@@ -167,8 +175,19 @@ interface SimNode {
   decidedValues: Set<string>;
 }
 
+/** How often a `spam` node sends its junk, virtual ms. */
 const SPAM_INTERVAL_MS = 250;
+/** Events one simulation may process before it stops (a guard against a livelocked run). */
 const MAX_EVENTS = 50_000_000;
+/**
+ * Values per block by default: the combine cap of MobileCoin's mock network
+ * (`get_bounded_combine_fn(100)`), not the production `MAX_TRANSACTIONS_PER_BLOCK`.
+ */
+const MOCK_NETWORK_VALUES_PER_BLOCK = 100;
+/** Externalized slots each simulated node keeps answering laggards from. */
+const SIM_RETAINED_SLOTS = 8;
+/** Own statements each honest node "persists" for a restart (its newest slots). */
+const PERSISTED_SLOTS = 4;
 
 /** Build the per-node SCP hosts the simulator and its replay use (identical construction). */
 export function makeHost(
@@ -182,10 +201,10 @@ export function makeHost(
   const node = new ScpNode({
     local: { id },
     quorumSet: qset,
-    combine: sortedCombine(options.maxValuesPerBlock ?? 100),
+    combine: sortedCombine(options.maxValuesPerBlock ?? MOCK_NETWORK_VALUES_PER_BLOCK),
     baseRoundIntervalMs: options.baseTimeoutMs,
     baseBallotIntervalMs: options.baseTimeoutMs,
-    retainedSlots: 8,
+    retainedSlots: SIM_RETAINED_SLOTS,
     priorityHash,
     startSlot,
   });
@@ -246,14 +265,19 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
       decidedValues: new Set(),
     };
     if (byzantine !== undefined) n.byzantine = byzantine;
-    if (byzantine !== "silent") n.host = makeHost(id, qset, options, sharedHash);
+    if (byzantine !== "silent" && byzantine !== "split")
+      n.host = makeHost(id, qset, options, sharedHash);
     nodes.set(id, n);
   });
   const honest = topo.ids.filter((id) => !byzIds.includes(id));
+  for (const id of byzIds) {
+    const n = nodes.get(id) as SimNode;
+    if (n.byzantine === "split") n.split = new SplitAdversary(id, n.qset, honest, byzRng.fork(id));
+  }
   const queue = new EventQueue<SimEvent>();
   const faultsEnd = options.faultsEndMs ?? Number.POSITIVE_INFINITY;
   const syncGrace = options.syncGraceMs ?? options.baseTimeoutMs * 5;
-  const maxProposed = options.maxProposedValues ?? 100;
+  const maxProposed = options.maxProposedValues ?? LIMITS.pendingValuesToNominateMax;
   let now = 0;
   let sent = 0;
   let delivered = 0;
@@ -348,7 +372,8 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
         trace({ event: "send", node: node.id, virtual_ms: now, message: messageToJson(msg) });
       if (node.byzantine === undefined) {
         node.persisted.set(msg.slot, msg);
-        if (node.persisted.size > 4) node.persisted.delete(Math.min(...node.persisted.keys()));
+        if (node.persisted.size > PERSISTED_SLOTS)
+          node.persisted.delete(Math.min(...node.persisted.keys()));
       }
       for (const to of topo.ids) {
         if (to === node.id) continue;
@@ -398,6 +423,7 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
   // Section 8 of the reference: every statement an honest node emits passes the strict sanity
   // rules, and the slot invariants hold after every step.
   const violations: string[] = [];
+  let statementsChecked = 0;
   const lastBallot = new Map<string, Ballot>();
   const violation = (node: SimNode, what: string): void => {
     if (violations.length < 20) violations.push(`${node.id} at ${now} ms: ${what}`);
@@ -408,6 +434,7 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
   ): void => {
     // (A single node's empty quorum set is valid locally but never sent to a peer.)
     for (const m of node.qset.threshold === 0 ? [] : out.messages) {
+      statementsChecked += 1;
       try {
         validateMessage(m);
       } catch (error) {
@@ -416,6 +443,12 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
           `emitted an invalid statement (${error instanceof Error ? error.message : String(error)})`,
         );
       }
+      // MobileCoin's Msg::validate refuses P above B (reference pitfall 6); checked here apart
+      // from the engine's own assertion.
+      const t = m.topic;
+      const prep = t.type === "Prepare" || t.type === "NominatePrepare" ? t.prepare : undefined;
+      if (prep?.p !== undefined && compareBallots(prep.p, prep.b) > 0)
+        violation(node, `emitted a Prepare with P above B (slot ${m.slot})`);
     }
     for (const e of out.externalized) {
       const had = node.ledger[e.slot];
@@ -481,7 +514,7 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
 
   const trySync = (node: SimNode): void => {
     const host = node.host;
-    if (host === undefined || node.byzantine !== undefined) return;
+    if (host === undefined || node.byzantine !== undefined || options.sync === false) return;
     if (now - node.lastProgressAt < syncGrace) return;
     for (let guard = 0; guard < 1000; guard++) {
       const slot = host.node.currentSlotIndex;
@@ -609,6 +642,13 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
       }
       case "deliver": {
         const n = nodes.get(ev.to) as SimNode;
+        if (n.split !== undefined && !n.crashed) {
+          const due = n.inbox.get(t) ?? [];
+          n.inbox.delete(t);
+          const heard = due.filter((d) => d.msg?.sender?.id === d.from).map((d) => d.msg);
+          for (const { to, msg } of n.split.react(heard)) send(n.id, to, msg);
+          break;
+        }
         if (n.crashed || n.host === undefined) {
           dropped += n.inbox.get(t)?.length ?? 0;
           n.inbox.delete(t);
@@ -724,6 +764,7 @@ export function runSimulation(options: SimOptions, sink?: TraceSink): SimResult 
       disagreements,
       values_decided_min: valuesMin,
       invariant_violations: violations,
+      statements_checked: statementsChecked,
       slots_decided_max: lastSlot,
     };
     trace({ event: "summary", ...(result as unknown as Record<string, Json>) });
@@ -774,8 +815,9 @@ function validateOptions(o: SimOptions): void {
     throw bad("--nodes must be within 1..200");
   if (!Number.isInteger(o.slots) || o.slots < 1 || o.slots > 1_000_000)
     throw bad("--slots must be within 1..1000000");
-  if (!Number.isInteger(o.valuesPerSlot) || o.valuesPerSlot < 1 || o.valuesPerSlot > 5000)
-    throw bad("--values-per-slot must be within 1..5000");
+  const maxValues = LIMITS.transactionsPerBlockMax;
+  if (!Number.isInteger(o.valuesPerSlot) || o.valuesPerSlot < 1 || o.valuesPerSlot > maxValues)
+    throw bad(`--values-per-slot must be within 1..${maxValues}`);
   for (const [name, p] of [
     ["loss", o.loss],
     ["duplicate", o.duplicate],
@@ -832,6 +874,7 @@ export function optionsToJson(o: SimOptions): Json {
     const v = o[k];
     if (v !== undefined && Number.isFinite(v)) j[k] = v;
   }
+  if (o.sync === false) j.sync = false;
   return j;
 }
 
@@ -898,7 +941,10 @@ function spamMessages(
 ): ScpMessage[] {
   const base = { sender: { id: node.id }, slot, quorumSet: node.qset };
   const v = [rng.bytes(16)];
-  hugeNominate ??= Array.from({ length: 6001 }, (_, i) => new Uint8Array([i >> 8, i & 255, 1]));
+  hugeNominate ??= Array.from(
+    { length: SCP_LIMITS.maxNominationValues + 1 },
+    (_, i) => new Uint8Array([i >> 8, i & 255, 1]),
+  );
   const all: ScpMessage[] = [
     { ...base, topic: { type: "Prepare", prepare: { b: { n: 0, x: v }, cn: 0, hn: 0 } } },
     {

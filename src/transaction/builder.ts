@@ -12,8 +12,8 @@ import { isKnownBlockVersion } from "./block-version.js";
 import { MAX_INPUTS, MAX_OUTPUTS, MAX_TOMBSTONE_BLOCKS } from "./constants.js";
 import { TransactionError } from "./errors.js";
 import { type FeeMap, feeMapDigest } from "./fee-map.js";
+import type { InputCredentials } from "./input-credentials.js";
 import { unusedMemo } from "./memos.js";
-import type { TxOutMembershipProof } from "./merkle.js";
 import { prepareInput } from "./prepare-input.js";
 import type { PublicAddress } from "./public-address.js";
 import { type InputRingToSign, type OutputSecret, signRctBulletproofs } from "./signature.js";
@@ -28,20 +28,6 @@ import { createTxOut, type MemoContext, type TxOut } from "./tx-out.js";
  * member, outputs sorted by public key, a change output to the sender's change subaddress,
  * pseudo-output blindings that balance, range proofs and MLSAGs per block version.
  */
-
-/** What a spender supplies for one input (MobileCoin `InputCredentials`). */
-export interface InputCredentials {
-  /** Ring members in any order; the builder sorts them (with their proofs) by public key. */
-  readonly ring: readonly TxOut[];
-  /** One membership proof per ring member, in the same order as `ring`. */
-  readonly membershipProofs: readonly TxOutMembershipProof[];
-  /** Index of the real input in `ring`. */
-  readonly realIndex: number;
-  /** One-time private key of the real input (`x·G` must equal its target key). */
-  readonly onetimePrivateKey: Scalar;
-  /** The owner's account view private key `a`, to unmask the real input's amount. */
-  readonly viewPrivateKey: Scalar;
-}
 
 /** Produces memo payloads (66 bytes) for outputs; the default writes unused memos. */
 export interface MemoBuilder {

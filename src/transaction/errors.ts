@@ -146,3 +146,24 @@ export class TransactionError extends CodedError<TransactionErrorCode> {
     this.name = "TransactionError";
   }
 }
+
+/**
+ * Codes for ledger data the host hands to transaction validation that contradicts itself. These
+ * are the host's faults, not the client's, so they are not `ProposeTxResult`s: MobileCoin's
+ * enclave returns `Error::InvalidLocalMembershipProof` and the client API answers gRPC INTERNAL.
+ */
+export type LocalLedgerErrorCode =
+  /** The host's root proofs imply more than one Merkle root (or none). */
+  "INVALID_LOCAL_MEMBERSHIP_PROOF";
+
+/** Inconsistent host-supplied ledger data (enclave `InvalidLocalMembershipProof`). */
+export class LocalLedgerError extends CodedError<LocalLedgerErrorCode> {
+  constructor(
+    code: LocalLedgerErrorCode,
+    message: string,
+    payload: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(code, payload, message);
+    this.name = "LocalLedgerError";
+  }
+}

@@ -4,7 +4,6 @@ export { BlockVersionFeatures, isKnownBlockVersion, MAX_BLOCK_VERSION } from "./
 export {
   type ChangeDestination,
   type FogResolver,
-  type InputCredentials,
   type MemoBuilder,
   type OutputReceipt,
   TransactionBuilder,
@@ -12,6 +11,8 @@ export {
 } from "./builder.js";
 export { MAX_INPUTS, MAX_OUTPUTS, MAX_TOMBSTONE_BLOCKS, RING_SIZE } from "./constants.js";
 export {
+  LocalLedgerError,
+  type LocalLedgerErrorCode,
   PROPOSE_TX_RESULT,
   proposeTxResultCode,
   type RingCtReason,
@@ -29,6 +30,7 @@ export {
   MOB_TOKEN_ID,
   minimumFee,
 } from "./fee-map.js";
+export type { InputCredentials } from "./input-credentials.js";
 export { checkInputRules } from "./input-rules.js";
 export {
   authenticatedSenderMemoData,
@@ -178,7 +180,10 @@ export {
 } from "./tx-out-record.js";
 export {
   type AcceptanceConfig,
+  checkRootProofsAgree,
+  fetchRootProofs,
   type LedgerView,
+  txIsWellFormed,
   txOutsEqual,
   type ValidationContext,
   validateMembershipProofs,

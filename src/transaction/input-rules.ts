@@ -16,6 +16,7 @@ type PartialFillReason =
   | "MissingFractionalChangeOutput"
   | "MissingFractionalOutput"
   | "FractionalOutputTokenIdMismatch"
+  | "ZeroPartialFillChange"
   | "MinPartialFillValueExceedsPartialFillChange"
   | "FractionalOutputAmountDoesNotRespectFillFraction"
   | "FractionalChangeOutputAmountExceedsLimit";
@@ -36,19 +37,23 @@ function eqIgnoringAmount(a: TxOut, b: TxOut): boolean {
   );
 }
 
-/** `try_reveal_amount`: unmask an output's v2 amount with a revealed amount shared secret. */
+/**
+ * `try_reveal_amount`: unmask an output's v2 amount with a revealed amount shared secret. The
+ * secret's length is checked before the output's amount, as upstream converts it to `[u8; 32]`
+ * first: an output with both defects answers `InputRuleInvalidAmountSharedSecret`.
+ */
 function revealAmount(txOut: TxOut, amountSharedSecret: Uint8Array): Amount {
-  if (txOut.maskedAmount === undefined) {
-    throw new TxValidationError("InputRuleTxOutConversion", "a revealed output has no amount", {
-      reason: "RevealedTxOut",
-    });
-  }
   if (amountSharedSecret.length !== 32) {
     throw new TxValidationError(
       "InputRuleInvalidAmountSharedSecret",
       "an amount shared secret must be 32 bytes",
       { reason: "RevealedTxOut" },
     );
+  }
+  if (txOut.maskedAmount === undefined) {
+    throw new TxValidationError("InputRuleTxOutConversion", "a revealed output has no amount", {
+      reason: "RevealedTxOut",
+    });
   }
   try {
     return unmaskAmountWithAmountSecret(txOut.maskedAmount, amountSharedSecret).amount;
@@ -90,6 +95,8 @@ export function checkInputRules(rules: InputRules, tx: Tx): void {
   if (changeAmount.value < rules.minPartialFillValue) {
     partialFill("MinPartialFillValueExceedsPartialFillChange");
   }
+  // A change of 0 makes the fill fraction n/0; upstream refuses it here, before any output.
+  if (changeAmount.value === 0n) partialFill("ZeroPartialFillChange");
   const fractionalChange = prefix.outputs.find((o) => eqIgnoringAmount(change.txOut, o));
   if (fractionalChange === undefined) partialFill("MissingFractionalChangeOutput");
   const fractionalChangeAmount = revealAmount(fractionalChange, change.amountSharedSecret);
@@ -108,6 +115,10 @@ export function checkInputRules(rules: InputRules, tx: Tx): void {
     if (fractional === undefined) partialFill("MissingFractionalOutput");
     const got = revealAmount(fractional, r.amountSharedSecret);
     if (got.tokenId !== full.tokenId) partialFill("FractionalOutputTokenIdMismatch");
+    // Upstream compares the ratios got/full and num/denom (`U64Ratio`), and a ratio with
+    // denominator 0 does not exist: a promised value of 0 is refused, where the
+    // cross-multiplication below alone would compare 0 < 0 and accept.
+    if (full.value === 0n) partialFill("FractionalOutputAmountDoesNotRespectFillFraction");
     if (got.value * denom < full.value * num) {
       partialFill("FractionalOutputAmountDoesNotRespectFillFraction");
     }

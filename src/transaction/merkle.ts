@@ -3,7 +3,7 @@ import { blake2b256, D, type DigestNode } from "../crypto/index.js";
 import {
   type TxOutMembershipProof as ProtoMembershipProof,
   TxOutMembershipProofSchema,
-} from "../rpc/gen/external_pb.js";
+} from "../proto/external_pb.js";
 import { bytesEqual, CodedError, utf8 } from "../util/index.js";
 import { TransactionError } from "./errors.js";
 import { type TxOut, txOutHash } from "./tx-out.js";

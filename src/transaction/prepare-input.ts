@@ -1,7 +1,7 @@
 import { Ristretto, sharedSecretFor, unmaskAmount } from "../crypto/index.js";
 import { bytesEqual, compareBytes } from "../util/index.js";
-import type { InputCredentials } from "./builder.js";
 import { TransactionError } from "./errors.js";
+import type { InputCredentials } from "./input-credentials.js";
 import type { SignableInputRing } from "./signature.js";
 import type { TxIn } from "./tx.js";
 

@@ -10,7 +10,7 @@ import {
   CHANGE_SUBADDRESS_INDEX,
   subaddressKeys,
 } from "../crypto/index.js";
-import { PrintableWrapperSchema } from "../rpc/gen/printable_pb.js";
+import { PrintableWrapperSchema } from "../proto/printable_pb.js";
 import { isCodedError, SeededRandom, toHex } from "../util/index.js";
 import {
   decodePrintable,

@@ -17,8 +17,8 @@ import {
 import {
   type PublicAddress as ProtoPublicAddress,
   PublicAddressSchema,
-} from "../rpc/gen/external_pb.js";
-import { type PrintableWrapper, PrintableWrapperSchema } from "../rpc/gen/printable_pb.js";
+} from "../proto/external_pb.js";
+import { type PrintableWrapper, PrintableWrapperSchema } from "../proto/printable_pb.js";
 import { utf8 } from "../util/index.js";
 import { TransactionError } from "./errors.js";
 

@@ -7,9 +7,9 @@ import {
   subaddressKeys,
 } from "../crypto/index.js";
 import { bytesEqual, type RandomSource, toHex } from "../util/index.js";
-import type { InputCredentials } from "./builder.js";
 import { RING_SIZE } from "./constants.js";
 import { TransactionError } from "./errors.js";
+import type { InputCredentials } from "./input-credentials.js";
 import type { TxOutMembershipProof } from "./merkle.js";
 import type { TxOut } from "./tx-out.js";
 

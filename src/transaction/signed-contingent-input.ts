@@ -8,8 +8,8 @@ import {
   verifyMlsag,
 } from "../crypto/index.js";
 import { bytesEqual, isCodedError, type RandomSource } from "../util/index.js";
-import type { InputCredentials } from "./builder.js";
 import { TransactionError } from "./errors.js";
+import type { InputCredentials } from "./input-credentials.js";
 import { prepareInput } from "./prepare-input.js";
 import { type InputRules, type TxIn, txInSignedDigest } from "./tx.js";
 import type { TxOut } from "./tx-out.js";

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { toBinary } from "@bufbuild/protobuf";
 import fc from "fast-check";
-import { TxOutSchema } from "../rpc/gen/external_pb.js";
+import { TxOutSchema } from "../proto/external_pb.js";
 import { toHex } from "../util/index.js";
 import { decodeTxOut, encodeTxOut, type TxOut, txOutToProto } from "./tx-out.js";
 

@@ -11,7 +11,7 @@ import {
   type Scalar,
   sharedSecretFor,
 } from "../crypto/index.js";
-import { type TxOutRecord as ProtoTxOutRecord, TxOutRecordSchema } from "../rpc/gen/fog_view_pb.js";
+import { type TxOutRecord as ProtoTxOutRecord, TxOutRecordSchema } from "../proto/fog_view_pb.js";
 import { TransactionError } from "./errors.js";
 import type { TxOut } from "./tx-out.js";
 

@@ -21,7 +21,7 @@ import {
   type MaskedAmount as ProtoMaskedAmount,
   type TxOut as ProtoTxOut,
   TxOutSchema,
-} from "../rpc/gen/external_pb.js";
+} from "../proto/external_pb.js";
 import { BlockVersionFeatures } from "./block-version.js";
 import { TransactionError } from "./errors.js";
 

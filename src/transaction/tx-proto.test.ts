@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { GROUP_ORDER, Scalars } from "../crypto/index.js";
-import { KeyImageSchema, type Tx as TxProto, TxSchema } from "../rpc/gen/external_pb.js";
+import { KeyImageSchema, type Tx as TxProto, TxSchema } from "../proto/external_pb.js";
 import { isCodedError, SeededRandom, toHex } from "../util/index.js";
 import { makeSampleSpend } from "./sample-spend.js";
 import { decodeTx, encodeTx, txHash, txToProto } from "./tx.js";

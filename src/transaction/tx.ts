@@ -26,7 +26,7 @@ import {
   TxPrefixSchema,
   type Tx as TxProto,
   TxSchema,
-} from "../rpc/gen/external_pb.js";
+} from "../proto/external_pb.js";
 import { compareBytes } from "../util/index.js";
 import { TransactionError } from "./errors.js";
 import {

@@ -2,13 +2,14 @@ import { type PreparedRangeProof, verifyPrepared } from "../crypto/index.js";
 import { bytesEqual, isCodedError, toHex } from "../util/index.js";
 import { BlockVersionFeatures, MAX_BLOCK_VERSION } from "./block-version.js";
 import { MAX_INPUTS, MAX_OUTPUTS, MAX_TOMBSTONE_BLOCKS, RING_SIZE } from "./constants.js";
-import { signatureError, TxValidationError } from "./errors.js";
+import { LocalLedgerError, signatureError, TxValidationError } from "./errors.js";
 import { type FeeMap, feeMapDigest } from "./fee-map.js";
 import { checkInputRules } from "./input-rules.js";
 import {
   computeImpliedMerkleRoot,
   deriveProofAtIndex,
   isMembershipProofValid,
+  type TxOutMembershipElement,
   type TxOutMembershipProof,
 } from "./merkle.js";
 import { type VerifyOptions, verifyRctBulletproofs } from "./signature.js";
@@ -252,10 +253,109 @@ function cachedFeeMapDigest(map: FeeMap): Uint8Array {
 }
 
 /**
+ * The enclave's first check in `tx_is_well_formed` (and, over a whole block, in `form_block`):
+ * every root proof the host supplied implies the same Merkle root element, i.e. all were taken
+ * from one state of the ledger. A root proof that implies no root is `InvalidLedgerContext`; two
+ * different roots are a `LocalLedgerError` (the host's fault, not the client's). Returns the one
+ * root, or undefined for an empty list: upstream refuses that too, but the only transactions
+ * without root proofs are ones `validate` refuses anyway (no inputs, empty rings, or more proofs
+ * than `MAX_ROOT_PROOFS`), so we let it name the client's defect instead.
+ */
+export function checkRootProofsAgree(
+  rootProofs: readonly TxOutMembershipProof[],
+): TxOutMembershipElement | undefined {
+  let root: TxOutMembershipElement | undefined;
+  for (const proof of rootProofs) {
+    let implied: TxOutMembershipElement;
+    try {
+      implied = computeImpliedMerkleRoot(proof);
+    } catch (error) {
+      if (!isCodedError(error)) throw error;
+      fail("InvalidLedgerContext", "a root proof implies no root");
+    }
+    if (root === undefined) {
+      root = implied;
+    } else if (
+      root.range.from !== implied.range.from ||
+      root.range.to !== implied.range.to ||
+      !bytesEqual(root.hash, implied.hash)
+    ) {
+      throw new LocalLedgerError(
+        "INVALID_LOCAL_MEMBERSHIP_PROOF",
+        "the host's root proofs imply different Merkle roots",
+        {
+          ranges: [
+            `${root.range.from}-${root.range.to}`,
+            `${implied.range.from}-${implied.range.to}`,
+          ],
+        },
+      );
+    }
+  }
+  return root;
+}
+
+/**
+ * The host's part of well-formedness: one fresh root proof per membership proof, fetched from the
+ * ledger by the proof's highest index.
+ */
+export function fetchRootProofs(tx: Tx, ledger: LedgerView): TxOutMembershipProof[] {
+  // A transaction with more proofs than a valid one can have fails `validate` before the root
+  // proofs are used, so none are fetched for it (fetching is ledger work an attacker could
+  // otherwise multiply). On purpose this changes one answer: 17 inputs of 11 ring members with a
+  // proof beyond our ledger get `TooManyInputs` (from `validate`), where MobileCoin's host
+  // fetches first and answers `LedgerTxOutIndexOutOfBounds`. Both refuse the transaction.
+  const proofCount = tx.prefix.inputs.reduce((n, input) => n + input.proofs.length, 0);
+  if (proofCount > MAX_ROOT_PROOFS) return [];
+  const rootProofs: TxOutMembershipProof[] = [];
+  for (const input of tx.prefix.inputs) {
+    for (const proof of input.proofs) {
+      if (proof.highestIndex >= ledger.numTxOuts) {
+        fail("LedgerTxOutIndexOutOfBounds", "a proof refers to TxOuts beyond the ledger");
+      }
+      rootProofs.push(ledger.rootProof(proof.highestIndex));
+    }
+  }
+  return rootProofs;
+}
+
+/**
+ * The enclave's `tx_is_well_formed` on a decoded transaction: the host's root proofs agree on one
+ * root, the fee token and every output token are configured, then `validate` at the latest block.
+ */
+export function txIsWellFormed(
+  tx: Tx,
+  rootProofs: readonly TxOutMembershipProof[],
+  latestBlockIndex: bigint,
+  config: AcceptanceConfig,
+  options: VerifyOptions = {},
+): void {
+  checkRootProofsAgree(rootProofs);
+  const minimumFee = config.feeMap.get(tx.prefix.feeTokenId);
+  if (minimumFee === undefined) fail("TokenNotYetConfigured", "the fee token is not configured");
+  for (const token of tx.signature.outputTokenIds) {
+    if (!config.feeMap.has(token))
+      fail("TokenNotYetConfigured", "an output token is not configured");
+  }
+  validateTx(
+    tx,
+    {
+      currentBlockIndex: latestBlockIndex,
+      blockVersion: config.blockVersion,
+      rootProofs,
+      minimumFee,
+    },
+    options,
+  );
+}
+
+/**
  * Everything a node checks before it accepts a client's transaction (reference
  * mobilecoin-service.md §6.2 steps 3–5): the fee-map digest, root proofs from the ledger for every
- * proof's highest index, configured tokens, `validate` at the latest block, then the ledger checks
- * (tombstone against the next block, spent key images, existing output public keys).
+ * proof's highest index, the enclave's well-formedness (one root, configured tokens, `validate` at
+ * the latest block), then the ledger checks (tombstone against the next block, spent key images,
+ * existing output public keys). Throws `TxValidationError`, or `LocalLedgerError` when the
+ * ledger view contradicts itself.
  */
 export function validateTxForLedger(
   tx: Tx,
@@ -270,36 +370,7 @@ export function validateTxForLedger(
   ) {
     fail("FeeMapDigestMismatch", "the transaction was built for another fee map");
   }
-  // Host: one fresh root proof per membership proof, fetched by its highest index. A transaction
-  // with more proofs than a valid one can have fails `validate` before the root proofs are used,
-  // so none are fetched for it (fetching is ledger work an attacker could otherwise multiply).
-  const rootProofs: TxOutMembershipProof[] = [];
-  const proofCount = tx.prefix.inputs.reduce((n, input) => n + input.proofs.length, 0);
-  for (const input of proofCount <= MAX_ROOT_PROOFS ? tx.prefix.inputs : []) {
-    for (const proof of input.proofs) {
-      if (proof.highestIndex >= ledger.numTxOuts) {
-        fail("LedgerTxOutIndexOutOfBounds", "a proof refers to TxOuts beyond the ledger");
-      }
-      rootProofs.push(ledger.rootProof(proof.highestIndex));
-    }
-  }
-  // Enclave well-formedness: all root proofs imply one root, tokens configured, then validate.
-  const minimumFee = config.feeMap.get(tx.prefix.feeTokenId);
-  if (minimumFee === undefined) fail("TokenNotYetConfigured", "the fee token is not configured");
-  for (const token of tx.signature.outputTokenIds) {
-    if (!config.feeMap.has(token))
-      fail("TokenNotYetConfigured", "an output token is not configured");
-  }
-  validateTx(
-    tx,
-    {
-      currentBlockIndex: ledger.numBlocks - 1n,
-      blockVersion: config.blockVersion,
-      rootProofs,
-      minimumFee,
-    },
-    options,
-  );
+  txIsWellFormed(tx, fetchRootProofs(tx, ledger), ledger.numBlocks - 1n, config, options);
   // Host validity for the block being built.
   validateTombstone(ledger.numBlocks, tx.prefix.tombstoneBlock);
   for (const keyImage of txKeyImages(tx)) {
@@ -319,7 +390,8 @@ export function validateTxForLedger(
  * valid or the error that rejects it. If the joint check fails, the transactions that reached it
  * are re-checked one by one so that exactly the bad ones are rejected (with `RangeProof`).
  * Error order differs from one-by-one validation only in that a bad range proof is reported
- * after the rules that follow it.
+ * after the rules that follow it. A `LocalLedgerError` (a ledger view that contradicts itself)
+ * is thrown, not returned: it is no transaction's fault.
  */
 export function validateTxsForLedger(
   txs: readonly Tx[],

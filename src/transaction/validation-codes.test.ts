@@ -10,17 +10,23 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { fakeFogHint, Scalars, subaddressKeys } from "../crypto/index.js";
-import { SeededRandom, toHex } from "../util/index.js";
-import { PROPOSE_TX_RESULT, type TxValidationCode, TxValidationError } from "./errors.js";
+import { amountSharedSecret, fakeFogHint, Scalars, subaddressKeys } from "../crypto/index.js";
+import { compareBytes, SeededRandom, toHex } from "../util/index.js";
+import {
+  LocalLedgerError,
+  PROPOSE_TX_RESULT,
+  type TxValidationCode,
+  TxValidationError,
+} from "./errors.js";
 import type { TxOutMembershipProof } from "./merkle.js";
-import { type InMemoryLedgerView, makeSampleSpend } from "./sample-spend.js";
-import { type OutputSecret, signRctBulletproofs } from "./signature.js";
+import { InMemoryLedgerView, makeSampleSpend } from "./sample-spend.js";
+import { type OutputSecret, type SignableInputRing, signRctBulletproofs } from "./signature.js";
 import type { InputRules, Tx, TxIn, TxPrefix } from "./tx.js";
 import { createTxOut, type TxOut } from "./tx-out.js";
 import {
   type AcceptanceConfig,
   type LedgerView,
+  validateTombstone,
   validateTx,
   validateTxForLedger,
 } from "./validate.js";
@@ -85,11 +91,12 @@ function resign(
   prefix: TxPrefix,
   blockVersion = 3,
   outputSecrets: readonly OutputSecret[] = base.outputSecrets,
+  rings: readonly SignableInputRing[] = base.rings,
 ): Tx {
   const signature = signRctBulletproofs(
     blockVersion,
     prefix,
-    base.rings,
+    rings,
     outputSecrets,
     new SeededRandom(`${SEED}-resign`),
   );
@@ -124,6 +131,16 @@ test("NoInputs / TooManyInputs", () => {
   expectCode(withPrefix(tx, { inputs: [] }), "NoInputs");
   const many = Array.from({ length: 17 }, () => tx.prefix.inputs[0]!);
   expectCode(withPrefix(tx, { inputs: many }), "TooManyInputs");
+  // Kept on purpose (see fetchRootProofs): with more proofs than a valid transaction can have,
+  // the host fetches none, so a proof beyond our ledger is not reported (MobileCoin's host would
+  // answer LedgerTxOutIndexOutOfBounds first).
+  const p = tx.prefix.inputs[0]!.proofs[0]!;
+  const beyond = { ...p, highestIndex: baseLedger.numTxOuts + 5n };
+  const first = {
+    ...tx.prefix.inputs[0]!,
+    proofs: [beyond, ...tx.prefix.inputs[0]!.proofs.slice(1)],
+  };
+  expectCode(withPrefix(tx, { inputs: [first, ...many.slice(1)] }), "TooManyInputs");
 });
 
 test("NoOutputs / TooManyOutputs", () => {
@@ -182,6 +199,24 @@ test("InvalidLedgerContext: the host supplies too few root proofs", () => {
     (e: unknown) => e instanceof TxValidationError && e.code === "InvalidLedgerContext",
   );
   constructed.add("InvalidLedgerContext");
+});
+
+test("the host's root proofs must imply one root (enclave tx_is_well_formed)", () => {
+  // The same ledger one TxOut longer: its proofs imply another root, yet each still rolls back
+  // to the root the client's proof was made against, so only the one-root check can tell.
+  const longer = new InMemoryLedgerView(baseLedger.numBlocks);
+  for (const o of baseLedger.txOuts) longer.append(o);
+  longer.append(base.ledgerTxOuts[0]!);
+  const allLonger = ledgerWith({ rootProof: (i) => longer.rootProof(i) });
+  assert.equal(codeOf(tx, allLonger).code, "Ok", "proofs from one later state are fine");
+  let calls = 0;
+  const mixed = ledgerWith({
+    rootProof: (i) => (calls++ % 2 === 0 ? baseLedger.rootProof(i) : longer.rootProof(i)),
+  });
+  assert.throws(
+    () => validateTxForLedger(tx, mixed, base.config),
+    (e: unknown) => e instanceof LocalLedgerError && e.code === "INVALID_LOCAL_MEMBERSHIP_PROOF",
+  );
 });
 
 function withProof(i: number, j: number, proof: TxOutMembershipProof): Tx {
@@ -415,6 +450,85 @@ test("TombstoneBlockTooFar: a tombstone more than 20160 blocks ahead", () => {
   );
 });
 
+test("validate_tombstone's bounds: current < tombstone ≤ current + 20160", () => {
+  const current = 1_000n;
+  const codeAt = (tombstone: bigint) => {
+    try {
+      validateTombstone(current, tombstone);
+      return "Ok";
+    } catch (error) {
+      assert.ok(error instanceof TxValidationError);
+      return error.code;
+    }
+  };
+  assert.equal(codeAt(current), "TombstoneBlockExceeded");
+  assert.equal(codeAt(current + 1n), "Ok");
+  assert.equal(codeAt(current + 20_160n), "Ok");
+  assert.equal(codeAt(current + 20_161n), "TombstoneBlockTooFar");
+});
+
+test("the tombstone limit of a submitted transaction: N + 20159 accepted, N + 20160 refused", () => {
+  // The enclave validates against the latest block (N − 1 for a ledger of N blocks), so the last
+  // tombstone a node accepts is N − 1 + 20160; the host's own check (against N) is looser.
+  const n = baseLedger.numBlocks;
+  assert.equal(codeOf(resign({ ...tx.prefix, tombstoneBlock: n + 20_159n })).code, "Ok");
+  expectCode(resign({ ...tx.prefix, tombstoneBlock: n + 20_160n }), "TombstoneBlockTooFar");
+});
+
+test("a fee equal to the minimum fee is accepted", () => {
+  const feeMap = new Map([[0n, tx.prefix.fee]]);
+  assert.equal(codeOf(unpinned, undefined, { ...base.config, feeMap }).code, "Ok");
+  const above = new Map([[0n, tx.prefix.fee + 128n]]);
+  assert.equal(codeOf(unpinned, undefined, { ...base.config, feeMap: above }).code, "TxFeeError");
+});
+
+/**
+ * The base transaction with one of input 0's mixins also in input 1's ring (in place of one of
+ * input 1's mixins), input 0 carrying `rules`; re-signed, so that only ring uniqueness can fail.
+ */
+function sharingRingMember(rules: InputRules | undefined): Tx {
+  const [in0, in1] = [tx.prefix.inputs[0]!, tx.prefix.inputs[1]!];
+  const [ring0, ring1] = [base.rings[0]!, base.rings[1]!];
+  const shared = ring0.realIndex === 1 ? 2 : 1;
+  const dropped = ring1.realIndex === 10 ? 9 : 10;
+  const members = in1.ring.map((o, j) => (j === dropped ? in0.ring[shared]! : o));
+  const proofs = in1.proofs.map((p, j) => (j === dropped ? in0.proofs[shared]! : p));
+  const order = members.map((_o, j) => j);
+  order.sort((a, b) => compareBytes(members[a]!.publicKey, members[b]!.publicKey));
+  const ring = order.map((j) => members[j]!);
+  const signable: SignableInputRing = {
+    ...ring1,
+    members: ring.map((o) => ({ targetKey: o.targetKey, commitment: o.maskedAmount!.commitment })),
+    realIndex: order.indexOf(ring1.realIndex),
+  };
+  const inputs = [
+    { input: { ...in0, inputRules: rules }, signing: ring0 },
+    {
+      input: { ring, proofs: order.map((j) => proofs[j]!), inputRules: undefined },
+      signing: signable,
+    },
+  ].sort((a, b) => compareBytes(a.input.ring[0]!.publicKey, b.input.ring[0]!.publicKey));
+  return resign(
+    { ...tx.prefix, inputs: inputs.map((i) => i.input) },
+    3,
+    base.outputSecrets,
+    inputs.map((i) => i.signing),
+  );
+}
+
+test("MCIP #57: a ring member shared with an input that has rules is not a duplicate", () => {
+  const rules: InputRules = {
+    requiredOutputs: [],
+    maxTombstoneBlock: 0n,
+    partialFillOutputs: [],
+    partialFillChange: undefined,
+    minPartialFillValue: 0n,
+  };
+  assert.equal(codeOf(sharingRingMember(rules)).code, "Ok");
+  // Between two inputs without rules the same sharing is a duplicate.
+  expectCode(sharingRingMember(undefined), "DuplicateRingElements");
+});
+
 test("MemosNotAllowed / MaskedTokenIdNotAllowed: outputs too new for the block version", () => {
   const config0 = { ...base.config, blockVersion: 0 };
   expectCode(resign(tx.prefix, 0), "MemosNotAllowed", undefined, undefined, config0);
@@ -497,6 +611,86 @@ test("InputRulePartialFill / InputRuleInvalidAmountSharedSecret / InputRuleAmoun
       }),
     ),
     "InputRuleTxOutConversion",
+  );
+});
+
+test("InputRuleInvalidAmountSharedSecret before InputRuleTxOutConversion (try_reveal_amount order)", () => {
+  // Upstream `try_reveal_amount` converts the secret to [u8; 32] before it reads the masked
+  // amount, so a revealed output with both defects answers the secret's length.
+  const output = tx.prefix.outputs[0]!;
+  expectCode(
+    resign(
+      withRules({
+        partialFillChange: {
+          txOut: { ...output, maskedAmount: undefined },
+          amountSharedSecret: new Uint8Array(5),
+        },
+      }),
+    ),
+    "InputRuleInvalidAmountSharedSecret",
+  );
+});
+
+/**
+ * Outputs of value 0 for partial-fill rules: a revealed TxOut (with its amount shared secret) and
+ * a copy equal to it in everything but the amount (same tx private key and recipient), as a
+ * counterparty would put in the transaction. Value-0 outputs keep the base transaction balanced.
+ */
+function revealedPair(label: string, ruleValue: bigint, txValue: bigint) {
+  const rng = new SeededRandom(`${SEED}-${label}`);
+  const params = {
+    blockVersion: 3,
+    recipient: subaddressKeys(base.sender, 0n),
+    txPrivateKey: Scalars.random(rng),
+    eFogHint: fakeFogHint(rng),
+  };
+  const inRules = createTxOut({ ...params, amount: { value: ruleValue, tokenId: 0n } });
+  const inTx = createTxOut({ ...params, amount: { value: txValue, tokenId: 0n } });
+  return {
+    revealed: {
+      txOut: inRules.txOut,
+      amountSharedSecret: amountSharedSecret(inRules.sharedSecret),
+    },
+    output: inTx.txOut,
+    secret: { value: txValue, tokenId: 0n, blinding: inTx.blinding },
+  };
+}
+
+/** `prefix` with extra outputs, kept sorted, re-signed with their secrets. */
+function resignWithOutputs(
+  prefix: TxPrefix,
+  extra: readonly { output: TxOut; secret: OutputSecret }[],
+): Tx {
+  const all = [
+    ...tx.prefix.outputs.map((output, i) => ({ output, secret: base.outputSecrets[i]! })),
+    ...extra,
+  ].sort((a, b) => compareBytes(a.output.publicKey, b.output.publicKey));
+  return resign(
+    { ...prefix, outputs: all.map((o) => o.output) },
+    3,
+    all.map((o) => o.secret),
+  );
+}
+
+test("InputRulePartialFill: a partial-fill change of value 0 (upstream ZeroPartialFillChange)", () => {
+  const change = revealedPair("zero-change", 0n, 0n);
+  const prefix = withRules({ partialFillChange: change.revealed });
+  expectCode(resignWithOutputs(prefix, [change]), "InputRulePartialFill", "ZeroPartialFillChange");
+});
+
+test("InputRulePartialFill: a partial-fill output of value 0 (upstream U64Ratio::new(x, 0) fails)", () => {
+  // Change 10 in the rules, 0 returned: fill fraction 10/10. The partial-fill output promises 0,
+  // so the fraction of it delivered (0/0) has no value and upstream refuses.
+  const change = revealedPair("change-10", 10n, 0n);
+  const output = revealedPair("zero-output", 0n, 0n);
+  const prefix = withRules({
+    partialFillChange: change.revealed,
+    partialFillOutputs: [output.revealed],
+  });
+  expectCode(
+    resignWithOutputs(prefix, [change, output]),
+    "InputRulePartialFill",
+    "FractionalOutputAmountDoesNotRespectFillFraction",
   );
 });
 

@@ -32,9 +32,13 @@ describe("consensus-tool", () => {
     const unknown = run("consensus-tool.mjs", ["frobnicate"]);
     assert.equal(unknown.status, 2);
     assert.equal(unknown.stderr.trim().split("\n").length, 1);
+    assert.match(run("consensus-tool.mjs", ["sampel-keys"]).stderr, /did you mean sample-keys\?/);
     const badFlag = run("consensus-tool.mjs", ["bench", "hashes", "--bogus"]);
     assert.equal(badFlag.status, 2);
     assert.equal(badFlag.stderr.trim().split("\n").length, 1);
+    const typo = run("consensus-tool.mjs", ["sample-keys", "--nmu", "3"]);
+    assert.equal(typo.status, 2);
+    assert.equal(typo.stderr, "sample-keys: Unknown option '--nmu' (did you mean --num?)\n");
     assert.equal(run("consensus-tool.mjs", ["bench", "no-such-bench"]).status, 2);
   });
   it("bench --json prints one JSON object per figure with the pinned fields", () => {
@@ -112,6 +116,9 @@ describe("consensus-service", () => {
     );
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /--peer-responder-id/);
+    const typo = run("consensus-service.mjs", ["--netwrok", network]);
+    assert.equal(typo.status, 2);
+    assert.match(typo.stderr, /Unknown option '--netwrok' \(did you mean --network\?\)/);
   });
 });
 
@@ -138,5 +145,33 @@ describe("consensus-tool keygen", () => {
     const b = run("consensus-tool.mjs", ["keygen", "--seed", seed]);
     assert.equal(a.stdout, b.stdout);
     assert.equal(run("consensus-tool.mjs", ["keygen", "--seed", "zz"]).status, 2);
+  });
+});
+
+describe("every --help page", () => {
+  it("shows at least one example command line", () => {
+    const list = run("consensus-tool.mjs", ["--help"]);
+    const names = [...list.stdout.matchAll(/^ {2}([a-z][a-z-]+) {2,}/gm)].map(
+      (m) => m[1] as string,
+    );
+    assert.ok(names.length >= 8, `commands listed: ${names.join(", ")}`);
+    const pages: [string, string][] = [
+      ["consensus-service", run("consensus-service.mjs", ["--help"]).stdout],
+      ...names.map((n): [string, string] => [n, run("consensus-tool.mjs", [n, "--help"]).stdout]),
+    ];
+    for (const [name, page] of pages) {
+      const at = page.search(/^Examples?(\s*\(.*\))?:?\s*$/m);
+      assert.ok(at >= 0, `${name} --help has no Example line`);
+      const next = page
+        .slice(at)
+        .split("\n")
+        .slice(1)
+        .find((l) => l.trim() !== "");
+      assert.match(
+        next ?? "",
+        /^\s+(SGX_MODE=\S+ )*(IAS_MODE=\S+ )*consensus-(tool|service)\b/,
+        name,
+      );
+    }
   });
 });

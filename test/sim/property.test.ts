@@ -139,8 +139,9 @@ function optionsFor(
   return options;
 }
 
-test(`property: agreement always, liveness once faults stop (${RUNS} runs, seed ${SEED})`, () => {
+test(`property: agreement always, liveness once faults stop (${RUNS} runs, seed ${SEED})`, (t) => {
   let ran = 0;
+  let statements = 0;
   fc.assert(
     fc.property(fc.oneof(meshCase, otherCase), faults, (shape, f) => {
       const options = optionsFor(shape, f);
@@ -153,6 +154,7 @@ test(`property: agreement always, liveness once faults stop (${RUNS} runs, seed 
       }
       const r = runSimulation(options);
       ran += 1;
+      statements += r.statements_checked;
       assert.ok(
         r.agreement,
         `agreement broken: ${JSON.stringify(r.disagreements)} options ${JSON.stringify(options)}`,
@@ -166,4 +168,7 @@ test(`property: agreement always, liveness once faults stop (${RUNS} runs, seed 
     { numRuns: RUNS, seed: SEED, endOnFailure: true },
   );
   assert.ok(ran >= RUNS * 0.9, `ran ${ran} simulations`);
+  // Every honest statement passed the sanity rules and had P ≤ B (invariant_violations above).
+  assert.ok(statements > ran, `checked ${statements} statements`);
+  t.diagnostic(`${ran} simulations, ${statements} honest statements checked`);
 });

@@ -2,7 +2,7 @@
 // Method: feed it small synthetic files and assert on the rules it reports.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { checkFile, findImports, type Violation } from "./layering.js";
+import { checkFile, checkTree, findCycles, findImports, type Violation } from "./layering.js";
 
 function rules(path: string, text: string): Violation["rule"][] {
   return checkFile({ path, text }).map((v) => v.rule);
@@ -36,17 +36,14 @@ describe("layering checker", () => {
       [],
     );
     assert.deepEqual(
-      rules(
-        "src/blockchain/block.ts",
-        `import { BlockSchema } from "../rpc/gen/blockchain_pb.js";`,
-      ),
+      rules("src/blockchain/block.ts", `import { BlockSchema } from "../proto/blockchain_pb.js";`),
       [],
     );
     assert.deepEqual(rules("src/cli/main.ts", `import { run } from "../node/index.js";`), []);
   });
 
   it("keeps generated protobuf code away from the layers below transaction", () => {
-    assert.deepEqual(rules("src/scp/msg.ts", `import { X } from "../rpc/gen/external_pb.js";`), [
+    assert.deepEqual(rules("src/scp/msg.ts", `import { X } from "../proto/external_pb.js";`), [
       "direction",
     ]);
   });
@@ -110,5 +107,49 @@ describe("layering checker", () => {
         .sort(),
       ["./a.js", "./b.js", "./c.js", "./d.js"],
     );
+  });
+
+  it("accepts a lower folder only when ALLOWED_IMPORTS lists it", () => {
+    assert.deepEqual(rules("src/transaction/a.ts", `import { Slot } from "../scp/index.js";`), [
+      "allowed",
+    ]);
+    assert.deepEqual(rules("src/enclave/a.ts", `import { Ledger } from "../ledger/index.js";`), [
+      "allowed",
+    ]);
+    assert.deepEqual(rules("src/blockchain/a.ts", `import { x } from "../scp/index.js";`), []);
+  });
+
+  it("keeps console to src/cli/", () => {
+    assert.deepEqual(rules("src/node/a.ts", `console.log("started");`), ["console"]);
+    assert.deepEqual(rules("src/scp/a.ts", `console.error(e);`), ["console"]);
+    assert.deepEqual(rules("src/cli/a.ts", `console.log("usage");`), []);
+    assert.deepEqual(rules("src/node/a.ts", `// console.log was here`), []);
+  });
+
+  it("finds import cycles inside a folder, and only there", () => {
+    const file = (path: string, ...imports: string[]) => ({
+      path,
+      text: imports.map((i) => `import { x } from "${i}";`).join("\n"),
+    });
+    const cycle = [
+      file("src/transaction/a.ts", "./b.js"),
+      file("src/transaction/b.ts", "./c.js"),
+      file("src/transaction/c.ts", "./a.js"),
+    ];
+    const found = findCycles(cycle);
+    assert.equal(found.length, 1);
+    assert.equal(found[0]?.rule, "cycle");
+    assert.match(found[0]?.message ?? "", /a → b → c → a/);
+    assert.deepEqual(
+      checkTree(cycle).map((v) => v.rule),
+      ["cycle"],
+    );
+    const chain = [file("src/transaction/a.ts", "./b.js"), file("src/transaction/b.ts", "./c.js")];
+    assert.deepEqual(findCycles(chain), []);
+    const tests = [
+      file("src/transaction/a.ts", "./a.test.js"),
+      file("src/transaction/a.test.ts", "./a.js"),
+    ];
+    assert.deepEqual(findCycles(tests), []);
   });
 });

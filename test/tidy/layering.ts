@@ -3,8 +3,8 @@
  *
  * - Direction: a folder under `src/` may import only folders listed before it in `LAYERS`.
  * - Surfaces: another folder is imported through its `index.ts` only. The one exception is the
- *   generated protobuf code in `src/rpc/gen/`: it depends on nothing of ours, so every layer from
- *   `transaction` up may use its message schemas directly (`PROTO_USERS`).
+ *   generated protobuf code in `src/proto/` (one module per .proto file, no index): it depends on
+ *   nothing of ours, so every layer from `transaction` up may use its schemas (`PROTO_USERS`).
  * - Third-party packages are confined to the folders that own them (`PACKAGE_OWNERS`); a package not
  *   in that table is a violation until someone decides where it belongs.
  * - Pure folders never read the clock, the environment or ambient randomness, and import no Node
@@ -19,6 +19,7 @@
 /** Bottom first. `sim` sits below the I/O layers so that `cli` can run simulations. */
 export const LAYERS = [
   "util",
+  "proto",
   "crypto",
   "scp",
   "quorum",
@@ -37,18 +38,83 @@ export const LAYERS = [
 
 export type Layer = (typeof LAYERS)[number];
 
+/**
+ * What each folder may import, spelled out: being lower in `LAYERS` is necessary, not enough, so
+ * that a new dependency between folders is a decision someone writes down here. The generated
+ * protobuf code is governed by `PROTO_USERS` instead.
+ */
+export const ALLOWED_IMPORTS: Readonly<Record<Layer, readonly Layer[]>> = {
+  util: [],
+  proto: [],
+  crypto: ["util"],
+  scp: ["util", "crypto"],
+  quorum: ["util", "crypto", "scp"],
+  transaction: ["util", "crypto"],
+  blockchain: ["util", "crypto", "scp", "transaction"],
+  ledger: ["util", "crypto", "transaction", "blockchain"],
+  archive: ["util", "crypto", "transaction", "blockchain", "ledger"],
+  enclave: ["util", "crypto", "transaction", "blockchain"],
+  peers: ["util", "crypto", "scp", "quorum", "transaction", "blockchain", "enclave"],
+  consensus: [
+    "util",
+    "crypto",
+    "scp",
+    "quorum",
+    "transaction",
+    "blockchain",
+    "ledger",
+    "enclave",
+    "peers",
+  ],
+  sim: [
+    "util",
+    "crypto",
+    "scp",
+    "quorum",
+    "transaction",
+    "blockchain",
+    "ledger",
+    "archive",
+    "enclave",
+    "peers",
+    "consensus",
+  ],
+  rpc: [
+    "util",
+    "crypto",
+    "scp",
+    "quorum",
+    "transaction",
+    "blockchain",
+    "ledger",
+    "archive",
+    "enclave",
+    "peers",
+    "consensus",
+  ],
+  node: LAYERS.slice(0, LAYERS.indexOf("node")),
+  cli: LAYERS.slice(0, LAYERS.indexOf("cli")),
+};
+
+/** Only the entry points talk to the terminal; everything else logs through `Logger`. */
+const CONSOLE_LAYERS: ReadonlySet<string> = new Set(["cli"]);
+
 /** Folders whose code must be deterministic given its inputs. */
 export const PURE_LAYERS: ReadonlySet<string> = new Set([
   "util",
+  "proto",
   "crypto",
   "scp",
   "quorum",
   "transaction",
   "blockchain",
+  // The sans-I/O runtime (reference node-runtime.md §1): only node/ and sim/ drive time.
+  "peers",
+  "consensus",
   "sim",
 ]);
 
-/** Layers allowed to use the generated protobuf schemas in `src/rpc/gen/`. */
+/** Layers allowed to use the generated protobuf schemas in `src/proto/`. */
 export const PROTO_USERS: ReadonlySet<string> = new Set(
   LAYERS.slice(LAYERS.indexOf("transaction")),
 );
@@ -58,7 +124,7 @@ export const PACKAGE_OWNERS: Readonly<Record<string, readonly string[]>> = {
   "@noble/curves": ["crypto"],
   "@noble/hashes": ["crypto"],
   "@scure/bip39": ["crypto"],
-  "@bufbuild/protobuf": [...PROTO_USERS, "rpc/gen"],
+  "@bufbuild/protobuf": [...PROTO_USERS, "proto"],
   "@grpc/grpc-js": ["rpc"],
   "@aws-sdk/client-s3": ["archive"],
   lmdb: ["ledger"],
@@ -100,10 +166,13 @@ export interface Violation {
   line: number;
   rule:
     | "direction"
+    | "allowed"
     | "surface"
     | "package"
     | "builtin"
     | "banned-api"
+    | "console"
+    | "cycle"
     | "fixme"
     | "unknown-folder"
     | "enclave-boundary";
@@ -201,7 +270,6 @@ export function checkFile(file: SourceFile): Violation[] {
     });
     return out;
   }
-  const inGen = file.path.startsWith("src/rpc/gen/");
   const pure = PURE_LAYERS.has(layer) || PURE_SUBFOLDERS.some((f) => file.path.startsWith(f));
   const mayUseImpl = ENCLAVE_IMPL_USERS.some((u) => file.path.startsWith(u));
 
@@ -230,7 +298,7 @@ export function checkFile(file: SourceFile): Violation[] {
         continue;
       }
       if (targetLayer === layer) continue;
-      if (target.startsWith("src/rpc/gen/")) {
+      if (target.startsWith("src/proto/")) {
         if (!PROTO_USERS.has(layer)) {
           out.push({
             file: file.path,
@@ -248,6 +316,15 @@ export function checkFile(file: SourceFile): Violation[] {
           line,
           rule: "direction",
           message: `${layer} may not import ${targetLayer} (${specifier})`,
+        });
+        continue;
+      }
+      if (!(ALLOWED_IMPORTS[layer as Layer] as readonly string[]).includes(targetLayer)) {
+        out.push({
+          file: file.path,
+          line,
+          rule: "allowed",
+          message: `${targetLayer} is not in ALLOWED_IMPORTS for ${layer} (${specifier})`,
         });
         continue;
       }
@@ -274,7 +351,6 @@ export function checkFile(file: SourceFile): Violation[] {
     }
     const name = packageName(specifier);
     const owners = PACKAGE_OWNERS[name];
-    const where = inGen ? "rpc/gen" : layer;
     if (owners === undefined) {
       out.push({
         file: file.path,
@@ -282,7 +358,7 @@ export function checkFile(file: SourceFile): Violation[] {
         rule: "package",
         message: `${name} is not in the package table; decide which folder owns it`,
       });
-    } else if (!owners.includes(where)) {
+    } else if (!owners.includes(layer)) {
       out.push({
         file: file.path,
         line,
@@ -290,6 +366,16 @@ export function checkFile(file: SourceFile): Violation[] {
         message: `${name} may be imported only in ${owners.join(", ")}`,
       });
     }
+  }
+
+  const consoleAt = stripComments(file.text).search(/\bconsole\./);
+  if (consoleAt >= 0 && !CONSOLE_LAYERS.has(layer)) {
+    out.push({
+      file: file.path,
+      line: lineOf(file.text, consoleAt),
+      rule: "console",
+      message: "console is for src/cli/ only; use the Logger",
+    });
   }
 
   if (pure) {
@@ -310,7 +396,61 @@ export function checkFile(file: SourceFile): Violation[] {
 }
 
 export function checkTree(files: readonly SourceFile[]): Violation[] {
-  return files.flatMap(checkFile);
+  return [...files.flatMap(checkFile), ...findCycles(files)];
+}
+
+/** `src/x/a.js` and `src/x/a.ts` name the same module. */
+function moduleKey(path: string): string {
+  return path.replace(/\.(?:js|ts)$/, "");
+}
+
+/** Edges from each non-test module to the modules of its own folder that it imports. */
+function folderImportGraph(files: readonly SourceFile[]): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const file of files) {
+    const layer = layerOf(file.path);
+    if (layer === undefined || isTestFile(file.path)) continue;
+    const targets = findImports(file.text)
+      .filter((ref) => ref.specifier.startsWith("."))
+      .map((ref) => resolveRelative(file.path, ref.specifier))
+      .filter((target) => layerOf(target) === layer)
+      .map(moduleKey);
+    graph.set(moduleKey(file.path), targets);
+  }
+  return graph;
+}
+
+/**
+ * Import cycles inside one folder, one violation per cycle found (depth-first search; each cycle
+ * is reported at the module where the search first closed it).
+ */
+export function findCycles(files: readonly SourceFile[]): Violation[] {
+  const graph = folderImportGraph(files);
+  const state = new Map<string, "open" | "done">();
+  const stack: string[] = [];
+  const out: Violation[] = [];
+  const visit = (node: string): void => {
+    state.set(node, "open");
+    stack.push(node);
+    for (const next of graph.get(node) ?? []) {
+      if (!graph.has(next)) continue;
+      if (state.get(next) === "open") {
+        const loop = [...stack.slice(stack.indexOf(next)), next];
+        out.push({
+          file: `${next}.ts`,
+          line: 1,
+          rule: "cycle",
+          message: `import cycle: ${loop.map((m) => m.split("/").pop()).join(" → ")}`,
+        });
+      } else if (state.get(next) === undefined) {
+        visit(next);
+      }
+    }
+    stack.pop();
+    state.set(node, "done");
+  };
+  for (const node of [...graph.keys()].sort()) if (state.get(node) === undefined) visit(node);
+  return out;
 }
 
 export function formatViolation(v: Violation): string {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fromBinary } from "@bufbuild/protobuf";
 import { Scalars } from "../../src/crypto/index.js";
-import { RistrettoPrivateSchema } from "../../src/rpc/gen/external_pb.js";
+import { RistrettoPrivateSchema } from "../../src/proto/external_pb.js";
 import { decodeTxOutRecord, recoverTxOutRecord, viewTxOut } from "../../src/transaction/index.js";
 import { isCodedError, toHex } from "../../src/util/index.js";
 import { forEachVector, hexBytes } from "./lib.js";

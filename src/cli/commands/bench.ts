@@ -17,7 +17,10 @@ Options:
 
 Benchmarks:
 ${names}
-  all              every benchmark above, one after another`;
+  all              every benchmark above, one after another
+
+Example:
+  consensus-tool bench tx-verify --json`;
 }
 
 function formatTable(figures: readonly Figure[]): string {

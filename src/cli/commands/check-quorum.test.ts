@@ -118,7 +118,23 @@ describe("consensus-tool check-quorum", () => {
     writeFileSync(path.join(dir, "syntax.json"), "{ not json");
     const s = tool("x:1=syntax.json");
     assert.equal(s.code, 2);
-    assert.match(s.stderr, /syntax\.json: FILE_SYNTAX: not valid JSON/);
+    assert.match(s.stderr, /syntax\.json: not valid JSON/);
+    const key = (name: string, param: string) =>
+      writeFileSync(
+        path.join(dir, name),
+        `broadcast_peers = ["mcp://a.test:443/${param}"]\nquorum_set = { threshold = 1, members = [{ type = "Node", args = "a.test:443" }] }\ntx_source_urls = ["file:///tmp/a/"]\n`,
+      );
+    key("nokey.toml", "");
+    key("badkey.toml", "?consensus-msg-key=MCowBQYDK2VwAyEA");
+    for (const [name, re] of [
+      ["nokey.toml", /nokey\.toml: broadcast_peers\[0\]: consensus-msg-key: missing/],
+      ["badkey.toml", /badkey\.toml: broadcast_peers\[0\]: consensus-msg-key: .*44 bytes/],
+    ] as const) {
+      const r = tool(`b.test:443=${name}`);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+      assert.match(r.stderr, re);
+    }
   });
 
   test("bad arguments and missing files: exit 2", () => {

@@ -1,7 +1,6 @@
-import { readFileSync } from "node:fs";
-import { checkIntersection, networkFileFormat, parseNetworkConfig } from "../../quorum/index.js";
+import { loadNetworkFile } from "../../node/index.js";
+import { checkIntersection } from "../../quorum/index.js";
 import type { QuorumSet } from "../../scp/index.js";
-import { describeError, LIMITS } from "../../util/index.js";
 import { type Command, EXIT_NEGATIVE, EXIT_OK, parseFlags, UsageError } from "../command.js";
 
 const HELP = `Usage: consensus-tool check-quorum ID=PATH [ID=PATH ...] [--json]
@@ -9,7 +8,10 @@ const HELP = `Usage: consensus-tool check-quorum ID=PATH [ID=PATH ...] [--json]
 Checks that every two quorums of a network intersect. Each PATH is one node's network file
 (network.toml or network.json, the runbook's shape: broadcast_peers, known_peers, quorum_set,
 tx_source_urls) and ID is that node's responder id (host:port). A node's quorum set does not list
-the node itself (MobileCoin's convention).
+the node itself (MobileCoin's convention). Each file is checked by the rules consensus-service
+--check-config applies (unknown keys, peer URIs and their consensus-msg-key, quorum-set sanity, the
+node not listed as its own peer); quorum-set members no peer entry names are allowed here and
+reported as unknown_nodes when no ID=PATH gives them.
 
 The search backtracks over candidate quorums (stellar-core's checker's approach), so it is exact;
 it is exponential in the worst case and meant for networks of tens of nodes.
@@ -22,7 +24,10 @@ Output with --json:
   quorum at all reports intersects=false and split=null.
 
 Exit codes: 0 all quorums intersect; 1 they do not (or there is no quorum);
-            2 bad arguments or a malformed file (one line naming the file and the problem).`;
+            2 bad arguments or a malformed file (one line naming the file, the field and the problem).
+
+Example:
+  consensus-tool check-quorum --json a.test:443=a.toml b.test:443=b.toml c.test:443=c.toml d.test:443=d.toml`;
 
 export const checkQuorumCommand: Command = {
   name: "check-quorum",
@@ -68,25 +73,7 @@ export const checkQuorumCommand: Command = {
   },
 };
 
+/** The node's quorum set, by the rules consensus-service applies to its own network file. */
 function loadQuorumSet(id: string, path: string): QuorumSet {
-  let text: string;
-  try {
-    const bytes = readFileSync(path);
-    if (bytes.length > LIMITS.configFileBytesMax)
-      throw new Error(`larger than ${LIMITS.configFileBytesMax} bytes`);
-    text = bytes.toString("utf8");
-  } catch (error) {
-    throw new UsageError(`${path}: cannot read: ${describeError(error)}`);
-  }
-  try {
-    const config = parseNetworkConfig(text, networkFileFormat(path));
-    if (config.quorumSet.members.some((m) => m.type === "Node" && m.args.id === id))
-      throw new UsageError(
-        `${path}: quorum_set: lists the node itself (${id}); a node's quorum set excludes it`,
-      );
-    return config.quorumSet;
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`${path}: ${describeError(error)}`);
-  }
+  return loadNetworkFile(path, { selfResponderId: id }).quorumSet;
 }

@@ -1,9 +1,16 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { generateSampleLedger, openLmdbLedger } from "../../ledger/index.js";
+import {
+  generateSampleLedger,
+  openLmdbLedger,
+  SAMPLE_LEDGER_MAX_OUTPUTS,
+  SAMPLE_LEDGER_MIN_OUTPUTS,
+} from "../../ledger/index.js";
 import { readPublicAddresses } from "../../node/index.js";
-import { toHex } from "../../util/index.js";
+import { MAX_BLOCK_VERSION } from "../../transaction/index.js";
+import { isCodedError, toHex } from "../../util/index.js";
 import { type Command, EXIT_OK, intFlag, parseFlags, UsageError } from "../command.js";
+import { LMDB_FILES, OutputDir } from "./output-dir.js";
 
 /** `consensus-tool generate-sample-ledger`: a deterministic origin ledger for a test network. */
 export const generateSampleLedgerCommand: Command = {
@@ -27,7 +34,14 @@ Options:
   --key-images N      key images in each block after the origin (default 1)
   --block-version V   block version of the ledger (default 0)
   --seed HEX          seed (default 2121…21, 32 bytes)
-  --json              print {"ledger_path", "blocks", "outputs", "value_per_output", "block_ids", "signer"}`,
+  --json              print {"ledger_path", "blocks", "outputs", "value_per_output", "block_ids", "signer"}
+
+Every argument is checked before anything is created; a refusal (exit 2, one line) leaves nothing
+behind, so a corrected retry starts clean.
+
+Example:
+  consensus-tool sample-keys --num 10 --dir keys
+  consensus-tool generate-sample-ledger --keys-dir keys --output-dir origin --txs 100 --blocks 1`,
   async run(args, context) {
     const { values, positionals } = parseFlags(args, {
       "keys-dir": { type: "string" },
@@ -47,41 +61,65 @@ Options:
     const seed = (values.seed ?? "21".repeat(32)).toLowerCase();
     if (!/^[0-9a-f]+$/.test(seed)) throw new UsageError("--seed must be hex");
     const blockVersion = intFlag("block-version", values["block-version"], 0);
-    if (blockVersion > 4) throw new UsageError("--block-version must be between 0 and 4");
-    const outputDir = path.resolve(values["output-dir"] as string);
+    if (blockVersion > MAX_BLOCK_VERSION)
+      throw new UsageError(`--block-version must be between 0 and ${MAX_BLOCK_VERSION}`);
+    const txs = intFlag("txs", values.txs, 0, 1);
+    const blocks = intFlag("blocks", values.blocks, 0, 1);
+    const keyImagesPerBlock = intFlag("key-images", values["key-images"], 1, 1);
+    const keysDir = path.resolve(values["keys-dir"] as string);
+    const recipients = readPublicAddresses(keysDir);
+    if (recipients.length === 0)
+      throw new UsageError(
+        `--keys-dir ${keysDir}: holds no account_keys_*.pub files (write some with sample-keys)`,
+      );
+    const total = recipients.length * txs * blocks;
+    if (total < SAMPLE_LEDGER_MIN_OUTPUTS || total > SAMPLE_LEDGER_MAX_OUTPUTS)
+      throw new UsageError(
+        `recipients × txs × blocks = ${recipients.length} × ${txs} × ${blocks} = ${total} outputs; between ${SAMPLE_LEDGER_MIN_OUTPUTS} and ${SAMPLE_LEDGER_MAX_OUTPUTS} are needed`,
+      );
+    const output = new OutputDir("--output-dir", values["output-dir"] as string);
+    const outputDir = output.path;
     if (existsSync(path.join(outputDir, "data.mdb"))) {
       throw new UsageError(
         `${outputDir} already holds a ledger (data.mdb); choose an empty directory`,
       );
     }
-    const recipients = readPublicAddresses(path.resolve(values["keys-dir"] as string));
-    const ledger = openLmdbLedger(outputDir);
+    // Everything is checked; only now is anything created, and a failure removes it again.
+    output.create();
+    let summary: ReturnType<typeof generateSampleLedger>;
     try {
-      const summary = generateSampleLedger(ledger, {
-        recipients,
-        txs: intFlag("txs", values.txs, 0, 1),
-        blocks: intFlag("blocks", values.blocks, 0, 1),
-        keyImagesPerBlock: intFlag("key-images", values["key-images"], 1, 1),
-        seed,
-        blockVersion,
-      });
-      if (values.json) {
-        const doc = {
-          ledger_path: outputDir,
-          blocks: summary.blocks,
-          outputs: summary.outputs,
-          value_per_output: summary.valuePerOutput.toString(),
-          block_ids: summary.blockIds.map(toHex),
-          signer: toHex(summary.signer),
-        };
-        context.stdout.write(`${JSON.stringify(doc)}\n`);
-      } else {
-        context.stdout.write(
-          `created ${outputDir}/data.mdb: ${summary.blocks} blocks, ${summary.outputs} outputs of ${summary.valuePerOutput} picoMOB; last block ${toHex(summary.blockIds[summary.blockIds.length - 1] as Uint8Array)}\n`,
-        );
+      const ledger = openLmdbLedger(outputDir);
+      try {
+        summary = generateSampleLedger(ledger, {
+          recipients,
+          txs,
+          blocks,
+          keyImagesPerBlock,
+          seed,
+          blockVersion,
+        });
+      } finally {
+        ledger.close();
       }
-    } finally {
-      ledger.close();
+    } catch (error) {
+      output.removeCreated(LMDB_FILES);
+      if (isCodedError(error) || error instanceof UsageError) throw error;
+      throw output.failure(error);
+    }
+    if (values.json) {
+      const doc = {
+        ledger_path: outputDir,
+        blocks: summary.blocks,
+        outputs: summary.outputs,
+        value_per_output: summary.valuePerOutput.toString(),
+        block_ids: summary.blockIds.map(toHex),
+        signer: toHex(summary.signer),
+      };
+      context.stdout.write(`${JSON.stringify(doc)}\n`);
+    } else {
+      context.stdout.write(
+        `created ${outputDir}/data.mdb: ${summary.blocks} blocks, ${summary.outputs} outputs of ${summary.valuePerOutput} picoMOB; last block ${toHex(summary.blockIds[summary.blockIds.length - 1] as Uint8Array)}\n`,
+      );
     }
     return EXIT_OK;
   },

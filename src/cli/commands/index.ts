@@ -1,4 +1,5 @@
 import type { Command } from "../command.js";
+import { attestationAuthorityCommand } from "./attestation-authority.js";
 import { benchCommand } from "./bench.js";
 import { checkQuorumCommand } from "./check-quorum.js";
 import { enclaveBundleCommand } from "./enclave-bundle.js";
@@ -19,5 +20,6 @@ export const COMMANDS: readonly Command[] = [
   simCommand,
   checkQuorumCommand,
   benchCommand,
+  attestationAuthorityCommand,
   enclaveBundleCommand,
 ];

@@ -15,7 +15,14 @@ Generates an Ed25519 message-signing key, printed as the runbook's openssl steps
 
 Options:
   --json       print {"private_key", "public_key", "public_key_hex", "pem"} as one JSON document
-  --seed HEX   derive the key from this 32-byte seed instead of fresh randomness (for tests only)`,
+  --seed HEX   derive the key from this 32-byte seed instead of fresh randomness (for tests only)
+
+The same key from openssl, as the runbook makes it (consensus-service --msg-signer-key takes the
+PEM file, its text, or base64 of its DER):
+  openssl genpkey -algorithm ed25519 -out key.pem
+
+Example:
+  consensus-tool keygen --json`,
   async run(args, context) {
     const { values, positionals } = parseFlags(args, {
       json: { type: "boolean" },

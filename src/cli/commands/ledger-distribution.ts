@@ -1,4 +1,5 @@
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   ARCHIVE_LIMITS,
   ArchiveError,
@@ -8,6 +9,7 @@ import {
   type RetryPolicy,
 } from "../../archive/index.js";
 import { type Ledger, type LmdbOptions, openLmdbLedger } from "../../ledger/index.js";
+import { directoryProblem } from "../../node/index.js";
 import { describeError, type LogFn, type Logger } from "../../util/index.js";
 import {
   type Command,
@@ -44,7 +46,10 @@ Options (each also read from its environment variable):
                         {"resumed_at", "blocks_published", "merged_files_written", "archived_blocks"}
 
 Exit codes: 0 done (or stopped by a signal); 1 the destination stayed unavailable;
-            2 bad arguments, no ledger, or a destination that holds another chain.`;
+            2 bad arguments, no ledger, or a destination that holds another chain.
+
+Example:
+  consensus-tool ledger-distribution --ledger-path /tmp/ledger-db-1 --dest file:///var/archive --once`;
 
 /** A logger that writes one line per message to stderr (info and above). */
 export function stderrLogger(context: CommandContext, command: string): Logger {
@@ -130,6 +135,19 @@ export function openLedgerAt(dir: string, flag: string, options: LmdbOptions): L
   }
 }
 
+/** A file:// destination that is a file or lies under one: one line before anything is opened. */
+function checkFileDestination(dest: string): void {
+  if (!/^file:/i.test(dest)) return;
+  let dir: string;
+  try {
+    dir = fileURLToPath(dest);
+  } catch {
+    return; // openArchiveDestination names the malformed URL.
+  }
+  const problem = directoryProblem(dir);
+  if (problem !== undefined) throw new UsageError(`--dest ${dest}: ${problem}`);
+}
+
 export const ledgerDistributionCommand: Command = {
   name: "ledger-distribution",
   summary: "publish ledger blocks to a file:// or s3:// block archive (single + merged files)",
@@ -152,6 +170,7 @@ export const ledgerDistributionCommand: Command = {
     const buckets = parseMergeBuckets(
       values["merge-buckets"] ?? context.env.MC_MERGE_BUCKETS ?? DEFAULT_MERGE_BUCKETS.join(","),
     );
+    checkFileDestination(dest);
     const destination = openArchiveDestination(dest, { env: context.env });
     const ledger = openLedgerAt(ledgerPath, "--ledger-path", {
       readOnly: true,

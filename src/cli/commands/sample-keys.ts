@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { writeSampleKeys } from "../../node/index.js";
+import { MAX_SAMPLE_ACCOUNTS, writeSampleKeys } from "../../node/index.js";
+import { isCodedError } from "../../util/index.js";
 import { type Command, EXIT_OK, intFlag, parseFlags, UsageError } from "../command.js";
+import { OutputDir } from "./output-dir.js";
 
 /** `consensus-tool sample-keys`: deterministic test accounts, as MobileCoin's `sample-keys`. */
 export const sampleKeysCommand: Command = {
@@ -19,7 +21,10 @@ Options:
   --num N      how many accounts (1–100000)
   --dir DIR    where to write them (created if missing)
   --seed HEX   seed (default 0101…01, 32 bytes)
-  --json       print {"dir", "accounts": [{"name", "b58"}]}`,
+  --json       print {"dir", "accounts": [{"name", "b58"}]}
+
+Example:
+  consensus-tool sample-keys --num 10 --dir keys --seed 0101`,
   async run(args, context) {
     const { values, positionals } = parseFlags(args, {
       num: { type: "string" },
@@ -34,8 +39,17 @@ Options:
     const num = intFlag("num", values.num, 0, 1);
     const seed = values.seed ?? "01".repeat(32);
     if (!/^[0-9a-fA-F]+$/.test(seed)) throw new UsageError("--seed must be hex");
-    const dir = path.resolve(values.dir);
-    writeSampleKeys(dir, num, seed.toLowerCase());
+    if (num > MAX_SAMPLE_ACCOUNTS)
+      throw new UsageError(`--num must be between 1 and ${MAX_SAMPLE_ACCOUNTS}, got ${num}`);
+    const output = new OutputDir("--dir", values.dir);
+    const dir = output.path;
+    output.create();
+    try {
+      writeSampleKeys(dir, num, seed.toLowerCase());
+    } catch (error) {
+      if (isCodedError(error)) throw error;
+      throw output.failure(error);
+    }
     if (values.json) {
       const accounts = Array.from({ length: num }, (_, i) => ({
         name: `account_keys_${i}`,

@@ -47,7 +47,10 @@ Options:
   --byzantine K            the last K nodes are Byzantine
   --byzantine-kind KIND    equivocate (different statements to different peers, forged
                            accepts/commits/externalizes with INF counters) | silent | spam
-                           (malformed, oversized, forged-sender and far-future messages)
+                           (malformed, oversized, forged-sender and far-future messages) |
+                           split (tells each half of the honest nodes a different, individually
+                           valid story: echoes that half's newest statement as its own, claims
+                           accepted commit of that half's value up to INF, replays old ones)
   --crash ID@MS            stop node ID at virtual time MS (repeatable)
   --partition SPEC         "n1,n2|n3,n4@START-END": no delivery across groups in that window
                            (ms); unlisted nodes form one more group (repeatable)
@@ -55,6 +58,7 @@ Options:
   --rebroadcast-ms MS      re-broadcast latest messages after this silence (default: base timeout)
   --faults-end-ms MS       loss and duplication stop at this virtual time (default: never)
   --time-limit-ms MS       virtual time limit (default ${DEFAULT_SIM_OPTIONS.timeLimitMs})
+  --no-sync                turn off the simulated ledger sync (below), so liveness is SCP's own
   --seed X                 PRNG seed (default "${DEFAULT_SIM_OPTIONS.seed}")
   --check-invariants       check every honest statement against the strict sanity rules and
                            the slot invariants after every step; violations fail the run
@@ -64,7 +68,8 @@ Options:
   --replay FILE            re-run a trace's inputs and compare every output step by step
   --json                   one JSON document on stdout:
                            {"seed","topology","nodes","slots","agreement","live",
-                            "slots_decided_min","virtual_ms","messages_sent","digest",…}
+                            "slots_decided_min","virtual_ms","messages_sent","digest",
+                            "syncs" (slots taken by ledger sync rather than decided by SCP),…}
 
 Agreement: no two honest nodes (Byzantine ones excluded) externalized different values for a
 slot. Liveness: every honest node that is not crashed at the end decided every slot in time.
@@ -72,7 +77,15 @@ A node that falls behind catches up like a validator's ledger sync once the peer
 a slot (with it) form a quorum; retained slots answer peers still working on them.
 
 Exit codes: 0 agreement and liveness hold (replay: outputs identical); 1 otherwise;
-            2 bad arguments or a malformed trace.`;
+            2 bad arguments or a malformed trace.
+
+Examples:
+  consensus-tool sim --topology mesh --nodes 7 --slots 20 --loss 0.1 --json
+  # quorums that meet only in Byzantine nodes: a split node can break agreement (exit 1)
+  consensus-tool sim --topology mesh --nodes 4 --threshold 2 --byzantine 2 \\
+      --byzantine-kind split --no-sync --slots 3 --seed split-0 --json
+  consensus-tool sim --topology figure2 --nodes 4 --trace run.jsonl
+  consensus-tool sim --replay run.jsonl`;
 
 const FLAGS = {
   json: { type: "boolean" },
@@ -98,6 +111,7 @@ const FLAGS = {
   trace: { type: "string" },
   replay: { type: "string" },
   "check-invariants": { type: "boolean" },
+  "no-sync": { type: "boolean" },
 } as const;
 
 export const simCommand: Command = {
@@ -218,6 +232,7 @@ function optionsFromFlags(v: Values): SimOptions {
   if (v["rebroadcast-ms"] !== undefined)
     options.rebroadcastMs = intFlag("rebroadcast-ms", v["rebroadcast-ms"], 0, 1);
   if (v["check-invariants"]) options.checkInvariants = true;
+  if (v["no-sync"]) options.sync = false;
   if (v["faults-end-ms"] !== undefined)
     options.faultsEndMs = intFlag("faults-end-ms", v["faults-end-ms"], 0);
   return options;

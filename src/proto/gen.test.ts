@@ -18,20 +18,20 @@ import {
   toBinary,
 } from "@bufbuild/protobuf";
 import { SeededRandom, toHex } from "../util/index.js";
-import * as admin from "./gen/admin_pb.js";
-import * as attest from "./gen/attest_pb.js";
-import * as blockchain from "./gen/blockchain_pb.js";
-import * as buildInfo from "./gen/build_info_pb.js";
-import * as consensusClient from "./gen/consensus_client_pb.js";
-import * as consensusCommon from "./gen/consensus_common_pb.js";
-import * as consensusConfig from "./gen/consensus_config_pb.js";
-import * as consensusPeer from "./gen/consensus_peer_pb.js";
-import * as external from "./gen/external_pb.js";
-import * as fogView from "./gen/fog_view_pb.js";
-import * as health from "./gen/health_api_pb.js";
-import * as ledgerDb from "./gen/ledger_db_pb.js";
-import * as printable from "./gen/printable_pb.js";
-import * as quorumSet from "./gen/quorum_set_pb.js";
+import * as admin from "./admin_pb.js";
+import * as attest from "./attest_pb.js";
+import * as blockchain from "./blockchain_pb.js";
+import * as buildInfo from "./build_info_pb.js";
+import * as consensusClient from "./consensus_client_pb.js";
+import * as consensusCommon from "./consensus_common_pb.js";
+import * as consensusConfig from "./consensus_config_pb.js";
+import * as consensusPeer from "./consensus_peer_pb.js";
+import * as external from "./external_pb.js";
+import * as fogView from "./fog_view_pb.js";
+import * as health from "./health_api_pb.js";
+import * as ledgerDb from "./ledger_db_pb.js";
+import * as printable from "./printable_pb.js";
+import * as quorumSet from "./quorum_set_pb.js";
 
 const modules = {
   admin,
@@ -201,6 +201,13 @@ describe("generated protobuf code", () => {
       schema.fields.find((f) => f.name === name)?.number;
     assert.equal(field(external.TxOutSchema, "masked_amount_v2"), 6);
     assert.equal(field(external.TxOutSchema, "e_memo"), 5);
+    // Upstream api/proto/external.proto: Receipt's amount is a oneof of v1 (4) and v2 (5).
+    assert.equal(field(external.ReceiptSchema, "masked_amount_v1"), 4);
+    assert.equal(field(external.ReceiptSchema, "masked_amount_v2"), 5);
+    assert.deepEqual(
+      external.ReceiptSchema.oneofs.map((o) => [o.name, o.fields.map((f) => f.name)]),
+      [["masked_amount", ["masked_amount_v1", "masked_amount_v2"]]],
+    );
     assert.equal(field(external.TxSchema, "fee_map_digest"), 3);
     assert.equal(field(external.TxPrefixSchema, "fee_token_id"), 5);
     assert.equal(field(external.Ed25519SignerSetSchema, "multi_signers"), 3);

@@ -1,0 +1,182 @@
+// Goal: block metadata is signed over MobileCoin's exact `digest32("block_metadata")` of
+// `BlockMetadataContents`, and `NodeID` / `ResponderId` digest as MobileCoin's derive makes them.
+// Method: the expected Merlin transcripts are written out here operation by operation, from the
+// Rust types (common/src/responder_id.rs, common/src/node_id.rs, crypto/keys/src/ed25519.rs,
+// consensus/scp/types/src/quorum_set.rs, blockchain/types/src/block_metadata.rs) and the rules
+// of crypto/digestible/src/lib.rs and crypto/digestible/derive/src/lib.rs:
+//   struct (not transparent): (ctx,"agg") ("name",Type) fields… (ctx,"agg-end") ("name",Type);
+//   fields are allow-omit (empty Vec / None / empty str skipped) unless never_omit;
+//   Vec: (ctx,"seq") ("len",u64 LE) then each element with context "";
+//   enum: (ctx,"var") ("name",Enum) ("which",u32 LE) then the payload under the variant name;
+//   primitive: (ctx,"prim") (typename,bytes).
+// The transcripts are fed to a bare MerlinTranscript (checked against merlin's own known answers in
+// src/crypto/merlin.test.ts); the Digestible code under test plays no part in the expected values.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { digest32, Ed25519Signer, ed25519Verify, MerlinTranscript } from "../crypto/index.js";
+import { SeededRandom, toHex, utf8 } from "../util/index.js";
+import {
+  type BlockMetadataContents,
+  metadataSigningDigest,
+  nodeIdDigestNode,
+  responderIdDigestNode,
+  signBlockMetadata,
+  verifyBlockMetadata,
+} from "./index.js";
+
+type Op = readonly [label: string, data: string | Uint8Array];
+
+const le32 = (n: number) =>
+  new Uint8Array([n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24]);
+const le64 = (n: number) => new Uint8Array([...le32(n), 0, 0, 0, 0]);
+const filled = (byte: number) => new Uint8Array(32).fill(byte);
+
+/** What `Digestible::digest32::<MerlinTranscript>` does around the appends. */
+function merlinDigest(ops: readonly Op[]): Uint8Array {
+  const t = new MerlinTranscript("digestible");
+  for (const [label, data] of ops)
+    t.appendMessage(utf8(label), typeof data === "string" ? utf8(data) : data);
+  return t.challengeBytes("digest32", 32);
+}
+
+const pkA = filled(0xa1);
+const pkB = filled(0xb2);
+const pkC = filled(0xc3);
+const blockId = filled(0x11);
+
+const contents: BlockMetadataContents = {
+  blockId,
+  quorumSet: {
+    threshold: 2,
+    members: [
+      { type: "Node", node: { responderId: "a.example:443", publicKey: pkA } },
+      {
+        type: "InnerSet",
+        set: {
+          threshold: 1,
+          members: [
+            { type: "Node", node: { responderId: "b.example:443", publicKey: pkB } },
+            { type: "Node", node: { responderId: "c.example:443", publicKey: pkC } },
+          ],
+        },
+      },
+      { type: "InnerSet", set: { threshold: 0, members: [] } },
+    ],
+  },
+  attestationEvidence: undefined,
+  responderId: "a.example:443",
+};
+
+// biome-ignore format: one transcript operation per line, indented by nesting
+const contentsOps: readonly Op[] = [
+  ["block_metadata", "agg"], ["name", "BlockMetadataContents"],
+    ["block_id", "prim"], ["bytes", blockId],
+    ["quorum_set", "agg"], ["name", "QuorumSet"],
+      ["threshold", "prim"], ["uint", le32(2)],
+      ["members", "seq"], ["len", le64(3)],
+        ["", "agg"], ["name", "QuorumSetMemberWrapper"],
+          ["member", "var"], ["name", "QuorumSetMember"], ["which", le32(0)],
+          ["Node", "agg"], ["name", "NodeID"],
+            ["responder_id", "agg"], ["name", "ResponderId"],
+              ["0", "prim"], ["str", "a.example:443"],
+            ["responder_id", "agg-end"], ["name", "ResponderId"],
+            ["public_key", "agg"], ["name", "Ed25519Public"],
+              ["0", "prim"], ["ed25519", pkA],
+            ["public_key", "agg-end"], ["name", "Ed25519Public"],
+          ["Node", "agg-end"], ["name", "NodeID"],
+        ["", "agg-end"], ["name", "QuorumSetMemberWrapper"],
+        ["", "agg"], ["name", "QuorumSetMemberWrapper"],
+          ["member", "var"], ["name", "QuorumSetMember"], ["which", le32(1)],
+          ["InnerSet", "agg"], ["name", "QuorumSet"],
+            ["threshold", "prim"], ["uint", le32(1)],
+            ["members", "seq"], ["len", le64(2)],
+              ["", "agg"], ["name", "QuorumSetMemberWrapper"],
+                ["member", "var"], ["name", "QuorumSetMember"], ["which", le32(0)],
+                ["Node", "agg"], ["name", "NodeID"],
+                  ["responder_id", "agg"], ["name", "ResponderId"],
+                    ["0", "prim"], ["str", "b.example:443"],
+                  ["responder_id", "agg-end"], ["name", "ResponderId"],
+                  ["public_key", "agg"], ["name", "Ed25519Public"],
+                    ["0", "prim"], ["ed25519", pkB],
+                  ["public_key", "agg-end"], ["name", "Ed25519Public"],
+                ["Node", "agg-end"], ["name", "NodeID"],
+              ["", "agg-end"], ["name", "QuorumSetMemberWrapper"],
+              ["", "agg"], ["name", "QuorumSetMemberWrapper"],
+                ["member", "var"], ["name", "QuorumSetMember"], ["which", le32(0)],
+                ["Node", "agg"], ["name", "NodeID"],
+                  ["responder_id", "agg"], ["name", "ResponderId"],
+                    ["0", "prim"], ["str", "c.example:443"],
+                  ["responder_id", "agg-end"], ["name", "ResponderId"],
+                  ["public_key", "agg"], ["name", "Ed25519Public"],
+                    ["0", "prim"], ["ed25519", pkC],
+                  ["public_key", "agg-end"], ["name", "Ed25519Public"],
+                ["Node", "agg-end"], ["name", "NodeID"],
+              ["", "agg-end"], ["name", "QuorumSetMemberWrapper"],
+          ["InnerSet", "agg-end"], ["name", "QuorumSet"],
+        ["", "agg-end"], ["name", "QuorumSetMemberWrapper"],
+        // An inner set with no members: its empty `members` Vec is omitted (allow-omit).
+        ["", "agg"], ["name", "QuorumSetMemberWrapper"],
+          ["member", "var"], ["name", "QuorumSetMember"], ["which", le32(1)],
+          ["InnerSet", "agg"], ["name", "QuorumSet"],
+            ["threshold", "prim"], ["uint", le32(0)],
+          ["InnerSet", "agg-end"], ["name", "QuorumSet"],
+        ["", "agg-end"], ["name", "QuorumSetMemberWrapper"],
+    ["quorum_set", "agg-end"], ["name", "QuorumSet"],
+    // attestation_evidence (digest name `verification_report`) is None: omitted.
+    ["responder_id", "agg"], ["name", "ResponderId"],
+      ["0", "prim"], ["str", "a.example:443"],
+    ["responder_id", "agg-end"], ["name", "ResponderId"],
+  ["block_metadata", "agg-end"], ["name", "BlockMetadataContents"],
+];
+
+describe("block metadata digest (MobileCoin-exact, hand-written transcripts)", () => {
+  it("digests BlockMetadataContents with a nested quorum set as MobileCoin does", () => {
+    assert.equal(toHex(metadataSigningDigest(contents)), toHex(merlinDigest(contentsOps)));
+  });
+
+  it("digests a NodeID as an aggregate holding a ResponderId aggregate", () => {
+    const pk = filled(0x5a);
+    // biome-ignore format: one transcript operation per line, indented by nesting
+    const ops: readonly Op[] = [
+      ["node", "agg"], ["name", "NodeID"],
+        ["responder_id", "agg"], ["name", "ResponderId"],
+          ["0", "prim"], ["str", "peer1.example:8443"],
+        ["responder_id", "agg-end"], ["name", "ResponderId"],
+        ["public_key", "agg"], ["name", "Ed25519Public"],
+          ["0", "prim"], ["ed25519", pk],
+        ["public_key", "agg-end"], ["name", "Ed25519Public"],
+      ["node", "agg-end"], ["name", "NodeID"],
+    ];
+    const actual = digest32(
+      "node",
+      nodeIdDigestNode({ responderId: "peer1.example:8443", publicKey: pk }),
+    );
+    assert.equal(toHex(actual), toHex(merlinDigest(ops)));
+  });
+
+  it("appends an empty responder id (never_omit) instead of skipping it", () => {
+    // biome-ignore format: one transcript operation per line, indented by nesting
+    const ops: readonly Op[] = [
+      ["rid", "agg"], ["name", "ResponderId"],
+        ["0", "prim"], ["str", ""],
+      ["rid", "agg-end"], ["name", "ResponderId"],
+    ];
+    assert.equal(toHex(digest32("rid", responderIdDigestNode(""))), toHex(merlinDigest(ops)));
+  });
+
+  it("signs over, and verifies against, MobileCoin's digest", () => {
+    const signer = Ed25519Signer.generate(new SeededRandom("metadata-digest"));
+    const golden = merlinDigest(contentsOps);
+    const signed = signBlockMetadata(contents, signer);
+    assert.ok(
+      ed25519Verify(signer.publicKey, golden, signed.signature),
+      "the metadata signature does not verify over the hand-written digest",
+    );
+    // A signature made outside this package over the golden digest verifies.
+    const external = { contents, nodeKey: signer.publicKey, signature: signer.sign(golden) };
+    assert.ok(
+      verifyBlockMetadata(external, blockId),
+      "a signature over the hand-written digest is refused",
+    );
+  });
+});

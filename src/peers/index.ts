@@ -1,0 +1,60 @@
+/** `peers/`: consensus messages between validators (digest, wire form, signing, verification), the
+ * `PeerConnection` seam, the broadcaster and keepalive, all sans I/O. */
+export {
+  type BroadcastAction,
+  Broadcaster,
+  type BroadcasterOptions,
+  type BroadcasterStats,
+  type BroadcastInput,
+  type BroadcastPeer,
+  relayInput,
+  txRelayInput,
+} from "./broadcaster.js";
+export {
+  type AttestedMessage,
+  type ConsensusMsgResult,
+  checkGetBlocksReply,
+  checkGetBlocksRequest,
+  checkGetTxsReply,
+  checkGetTxsRequest,
+  type GetTxsResult,
+  MemoryPeerNetwork,
+  type PeerConnection,
+  type PeerService,
+} from "./connection.js";
+export {
+  consensusMsgSignatureValid,
+  type MsgPosition,
+  signConsensusMsg,
+  type VerifiedConsensusMsg,
+  type VerifyContext,
+  verifyConsensusMsg,
+  verifyEd25519Strict,
+} from "./consensus-msg.js";
+export {
+  consensusMsgDigest,
+  mcNodeIdFromScp,
+  mcQuorumSetFromScp,
+  scpMsgDigestNode,
+  TX_HASH_LENGTH,
+  topicDigestNode,
+} from "./digest.js";
+export { PeersError, type PeersErrorCode } from "./errors.js";
+export {
+  type KeepaliveAction,
+  type KeepaliveInput,
+  type KeepaliveOptions,
+  PeerKeepalive,
+} from "./keepalive.js";
+export { LatestIssuedMsg } from "./latest-issued.js";
+export { PEERS_LIMITS, retryDelaysMs } from "./limits.js";
+export {
+  decodeConsensusMsgPayload,
+  decodeConsensusMsgProto,
+  decodeTxProposeAad,
+  encodeConsensusMsgPayload,
+  encodeConsensusMsgProto,
+  encodeTxProposeAad,
+  type SignedConsensusMsg,
+  type TxProposeAad,
+} from "./wire.js";

@@ -1,0 +1,203 @@
+import {
+  type DescMessage,
+  type DescMethodUnary,
+  fromBinary,
+  type MessageShape,
+  toBinary,
+} from "@bufbuild/protobuf";
+import {
+  type ChannelCredentials,
+  Client,
+  Metadata,
+  Server,
+  type ServerCredentials,
+  type ServerUnaryCall,
+  type ServiceDefinition,
+  type ServiceError,
+  type sendUnaryData,
+  status,
+} from "@grpc/grpc-js";
+import type { Logger } from "../util/index.js";
+import { RpcError, rpcStatusOf } from "./errors.js";
+import { RPC_LIMITS } from "./limits.js";
+
+/**
+ * gRPC over protobuf-es schemas. Messages cross grpc-js as raw bytes and are decoded inside our
+ * handler wrapper, so that a malformed request becomes a typed INVALID_ARGUMENT through the one
+ * error map instead of grpc-js's own deserialisation failure.
+ */
+const passBytes = {
+  requestSerialize: (bytes: Buffer) => bytes,
+  requestDeserialize: (bytes: Buffer) => bytes,
+  responseSerialize: (bytes: Buffer) => bytes,
+  responseDeserialize: (bytes: Buffer) => bytes,
+};
+
+export function methodPath(method: DescMethodUnary<DescMessage, DescMessage>): string {
+  return `/${method.parent.typeName}/${method.name}`;
+}
+
+/** What a handler learns about its call besides the request. */
+export interface CallContext {
+  /** The remote address as grpc-js reports it, for logs and per-peer limits. */
+  readonly peer: string;
+  readonly metadata: Metadata;
+}
+
+export type UnaryHandler<I extends DescMessage, O extends DescMessage> = (
+  request: MessageShape<I>,
+  context: CallContext,
+) => Promise<MessageShape<O>> | MessageShape<O>;
+
+function decodeRequest<I extends DescMessage>(schema: I, bytes: Buffer): MessageShape<I> {
+  try {
+    return fromBinary(schema, bytes);
+  } catch (error) {
+    throw new RpcError("RPC_BAD_REQUEST", `request is not a ${schema.typeName}: ${String(error)}`);
+  }
+}
+
+/** Wrap a typed handler as a grpc-js handler: decode, run, encode, map failures in one place. */
+function wrapUnary<I extends DescMessage, O extends DescMessage>(
+  method: DescMethodUnary<I, O>,
+  handler: UnaryHandler<I, O>,
+  logger: Logger,
+) {
+  return (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void => {
+    const context: CallContext = { peer: call.getPeer(), metadata: call.metadata };
+    Promise.resolve()
+      .then(() => handler(decodeRequest(method.input, call.request), context))
+      .then(
+        (response) => callback(null, Buffer.from(toBinary(method.output, response))),
+        (error: unknown) => {
+          const mapped = rpcStatusOf(error);
+          logger.debug({ method: methodPath(method), peer: context.peer, err: error }, "refused");
+          callback({ code: mapped.code, details: mapped.details } as ServiceError, null);
+        },
+      );
+  };
+}
+
+export interface RpcServerOptions {
+  readonly logger: Logger;
+  readonly maxReceiveMessageBytes?: number;
+  readonly maxSendMessageBytes?: number;
+}
+
+/** One gRPC server (a node has two: the peer port and the client port). */
+export class RpcServer {
+  readonly #server: Server;
+  readonly #logger: Logger;
+  readonly #definitions = new Map<
+    string,
+    { definition: Record<string, ServiceDefinition[string]>; handlers: Record<string, unknown> }
+  >();
+
+  constructor(options: RpcServerOptions) {
+    this.#logger = options.logger;
+    this.#server = new Server({
+      "grpc.max_receive_message_length":
+        options.maxReceiveMessageBytes ?? RPC_LIMITS.maxReceiveMessageBytes,
+      "grpc.max_send_message_length": options.maxSendMessageBytes ?? RPC_LIMITS.maxSendMessageBytes,
+    });
+  }
+
+  /** Register `handler` for a unary method (e.g. `AttestedApi.method.auth`) before `listen`. */
+  unary<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodUnary<I, O>,
+    handler: UnaryHandler<I, O>,
+  ): this {
+    const service = method.parent.typeName;
+    const entry = this.#definitions.get(service) ?? { definition: {}, handlers: {} };
+    entry.definition[method.name] = {
+      path: methodPath(method),
+      requestStream: false,
+      responseStream: false,
+      originalName: method.localName,
+      ...passBytes,
+    };
+    entry.handlers[method.name] = wrapUnary(method, handler, this.#logger);
+    this.#definitions.set(service, entry);
+    return this;
+  }
+
+  /** Bind and start; resolves to the bound port (useful with port 0 in tests). */
+  async listen(address: string, credentials: ServerCredentials): Promise<number> {
+    for (const { definition, handlers } of this.#definitions.values()) {
+      this.#server.addService(definition as ServiceDefinition, handlers as never);
+    }
+    return new Promise((resolve, reject) => {
+      this.#server.bindAsync(address, credentials, (error, port) =>
+        error ? reject(error) : resolve(port),
+      );
+    });
+  }
+
+  /** Stop accepting calls, let those in flight finish for up to `graceMs`, then cancel them. */
+  async close(graceMs: number = RPC_LIMITS.shutdownGraceMs): Promise<void> {
+    const forced = setTimeout(() => this.#server.forceShutdown(), graceMs);
+    await new Promise<void>((resolve) => this.#server.tryShutdown(() => resolve()));
+    clearTimeout(forced);
+  }
+}
+
+/** A failed call as the client sees it: the gRPC status code and the server's public message. */
+export class RpcCallError extends Error {
+  constructor(
+    readonly code: status,
+    readonly details: string,
+  ) {
+    super(`${(status as unknown as Record<number, string>)[code] ?? code}: ${details}`);
+    this.name = "RpcCallError";
+  }
+}
+
+/** A client of one remote node for any of our services. */
+export class RpcClient {
+  readonly #client: Client;
+
+  constructor(
+    address: string,
+    credentials: ChannelCredentials,
+    options: Record<string, number> = {},
+  ) {
+    this.#client = new Client(address, credentials, options);
+  }
+
+  async unary<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodUnary<I, O>,
+    request: MessageShape<I>,
+    options: { deadlineMs?: number; metadata?: Metadata } = {},
+  ): Promise<MessageShape<O>> {
+    const bytes = Buffer.from(toBinary(method.input, request));
+    const reply = await this.unaryBytes(methodPath(method), bytes, options);
+    return fromBinary(method.output, reply);
+  }
+
+  /** The raw form, for tests that must send bytes no well-behaved client would. */
+  unaryBytes(
+    path: string,
+    request: Buffer,
+    options: { deadlineMs?: number; metadata?: Metadata } = {},
+  ): Promise<Buffer> {
+    const deadline = Date.now() + (options.deadlineMs ?? RPC_LIMITS.defaultDeadlineMs);
+    return new Promise((resolve, reject) => {
+      this.#client.makeUnaryRequest(
+        path,
+        passBytes.requestSerialize,
+        passBytes.responseDeserialize,
+        request,
+        options.metadata ?? new Metadata(),
+        { deadline },
+        (error, response) => {
+          if (error) reject(new RpcCallError(error.code, error.details));
+          else resolve(response as Buffer);
+        },
+      );
+    });
+  }
+
+  close(): void {
+    this.#client.close();
+  }
+}
