@@ -42,7 +42,7 @@ async function start(options: ChildEnclaveOptions): Promise<ChildProcessEnclaveH
 const secret = path.join(dir, "seal.secret");
 
 const READY = `
-const body = Buffer.concat([Buffer.from([0, 0, 0, 0, 2]), Buffer.alloc(32)]);
+const body = Buffer.concat([Buffer.from([0, 0, 0, 0, 2]), Buffer.from("${Buffer.from(identity.measurement).toString("hex")}", "hex")]);
 const head = Buffer.alloc(4); head.writeUInt32BE(body.length);
 process.stdout.write(Buffer.concat([head, body]));
 process.stdin.on("end", () => process.exit(0));
@@ -89,9 +89,11 @@ describe("child-process enclave host", () => {
 
   it("fails pending calls and reports once, in one line, when the enclave dies", async () => {
     const reports: EnclaveHostError[] = [];
+    // A stand-in that never answers, so the call is surely pending when the process dies.
     const host = await start({
       sealSecretPath: secret,
       cssBytes: identity.cssBytes,
+      entry: standIn("mute", ""),
       onExit: (e) => reports.push(e),
     });
     const exited = new Promise<void>((resolve) => {
@@ -182,21 +184,35 @@ describe("child-process enclave host", () => {
     );
   });
 
-  it("fails start-up for a CSS whose signature does not verify", async () => {
+  it("refuses a forged CSS on both sides: the host before spawning, the enclave at start", async () => {
     const doc = JSON.parse(new TextDecoder().decode(identity.cssBytes)) as Record<string, string>;
     const sig = doc["signature"] as string;
     doc["signature"] = (sig[0] === "0" ? "1" : "0") + sig.slice(1);
     const forged = new TextEncoder().encode(JSON.stringify(doc));
+    await assert.rejects(startChildEnclave({ sealSecretPath: secret, cssBytes: forged }), {
+      code: "INVALID_CSS",
+    });
+    // The enclave does not rely on its host having checked: started directly, it refuses too.
+    const spec = childSpawnSpec({ sealSecretPath: secret, cssBytes: forged });
+    const child = spawn(spec.command, spec.args, { env: spec.env, cwd: spec.cwd });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString();
+    });
+    const code = await new Promise((resolve) => child.once("close", resolve));
+    assert.equal(code, 2);
+    assert.equal(stderr, "enclave: INVALID_CSS: the enclave CSS signature does not verify\n");
+  });
+
+  it("refuses an enclave that says it is ready under another measurement", async () => {
+    const other = path.join(dir, "other-measurement.mjs");
+    writeFileSync(
+      other,
+      READY.replace(/Buffer\.from\("[0-9a-f]{64}", "hex"\)/, "Buffer.alloc(32)"),
+    );
     await assert.rejects(
-      startChildEnclave({ sealSecretPath: secret, cssBytes: forged }),
-      (e: EnclaveHostError) => {
-        assert.equal(e.code, "ENCLAVE_START_FAILED");
-        assert.match(
-          e.message,
-          /code 2: enclave: INVALID_CSS: the enclave CSS signature does not verify$/,
-        );
-        return true;
-      },
+      startChildEnclave({ sealSecretPath: secret, cssBytes: identity.cssBytes, entry: other }),
+      { code: "PROTOCOL_VIOLATION" },
     );
   });
 

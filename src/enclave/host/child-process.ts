@@ -1,7 +1,8 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import path from "node:path";
-import { toBase64 } from "../../util/index.js";
+import { bytesEqual, toBase64 } from "../../util/index.js";
 import type { CallName, CallOf, EnclaveOutcome } from "../api.js";
+import { decodeCss } from "../bundle/css.js";
 import { PACKAGE_ROOT } from "../bundle/sources.js";
 import {
   decodeReplyBody,
@@ -77,13 +78,15 @@ interface Pending {
 export async function startChildEnclave(
   options: ChildEnclaveOptions,
 ): Promise<ChildProcessEnclaveHost> {
+  // Refuse a CSS that does not verify before starting anything.
+  const { measurement } = decodeCss(options.cssBytes);
   const spec = childSpawnSpec(options);
   const child = spawn(spec.command, spec.args, {
     env: spec.env,
     cwd: spec.cwd,
     stdio: ["pipe", "pipe", "pipe"],
   });
-  const host = new ChildProcessEnclaveHost(child, options);
+  const host = new ChildProcessEnclaveHost(child, options, measurement);
   await host.ready();
   return host;
 }
@@ -103,13 +106,16 @@ export class ChildProcessEnclaveHost implements EnclaveHost {
   private readyReject!: (e: EnclaveHostError) => void;
   private readonly timeoutMs: number;
   private readonly inFlightMax: number;
+  private readonly expectedMeasurement: Uint8Array;
 
   constructor(
     private readonly child: ChildProcessWithoutNullStreams,
     private readonly options: ChildEnclaveOptions,
+    expectedMeasurement: Uint8Array,
   ) {
     this.timeoutMs = options.callTimeoutMs ?? ENCLAVE_LIMITS.callTimeoutMs;
     this.inFlightMax = options.callsInFlightMax ?? ENCLAVE_LIMITS.callsInFlightMax;
+    this.expectedMeasurement = expectedMeasurement;
     this.readyPromise = new Promise((resolve, reject) => {
       this.readyResolve = resolve;
       this.readyReject = reject;
@@ -202,6 +208,12 @@ export class ChildProcessEnclaveHost implements EnclaveHost {
     const decoded = decodeReplyBody(body, (id) => this.pending.get(id)?.call);
     if (decoded.kind === "ready") {
       if (this.started) throw new EnclaveHostError("PROTOCOL_VIOLATION", "a second ready notice");
+      if (!bytesEqual(decoded.measurement, this.expectedMeasurement)) {
+        throw new EnclaveHostError(
+          "PROTOCOL_VIOLATION",
+          "the enclave is ready under another measurement",
+        );
+      }
       this.started = true;
       this.measurement = decoded.measurement;
       this.readyResolve();
