@@ -174,7 +174,7 @@ export type EnclaveOk =
   | { call: "get_signer"; signerPublicKey: Uint8Array }
   | { call: "get_fee_recipient"; spendPublicKey: Uint8Array; viewPublicKey: Uint8Array }
   | { call: "get_minting_trust_root"; publicKey: Uint8Array }
-  | { call: "new_report"; contents: ReportDataContents; reportData: Uint8Array }
+  | { call: "new_report"; contents: ReportDataContents; report: Uint8Array }
   | { call: "install_evidence" }
   | { call: "get_evidence"; evidence: Uint8Array }
   | { call: "client_accept"; authResponse: Uint8Array; session: Uint8Array }

@@ -32,6 +32,16 @@ export const ENCLAVE_ERROR_WIRE = {
   EVIDENCE_NOT_INSTALLED: 12,
   /** An unexpected failure inside the enclave while handling a well-formed call. */
   INTERNAL: 13,
+  /** A session or pending handshake the enclave does not hold (never made, closed or evicted). */
+  NOT_FOUND: 14,
+  /** Attestation evidence refused (own evidence at install, or a peer's in a handshake). */
+  ATTESTATION_FAILED: 15,
+  /** A Noise handshake message that does not complete a handshake (bad, replayed, out of order). */
+  HANDSHAKE_FAILED: 16,
+  /** A transport message that does not authenticate on its session; the session is ended. */
+  DECRYPT_FAILED: 17,
+  /** The session cannot encrypt any more (nonce exhausted); the session is ended. */
+  ENCRYPT_FAILED: 18,
 } as const;
 
 export type EnclaveErrorCode = keyof typeof ENCLAVE_ERROR_WIRE;

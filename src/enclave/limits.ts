@@ -42,6 +42,14 @@ export const ENCLAVE_LIMITS = {
   targetFeatureBytesMax: 64,
   /** Governors data (minting config) in enclave_init, bytes. */
   governorsBytesMax: 64 * 1024,
+  /** An encoded SW report (fixed-size fields plus the mode string), bytes. */
+  reportBytesMax: 1024,
+  /** Pending initiator handshakes, by digest-suffixed peer responder id (MobileCoin: LRU 64). */
+  pendingPeerHandshakesMax: 64,
+  /** Established peer sessions, each direction separately (MobileCoin: LRU 64 each). */
+  peerSessionsMax: 64,
+  /** Established client sessions (MobileCoin: LRU 10,000). */
+  clientSessionsMax: 10_000,
   /** Pending report-data entries kept for InstallEvidence (MobileCoin: quotes LRU 64). */
   pendingReportsMax: 64,
   /** Host: calls awaiting a reply at once; the next is refused with TOO_MANY_CALLS_IN_FLIGHT. */

@@ -26,6 +26,7 @@ export {
   defaultFeeMap,
   type FeeMap,
   feeMapDigest,
+  feeMapDigestNode,
   MOB_MINIMUM_FEE,
   MOB_TOKEN_ID,
   minimumFee,

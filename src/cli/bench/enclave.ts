@@ -92,6 +92,7 @@ export const enclaveBenchmark: Benchmark = {
         random: new SeededRandom("bench-enclave"),
         sealSecret: new SeededRandom("bench-secret").bytes(32),
         measurement: identity.measurement,
+        nowMs: () => Date.now(),
       });
       await callOk(inProcess, INIT);
       return [

@@ -61,6 +61,8 @@ export interface VerifiedEvidence {
   readonly contents: SwReportDataContents;
   /** Whether the development authority (or a dev certificate) stands behind this evidence. */
   readonly dev: boolean;
+  /** The SwEvidence bytes as verified, e.g. to hand to the host as the peer's evidence. */
+  readonly bytes: Uint8Array;
 }
 
 export interface VerifyContext {
@@ -110,7 +112,13 @@ export class SwEvidenceVerifier {
       );
     }
     this.#checkIdentity(report);
-    return { report, statement: decoded.statementFields, contents: decoded.contents, dev };
+    return {
+      report,
+      statement: decoded.statementFields,
+      contents: decoded.contents,
+      dev,
+      bytes: evidence.slice(),
+    };
   }
 
   #checkPolicy(decoded: DecodedEvidence): boolean {

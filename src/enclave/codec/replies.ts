@@ -2,7 +2,6 @@ import {
   type CallName,
   type EnclaveOk,
   KEX_PUBLIC_KEY_BYTES,
-  REPORT_DATA_BYTES,
   RISTRETTO_KEY_BYTES,
   SIGNER_PUBLIC_KEY_BYTES,
 } from "../api.js";
@@ -48,7 +47,7 @@ export function encodeOkValue(v: EnclaveOk): Uint8Array {
       break;
     case "new_report":
       writeReportContents(w, v.contents);
-      w.bytes(v.reportData);
+      w.bytes(v.report);
       break;
     case "get_evidence":
       w.bytes(v.evidence);
@@ -122,7 +121,7 @@ function readOkValue(name: CallName, r: TlvReader): EnclaveOk {
       return {
         call: name,
         contents: readReportContents(r),
-        reportData: r.fixed("report_data", REPORT_DATA_BYTES),
+        report: r.bytes("report", L.reportBytesMax),
       };
     case "get_evidence":
       return { call: name, evidence: r.bytes("evidence", L.evidenceBytesMax) };

@@ -120,7 +120,7 @@ export function sampleOk(name: CallName, r: SeededRandom): EnclaveOk {
       return {
         call: name,
         contents: { nonce: r.bytes(16), key: r.bytes(32), customIdentity: r.bytes(32) },
-        reportData: r.bytes(64),
+        report: r.bytes(200),
       };
     case "get_evidence":
       return { call: name, evidence: r.bytes(300) };
@@ -165,16 +165,8 @@ export function sampleOk(name: CallName, r: SeededRandom): EnclaveOk {
   }
 }
 
-/** Calls that answer NOT_SUPPORTED_YET today: to be wired to attest/ and transaction/ later. */
+/** Calls that answer NOT_SUPPORTED_YET today: to be wired to transaction/ later. */
 export const NOT_YET_WIRED: readonly CallName[] = [
-  "install_evidence",
-  "client_accept",
-  "client_close",
-  "client_discard_message",
-  "peer_init",
-  "peer_accept",
-  "peer_connect",
-  "peer_close",
   "client_tx_propose",
   "peer_tx_propose",
   "tx_is_well_formed",

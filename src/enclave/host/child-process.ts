@@ -1,6 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import path from "node:path";
-import { bytesEqual, toBase64 } from "../../util/index.js";
+import { bytesEqual, toBase64, toHex } from "../../util/index.js";
 import type { CallName, CallOf, EnclaveOutcome } from "../api.js";
 import { decodeCss } from "../bundle/css.js";
 import { PACKAGE_ROOT } from "../bundle/sources.js";
@@ -34,6 +34,8 @@ export interface ChildEnclaveOptions {
   sealSecretPath: string;
   /** The encoded CSS (see bundle/css.ts) the enclave must verify and match. */
   cssBytes: Uint8Array;
+  /** The attestation root the enclave trusts (required for a release-signed CSS). */
+  attestationRoot?: Uint8Array;
   /** The script to run; tests substitute misbehaving enclaves. */
   entry?: string;
   /** Time for one reply, ms (default ENCLAVE_LIMITS.callTimeoutMs)… */
@@ -61,6 +63,9 @@ export function childSpawnSpec(options: ChildEnclaveOptions): {
       options.sealSecretPath,
       "--css",
       toBase64(options.cssBytes),
+      ...(options.attestationRoot === undefined
+        ? []
+        : ["--attestation-root", toHex(options.attestationRoot)]),
     ],
     env: {},
     cwd: PACKAGE_ROOT,

@@ -29,6 +29,7 @@ const hosts: Record<string, Factory> = {
       random: new SeededRandom(seed),
       sealSecret: loadOrCreateSealSecret(secretFile, new SeededRandom(`${seed}/secret`)).secret,
       measurement: identity.measurement,
+      nowMs: () => 1_800_000_000_000,
     }),
   "child process": (secretFile) =>
     startChildEnclave({ sealSecretPath: secretFile, cssBytes: identity.cssBytes }),

@@ -8,7 +8,7 @@ import {
 } from "../codec/frames.js";
 import { EnclaveHostError } from "../errors.js";
 import type { BakedConstants } from "../impl/constants.js";
-import { SoftwareEnclave } from "../impl/enclave.js";
+import { type EnclaveSignature, SoftwareEnclave } from "../impl/enclave.js";
 import { EnclaveServer } from "../process/server.js";
 import type { EnclaveHost } from "./host.js";
 
@@ -16,12 +16,18 @@ import type { EnclaveHost } from "./host.js";
  * The enclave in the host's own process, for tests and the simulator. It offers no isolation at
  * all; what it keeps is the boundary's shape: every call is encoded to a frame, served by the same
  * `EnclaveServer` the enclave process runs, and the reply decoded as the child host decodes it,
- * so both hosts validate identically. Randomness is injected, so runs repeat exactly.
+ * so both hosts validate identically. Randomness and the clock are injected, so runs repeat exactly.
  */
 export interface InProcessEnclaveOptions {
   random: RandomSource;
   sealSecret: Uint8Array;
   measurement: Uint8Array;
+  /** The clock the enclave checks evidence validity with (ms since the Unix epoch). */
+  nowMs: () => number;
+  /** Signer, product id, SVN and debug of the CSS (default: the published development key). */
+  signature?: EnclaveSignature;
+  /** The attestation root (required for a release signature). */
+  attestationRoot?: Uint8Array;
   constants?: BakedConstants;
 }
 
@@ -33,7 +39,7 @@ export class InProcessEnclaveHost implements EnclaveHost {
 
   constructor(options: InProcessEnclaveOptions) {
     this.measurement = options.measurement.slice();
-    this.server = new EnclaveServer(new SoftwareEnclave(options));
+    this.server = new EnclaveServer(new SoftwareEnclave(options), options.nowMs);
   }
 
   async call<K extends CallName>(call: CallOf<K>): Promise<EnclaveOutcome<K>> {

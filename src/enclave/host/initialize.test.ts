@@ -19,7 +19,12 @@ const SECRET = new SeededRandom("secret").bytes(32);
 const MEASUREMENT = new SeededRandom("measurement").bytes(32);
 
 function host(seed: string, sealSecret = SECRET, measurement = MEASUREMENT) {
-  return new InProcessEnclaveHost({ random: new SeededRandom(seed), sealSecret, measurement });
+  return new InProcessEnclaveHost({
+    random: new SeededRandom(seed),
+    sealSecret,
+    measurement,
+    nowMs: () => 1_800_000_000_000,
+  });
 }
 
 const options = (sealedKeyFile: string) => ({

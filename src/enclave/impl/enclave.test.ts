@@ -9,12 +9,16 @@ import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
 import { SeededRandom } from "../../util/index.js";
 import { CALL_NAMES, type EnclaveCall, type EnclaveOutcome } from "../api.js";
+import { decodeReport } from "../attest/formats.js";
+import { devEnclaveSigningKey } from "../bundle/dev-key.js";
 import { NOT_YET_WIRED, SAMPLE_CONFIG, sampleCall, sampleInit } from "../codec/sample-calls.js";
 import { BAKED_CONSTANTS } from "./constants.js";
 import { SoftwareEnclave } from "./enclave.js";
 
 const SECRET = new SeededRandom("secret").bytes(32);
 const MEASUREMENT = new SeededRandom("measurement").bytes(32);
+/** The virtual time every call is handled at (only evidence checks read it). */
+const NOW = 1_800_000_000_000;
 
 function enclave(seed: string, secret = SECRET, measurement = MEASUREMENT): SoftwareEnclave {
   return new SoftwareEnclave({ random: new SeededRandom(seed), sealSecret: secret, measurement });
@@ -30,13 +34,13 @@ function code(outcome: EnclaveOutcome): string {
 }
 
 function initFresh(e: SoftwareEnclave): Uint8Array {
-  const reply = ok(e.handle(sampleInit(undefined)));
+  const reply = ok(e.handle(sampleInit(undefined), NOW));
   assert.equal(reply.call, "enclave_init");
   return reply.call === "enclave_init" ? reply.sealedBlockSigningKey : new Uint8Array();
 }
 
 function signerOf(e: SoftwareEnclave): Uint8Array {
-  const v = ok(e.handle({ call: "get_signer" }));
+  const v = ok(e.handle({ call: "get_signer" }, NOW));
   return v.call === "get_signer" ? v.signerPublicKey : assert.fail("wrong reply");
 }
 
@@ -46,21 +50,21 @@ describe("software enclave", () => {
     const r = new SeededRandom("calls");
     for (const name of CALL_NAMES) {
       if (name === "enclave_init") continue;
-      assert.equal(code(e.handle(sampleCall(name, r))), "NOT_INITIALIZED", name);
+      assert.equal(code(e.handle(sampleCall(name, r), NOW)), "NOT_INITIALIZED", name);
     }
   });
 
   it("accepts enclave_init once and refuses the second", () => {
     const e = enclave("once");
     initFresh(e);
-    assert.equal(code(e.handle(sampleInit(undefined))), "ALREADY_INITIALIZED");
+    assert.equal(code(e.handle(sampleInit(undefined), NOW)), "ALREADY_INITIALIZED");
   });
 
   it("draws its kex identity from the injected randomness: fresh per start", () => {
     const identity = (seed: string) => {
       const e = enclave(seed);
       initFresh(e);
-      const v = ok(e.handle({ call: "get_identity" }));
+      const v = ok(e.handle({ call: "get_identity" }, NOW));
       return v.call === "get_identity" ? v.kexPublicKey : assert.fail();
     };
     assert.deepEqual(identity("a"), identity("a"));
@@ -71,7 +75,7 @@ describe("software enclave", () => {
     const first = enclave("start-1");
     const blob = initFresh(first);
     const second = enclave("start-2");
-    const blob2 = ok(second.handle(sampleInit(blob)));
+    const blob2 = ok(second.handle(sampleInit(blob), NOW));
     assert.deepEqual(signerOf(second), signerOf(first));
     // A fresh seal each time (new key id), of the same key.
     assert.equal(blob2.call, "enclave_init");
@@ -83,30 +87,33 @@ describe("software enclave", () => {
   it("refuses a sealed key under another seal secret or measurement, and stays uninitialized", () => {
     const blob = initFresh(enclave("seal"));
     const wrongSecret = enclave("w", new SeededRandom("other-secret").bytes(32));
-    assert.equal(code(wrongSecret.handle(sampleInit(blob))), "UNSEAL_FAILED");
-    assert.equal(code(wrongSecret.handle({ call: "get_signer" })), "NOT_INITIALIZED");
+    assert.equal(code(wrongSecret.handle(sampleInit(blob), NOW)), "UNSEAL_FAILED");
+    assert.equal(code(wrongSecret.handle({ call: "get_signer" }, NOW)), "NOT_INITIALIZED");
     const upgraded = enclave("m", SECRET, new SeededRandom("other-measurement").bytes(32));
-    assert.equal(code(upgraded.handle(sampleInit(blob))), "UNSEAL_FAILED");
-    assert.equal(code(enclave("x").handle(sampleInit(blob.subarray(0, 50)))), "INVALID_SEALED_KEY");
+    assert.equal(code(upgraded.handle(sampleInit(blob), NOW)), "UNSEAL_FAILED");
+    assert.equal(
+      code(enclave("x").handle(sampleInit(blob.subarray(0, 50)), NOW)),
+      "INVALID_SEALED_KEY",
+    );
   });
 
   it("answers the getters from config and baked-in constants", () => {
     const e = enclave("getters");
     initFresh(e);
-    assert.deepEqual(ok(e.handle({ call: "get_minimum_fee", tokenId: 1n })), {
+    assert.deepEqual(ok(e.handle({ call: "get_minimum_fee", tokenId: 1n }, NOW)), {
       call: "get_minimum_fee",
       minimumFee: 1024n,
     });
-    assert.deepEqual(ok(e.handle({ call: "get_minimum_fee", tokenId: 2n })), {
+    assert.deepEqual(ok(e.handle({ call: "get_minimum_fee", tokenId: 2n }, NOW)), {
       call: "get_minimum_fee",
       minimumFee: undefined,
     });
-    assert.deepEqual(ok(e.handle({ call: "get_fee_recipient" })), {
+    assert.deepEqual(ok(e.handle({ call: "get_fee_recipient" }, NOW)), {
       call: "get_fee_recipient",
       spendPublicKey: BAKED_CONSTANTS.feeSpendPublicKey,
       viewPublicKey: BAKED_CONSTANTS.feeViewPublicKey,
     });
-    assert.deepEqual(ok(e.handle({ call: "get_minting_trust_root" })), {
+    assert.deepEqual(ok(e.handle({ call: "get_minting_trust_root" }, NOW)), {
       call: "get_minting_trust_root",
       publicKey: BAKED_CONSTANTS.mintingTrustRoot,
     });
@@ -115,8 +122,8 @@ describe("software enclave", () => {
   it("binds nonce, kex key and block signer in the report data", () => {
     const e = enclave("report");
     initFresh(e);
-    const identity = ok(e.handle({ call: "get_identity" }));
-    const report = ok(e.handle({ call: "new_report" }));
+    const identity = ok(e.handle({ call: "get_identity" }, NOW));
+    const report = ok(e.handle({ call: "new_report" }, NOW));
     assert.equal(report.call, "new_report");
     if (report.call !== "new_report" || identity.call !== "get_identity") return;
     assert.deepEqual(report.contents.key, identity.kexPublicKey);
@@ -127,8 +134,18 @@ describe("software enclave", () => {
       .update(report.contents.key)
       .update(report.contents.customIdentity)
       .digest();
-    assert.deepEqual(report.reportData, new Uint8Array([...h, ...new Uint8Array(32)]));
-    const again = ok(e.handle({ call: "new_report" }));
+    const decoded = decodeReport(report.report);
+    assert.deepEqual(decoded.reportData, new Uint8Array([...h, ...new Uint8Array(32)]));
+    assert.deepEqual(decoded.measurement, MEASUREMENT);
+    // The default signature is the published development key's: a debug enclave.
+    assert.equal(decoded.debug, true);
+    assert.deepEqual(
+      decoded.signer,
+      new Uint8Array(createHash("sha256").update(devEnclaveSigningKey().publicKey).digest()),
+    );
+    assert.equal(decoded.productId, BAKED_CONSTANTS.productId);
+    assert.equal(decoded.svn, BAKED_CONSTANTS.svn);
+    const again = ok(e.handle({ call: "new_report" }, NOW));
     if (again.call === "new_report")
       assert.notDeepEqual(again.contents.nonce, report.contents.nonce);
   });
@@ -136,7 +153,7 @@ describe("software enclave", () => {
   it("keeps at most 64 pending reports", () => {
     const e = enclave("lru");
     initFresh(e);
-    for (let i = 0; i < 100; i++) ok(e.handle({ call: "new_report" }));
+    for (let i = 0; i < 100; i++) ok(e.handle({ call: "new_report" }, NOW));
     assert.equal(e.pendingReports(), 64);
   });
 
@@ -172,14 +189,14 @@ describe("software enclave", () => {
       ],
     ];
     for (const [what, call] of bad)
-      assert.equal(code(enclave(what).handle(call)), "INVALID_CONFIG", what);
+      assert.equal(code(enclave(what).handle(call, NOW)), "INVALID_CONFIG", what);
     const governors = {
       ...sampleInit(undefined),
       config: { ...SAMPLE_CONFIG, governors: new Uint8Array(3) },
     };
-    assert.equal(code(enclave("g").handle(governors)), "NOT_SUPPORTED_YET");
+    assert.equal(code(enclave("g").handle(governors, NOW)), "NOT_SUPPORTED_YET");
     assert.equal(
-      code(enclave("r").handle({ ...sampleInit(undefined), peerResponderId: "no-port" })),
+      code(enclave("r").handle({ ...sampleInit(undefined), peerResponderId: "no-port" }, NOW)),
       "INVALID_ARGUMENT",
     );
   });
@@ -189,9 +206,13 @@ describe("software enclave", () => {
     initFresh(e);
     const r = new SeededRandom("later-calls");
     for (const name of NOT_YET_WIRED) {
-      assert.equal(code(e.handle(sampleCall(name, r))), "NOT_SUPPORTED_YET", name);
+      assert.equal(code(e.handle(sampleCall(name, r), NOW)), "NOT_SUPPORTED_YET", name);
     }
-    assert.equal(code(e.handle({ call: "get_evidence" })), "EVIDENCE_NOT_INSTALLED");
+    assert.equal(code(e.handle({ call: "get_evidence" }, NOW)), "EVIDENCE_NOT_INSTALLED");
+    // No handshake is served, and none is started, before evidence is installed.
+    for (const name of ["client_accept", "peer_accept", "peer_init"] as const) {
+      assert.equal(code(e.handle(sampleCall(name, r), NOW)), "EVIDENCE_NOT_INSTALLED", name);
+    }
   });
 });
 

@@ -1,7 +1,6 @@
 import { Ed25519Signer, sha256, X25519KeyPair } from "../../crypto/index.js";
 import { checkFeeMap, type FeeMap, isKnownBlockVersion } from "../../transaction/index.js";
 import {
-  concatBytes,
   isCodedError,
   parseResponderId,
   type RandomSource,
@@ -15,8 +14,23 @@ import {
   type OkOf,
   REPORT_NONCE_BYTES,
 } from "../api.js";
+import { devRootPublicKey } from "../attest/authority.js";
+import { AttestError } from "../attest/errors.js";
+import { decodeEvidence, makeReport } from "../attest/formats.js";
+import { peerIdentity } from "../attest/identities.js";
+import {
+  type AttestationPolicy,
+  DEVELOPMENT_POLICY,
+  PRODUCTION_POLICY,
+  SwEvidenceVerifier,
+  type VerifiedEvidence,
+  verifyOwnEvidence,
+} from "../attest/verifier.js";
+import { devEnclaveSigningKey } from "../bundle/dev-key.js";
 import { EnclaveError } from "../errors.js";
 import { ENCLAVE_LIMITS } from "../limits.js";
+import type { SessionChannels } from "./channels.js";
+import { blockchainConfigDigest } from "./config-digest.js";
 import { BAKED_CONSTANTS, type BakedConstants } from "./constants.js";
 import { PendingReports } from "./pending-reports.js";
 import {
@@ -25,6 +39,7 @@ import {
   sealPrivateKey,
   unsealPrivateKey,
 } from "./seal.js";
+import { AttestedSessions, type SessionLimits } from "./sessions.js";
 
 /**
  * The software enclave: the state and the call handling of the consensus enclave, pure (time and
@@ -32,9 +47,17 @@ import {
  * refusal code and never throws. What it holds never leaves it except as the public halves and
  * the sealed blob: the X25519 kex key (fresh per start), the Ed25519 block-signing key.
  *
- * Implemented today: enclave_init (one-shot), the getters, new_report. Session, transaction,
- * block and minting calls answer NOT_SUPPORTED_YET until they are wired to the attested channels
- * (src/enclave/attest/) and to transaction validation; install_evidence waits for the verifier.
+ * Time comes in with each call (`handle(call, nowMs)`): the enclave process passes its own clock,
+ * the in-process host an injected one. It is used only to check the validity windows of evidence.
+ *
+ * Evidence and the debug flag (reference §9.3): the enclave's report carries the identity of its
+ * CSS. An enclave whose CSS is signed with the published development key reports `debug = true`
+ * and runs the development policy (development evidence, debug peers) under the development root;
+ * an enclave signed with a release key reports `debug = false` and runs the production policy
+ * under the operator's attestation root, so it refuses development evidence and debug enclaves,
+ * its own included. No handshake is served before evidence is installed.
+ *
+ * Transaction, block and minting calls answer NOT_SUPPORTED_YET until they are wired.
  */
 export interface SoftwareEnclaveOptions {
   random: RandomSource;
@@ -42,7 +65,36 @@ export interface SoftwareEnclaveOptions {
   sealSecret: Uint8Array;
   /** The enclave's own measurement (what sealing binds to). */
   measurement: Uint8Array;
+  /** Signer, product id and SVN of the CSS; default: the published development key's CSS. */
+  signature?: EnclaveSignature;
+  /**
+   * The attestation root a release enclave trusts (required when `signature.development` is
+   * false); a development enclave trusts the published development root unless given another.
+   */
+  attestationRoot?: Uint8Array;
   constants?: BakedConstants;
+  sessionLimits?: SessionLimits;
+}
+
+/** What the CSS says about who signed the enclave. */
+export interface EnclaveSignature {
+  signer: Uint8Array;
+  productId: number;
+  svn: number;
+  /** Signed with the published development key: the report says debug, policy is development. */
+  development: boolean;
+}
+
+/** The identity of an enclave signed with the published development key. */
+export function developmentSignature(
+  constants: BakedConstants = BAKED_CONSTANTS,
+): EnclaveSignature {
+  return {
+    signer: sha256(devEnclaveSigningKey().publicKey),
+    productId: constants.productId,
+    svn: constants.svn,
+    development: true,
+  };
 }
 
 interface Initialized {
@@ -50,11 +102,12 @@ interface Initialized {
   clientResponderId: string;
   feeMap: FeeMap;
   blockVersion: number;
+  sessions: AttestedSessions;
 }
 
-/** The SHA-256 of the report-data preimage, padded to SGX's 64-byte report data. */
-export function reportDataFor(nonce: Uint8Array, key: Uint8Array, custom: Uint8Array): Uint8Array {
-  return concatBytes(sha256(nonce, key, custom), new Uint8Array(32));
+interface InstalledEvidence {
+  bytes: Uint8Array;
+  verified: VerifiedEvidence;
 }
 
 export class SoftwareEnclave {
@@ -62,10 +115,16 @@ export class SoftwareEnclave {
   private readonly sealSecret: Uint8Array;
   private readonly measurement: Uint8Array;
   private readonly constants: BakedConstants;
+  private readonly kexSecret: Uint8Array;
   private readonly kex: X25519KeyPair;
   private blockSigner: Ed25519Signer;
   private state: Initialized | undefined;
   private readonly pending = new PendingReports(ENCLAVE_LIMITS.pendingReportsMax);
+  private readonly signature: EnclaveSignature;
+  private readonly policy: AttestationPolicy;
+  private readonly attestationRoot: Uint8Array;
+  private readonly sessionLimits: SessionLimits | undefined;
+  private evidence: InstalledEvidence | undefined;
 
   constructor(options: SoftwareEnclaveOptions) {
     if (options.sealSecret.length < SEAL_SECRET_BYTES_MIN) {
@@ -76,7 +135,17 @@ export class SoftwareEnclave {
     this.sealSecret = options.sealSecret.slice();
     this.measurement = options.measurement.slice();
     this.constants = options.constants ?? BAKED_CONSTANTS;
-    this.kex = new X25519KeyPair(this.random.fillBytes(new Uint8Array(32)));
+    this.signature = options.signature ?? developmentSignature(this.constants);
+    this.policy = this.signature.development ? DEVELOPMENT_POLICY : PRODUCTION_POLICY;
+    const root =
+      options.attestationRoot ?? (this.signature.development ? devRootPublicKey() : undefined);
+    if (root === undefined) throw new RangeError("a release enclave needs an attestation root");
+    this.attestationRoot = root.slice();
+    // Refuses, e.g., the development root under the production policy.
+    this.peerVerifier();
+    this.sessionLimits = options.sessionLimits;
+    this.kexSecret = this.random.fillBytes(new Uint8Array(32));
+    this.kex = new X25519KeyPair(this.kexSecret);
     this.blockSigner = Ed25519Signer.generate(this.random);
   }
 
@@ -85,17 +154,25 @@ export class SoftwareEnclave {
     return this.pending.size;
   }
 
-  /** Handle one call. Every refusal is a code; an unexpected failure is INTERNAL, never a throw. */
-  handle(call: EnclaveCall): EnclaveOutcome {
+  /** The attested channels, for the transaction calls (undefined before enclave_init). */
+  channels(): SessionChannels | undefined {
+    return this.state?.sessions;
+  }
+
+  /**
+   * Handle one call at `nowMs` (ms since the Unix epoch, the caller's clock). Every refusal is a
+   * code; an unexpected failure is INTERNAL, never a throw.
+   */
+  handle(call: EnclaveCall, nowMs: number): EnclaveOutcome {
     try {
-      return { ok: true, value: this.dispatch(call) };
+      return { ok: true, value: this.dispatch(call, nowMs) };
     } catch (error) {
       if (error instanceof EnclaveError) return { ok: false, code: error.code };
       return { ok: false, code: "INTERNAL" };
     }
   }
 
-  private dispatch(call: EnclaveCall): OkOf<EnclaveCall["call"]> {
+  private dispatch(call: EnclaveCall, nowMs: number): OkOf<EnclaveCall["call"]> {
     if (call.call === "enclave_init") return this.init(call);
     const state = this.state;
     if (state === undefined) {
@@ -118,16 +195,38 @@ export class SoftwareEnclave {
         return { call: call.call, publicKey: this.constants.mintingTrustRoot.slice() };
       case "new_report":
         return this.newReport();
-      case "get_evidence":
-        throw new EnclaveError("EVIDENCE_NOT_INSTALLED", "no attestation evidence installed");
       case "install_evidence":
+        return this.installEvidence(call.evidence, nowMs);
+      case "get_evidence":
+        return { call: call.call, evidence: this.ownEvidence(nowMs).slice() };
       case "client_accept":
+        return {
+          call: call.call,
+          ...state.sessions.clientAccept(call.authRequest, this.ownEvidence(nowMs)),
+        };
       case "client_close":
+        state.sessions.clientClose(call.session);
+        return { call: call.call };
       case "client_discard_message":
-      case "peer_init":
+        state.sessions.discardFromClient(call.message);
+        return { call: call.call };
+      case "peer_init": {
+        const evidence = this.ownEvidence(nowMs);
+        const id = checkResponderId(call.peerResponderId, "remote peer");
+        return { call: call.call, authRequest: state.sessions.peerInit(id, evidence) };
+      }
       case "peer_accept":
-      case "peer_connect":
+        return {
+          call: call.call,
+          ...state.sessions.peerAccept(call.authRequest, this.ownEvidence(nowMs), nowMs),
+        };
+      case "peer_connect": {
+        const id = checkResponderId(call.peerResponderId, "remote peer");
+        return { call: call.call, ...state.sessions.peerConnect(id, call.authResponse, nowMs) };
+      }
       case "peer_close":
+        state.sessions.peerClose(call.session);
+        return { call: call.call };
       case "client_tx_propose":
       case "peer_tx_propose":
       case "tx_is_well_formed":
@@ -152,7 +251,16 @@ export class SoftwareEnclave {
     }
     const seed = this.blockSigner.pkcs8Der().subarray(-32);
     const sealed = sealPrivateKey(seed, this.sealSecret, this.measurement, this.random);
-    this.state = { peerResponderId, clientResponderId, ...checked };
+    const sessions = new AttestedSessions({
+      random: this.random,
+      staticSecret: this.kexSecret,
+      peerResponderId,
+      clientResponderId,
+      configDigest: blockchainConfigDigest(checked.feeMap, checked.blockVersion),
+      peerVerifier: this.peerVerifier(),
+      ...(this.sessionLimits === undefined ? {} : { limits: this.sessionLimits }),
+    });
+    this.state = { peerResponderId, clientResponderId, ...checked, sessions };
     // MobileCoin reports the CPU features it was built for; a software enclave has none to report.
     return { call: "enclave_init", sealedBlockSigningKey: sealed, targetFeatures: [] };
   }
@@ -164,9 +272,58 @@ export class SoftwareEnclave {
       key: this.kex.publicKey.slice(),
       customIdentity: this.blockSigner.publicKey.slice(),
     };
-    this.pending.add(contents);
-    const reportData = reportDataFor(contents.nonce, contents.key, contents.customIdentity);
-    return { call: "new_report", contents, reportData };
+    const report = makeReport(
+      {
+        measurement: this.measurement,
+        signer: this.signature.signer,
+        productId: this.signature.productId,
+        svn: this.signature.svn,
+        debug: this.signature.development,
+      },
+      contents,
+    );
+    this.pending.add({ contents, report });
+    return { call: "new_report", contents, report: report.slice() };
+  }
+
+  /** Verifies peers: only our own measurement, under our policy and root. */
+  private peerVerifier(): SwEvidenceVerifier {
+    return new SwEvidenceVerifier({
+      policy: this.policy,
+      rootPublicKey: this.attestationRoot,
+      identities: [peerIdentity(this.measurement)],
+    });
+  }
+
+  /**
+   * The report cache's `verify_attestation_evidence`: the nonce must be pending, the statement
+   * must carry exactly our report, signed under our root and policy, for our measurement.
+   */
+  private installEvidence(evidence: Uint8Array, nowMs: number): OkOf<"install_evidence"> {
+    const verified = asEnclaveError(() => {
+      const nonce = decodeEvidence(evidence).contents.nonce;
+      const pending = this.pending.get(nonce);
+      if (pending === undefined) {
+        throw new EnclaveError("NOT_FOUND", "no pending report with this nonce");
+      }
+      const config = { policy: this.policy, rootPublicKey: this.attestationRoot };
+      return verifyOwnEvidence(evidence, pending, config, nowMs);
+    });
+    this.pending.take(verified.contents.nonce);
+    this.evidence = { bytes: evidence.slice(), verified };
+    return { call: "install_evidence" };
+  }
+
+  /** Installed evidence that is still valid; handshakes need it. */
+  private ownEvidence(nowMs: number): Uint8Array {
+    const installed = this.evidence;
+    if (installed === undefined) {
+      throw new EnclaveError("EVIDENCE_NOT_INSTALLED", "no attestation evidence installed");
+    }
+    if (nowMs > installed.verified.statement.notAfterMs) {
+      throw new EnclaveError("EVIDENCE_NOT_INSTALLED", "the installed evidence has expired");
+    }
+    return installed.bytes;
   }
 }
 
@@ -199,4 +356,16 @@ function checkConfig(config: BlockchainConfig): { feeMap: FeeMap; blockVersion: 
     throw error;
   }
   return { feeMap, blockVersion: config.blockVersion };
+}
+
+/** Run a step of attestation; an AttestError is refused as ATTESTATION_FAILED. */
+function asEnclaveError<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof AttestError) {
+      throw new EnclaveError("ATTESTATION_FAILED", error.message, { reason: error.code });
+    }
+    throw error;
+  }
 }

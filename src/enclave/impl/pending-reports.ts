@@ -1,13 +1,19 @@
 import { toHex } from "../../util/index.js";
 import type { ReportDataContents } from "../api.js";
 
+/** A report handed out by `new_report`: its preimage and the encoded SW report itself. */
+export interface PendingReport {
+  contents: ReportDataContents;
+  report: Uint8Array;
+}
+
 /**
- * Report-data contents handed out by `new_report` and not yet matched by `install_evidence`,
- * keyed by nonce (MobileCoin keeps pending quotes in an LRU of 64). Insertion order is age: when
- * full, the oldest entry is dropped, so a host asking for reports in a loop cannot grow it.
+ * Reports handed out by `new_report` and not yet matched by `install_evidence`, keyed by nonce
+ * (MobileCoin keeps pending quotes in an LRU of 64). Insertion order is age: when full, the
+ * oldest entry is dropped, so a host asking for reports in a loop cannot grow it.
  */
 export class PendingReports {
-  private readonly byNonce = new Map<string, ReportDataContents>();
+  private readonly byNonce = new Map<string, PendingReport>();
 
   constructor(readonly capacity: number) {}
 
@@ -15,18 +21,23 @@ export class PendingReports {
     return this.byNonce.size;
   }
 
-  add(contents: ReportDataContents): void {
-    const key = toHex(contents.nonce);
+  add(pending: PendingReport): void {
+    const key = toHex(pending.contents.nonce);
     this.byNonce.delete(key);
-    this.byNonce.set(key, contents);
+    this.byNonce.set(key, pending);
     while (this.byNonce.size > this.capacity) {
       const oldest = this.byNonce.keys().next().value as string;
       this.byNonce.delete(oldest);
     }
   }
 
-  /** Remove and return the contents for `nonce`, if still pending. */
-  take(nonce: Uint8Array): ReportDataContents | undefined {
+  /** The pending report for `nonce`, left in place. */
+  get(nonce: Uint8Array): PendingReport | undefined {
+    return this.byNonce.get(toHex(nonce));
+  }
+
+  /** Remove and return the report for `nonce`, if still pending. */
+  take(nonce: Uint8Array): PendingReport | undefined {
     const key = toHex(nonce);
     const found = this.byNonce.get(key);
     this.byNonce.delete(key);

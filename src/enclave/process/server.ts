@@ -26,8 +26,10 @@ export class EnclaveServer {
   private readonly reader: FrameReader;
   private closed = false;
 
+  /** `nowMs` is the clock calls are handled at: the process's own, or a test's virtual one. */
   constructor(
     private readonly enclave: SoftwareEnclave,
+    private readonly nowMs: () => number,
     maxFrameBytes: number = ENCLAVE_LIMITS.frameBytesMax,
   ) {
     this.reader = new FrameReader(maxFrameBytes);
@@ -56,7 +58,7 @@ export class EnclaveServer {
     const decoded = decodeRequestBody(body);
     if (!decoded.ok) return this.errorFrame(decoded.id, { ok: false, code: decoded.code });
     const { id, call } = decoded.request;
-    const outcome = this.enclave.handle(call);
+    const outcome = this.enclave.handle(call, this.nowMs());
     try {
       return frame(encodeReplyBody({ id, outcome }));
     } catch {
