@@ -50,6 +50,12 @@ export const ENCLAVE_LIMITS = {
   peerSessionsMax: 64,
   /** Established client sessions (MobileCoin: LRU 10,000). */
   clientSessionsMax: 10_000,
+  /**
+   * Initiator ephemeral keys of answered handshakes remembered to refuse a replayed message 1
+   * (per port). Beyond it a replay is answered again, but the session it makes stays unusable:
+   * only the holder of the original ephemeral secret can derive its keys.
+   */
+  answeredHandshakesMax: 16_384,
   /** Pending report-data entries kept for InstallEvidence (MobileCoin: quotes LRU 64). */
   pendingReportsMax: 64,
   /** Host: calls awaiting a reply at once; the next is refused with TOO_MANY_CALLS_IN_FLIGHT. */

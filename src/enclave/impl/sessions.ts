@@ -16,8 +16,9 @@ import type { SessionChannels } from "./channels.js";
  * Every map is an LRU with a named bound; eviction is silent and the next use is NOT_FOUND.
  * Any failure of a handshake or of a transport message ends that session (it is dropped from its
  * map), so a peer or client must attest again. Every `Auth` gets a fresh responder: a handshake
- * message is never routed to an existing session, so a replayed message 1 can at most create a
- * new session whose keys only the original initiator can derive.
+ * message is never routed to an existing session. A message 1 whose initiator ephemeral key was
+ * already answered is refused as a replay (remembered in a bounded LRU per port; past the bound a
+ * replay only yields a session whose keys nobody but the original initiator can derive).
  */
 
 /** A map that forgets its least recently used entry beyond `capacity`. */
@@ -58,6 +59,7 @@ export interface SessionLimits {
   readonly pendingPeerHandshakesMax: number;
   readonly peerSessionsMax: number;
   readonly clientSessionsMax: number;
+  readonly answeredHandshakesMax: number;
 }
 
 export interface AttestedSessionsOptions {
@@ -78,7 +80,11 @@ const DEFAULT_LIMITS: SessionLimits = {
   pendingPeerHandshakesMax: ENCLAVE_LIMITS.pendingPeerHandshakesMax,
   peerSessionsMax: ENCLAVE_LIMITS.peerSessionsMax,
   clientSessionsMax: ENCLAVE_LIMITS.clientSessionsMax,
+  answeredHandshakesMax: ENCLAVE_LIMITS.answeredHandshakesMax,
 };
+
+/** Bytes of an X25519 public key: the initiator's ephemeral opens every message 1. */
+const EPHEMERAL_BYTES = 32;
 
 type Session = AkeInitiator | AkeResponder;
 
@@ -120,6 +126,8 @@ export class AttestedSessions implements SessionChannels {
   readonly #outbound: LruMap<AkeInitiator>;
   readonly #inbound: LruMap<AkeResponder>;
   readonly #clients: LruMap<AkeResponder>;
+  readonly #answeredPeers: LruMap<true>;
+  readonly #answeredClients: LruMap<true>;
 
   constructor(options: AttestedSessionsOptions) {
     const limits = options.limits ?? DEFAULT_LIMITS;
@@ -128,6 +136,19 @@ export class AttestedSessions implements SessionChannels {
     this.#outbound = new LruMap(limits.peerSessionsMax);
     this.#inbound = new LruMap(limits.peerSessionsMax);
     this.#clients = new LruMap(limits.clientSessionsMax);
+    this.#answeredPeers = new LruMap(limits.answeredHandshakesMax);
+    this.#answeredClients = new LruMap(limits.answeredHandshakesMax);
+  }
+
+  /** Refuse a message 1 already answered; returns the key to remember once it is answered. */
+  #checkFresh(answered: LruMap<true>, message: Uint8Array): string {
+    const key = toHex(message.subarray(0, EPHEMERAL_BYTES));
+    if (message.length < EPHEMERAL_BYTES || answered.get(key) !== undefined) {
+      throw new EnclaveError("HANDSHAKE_FAILED", "a replayed or truncated handshake message", {
+        reason: "HANDSHAKE_REPLAYED",
+      });
+    }
+    return key;
   }
 
   /** Counts per map, for tests of the bounds. */
@@ -191,6 +212,7 @@ export class AttestedSessions implements SessionChannels {
     ownEvidence: Uint8Array,
     nowMs: number,
   ): { authResponse: Uint8Array; session: Uint8Array } {
+    const fresh = this.#checkFresh(this.#answeredPeers, message);
     const responder = new AkeResponder();
     const answer = attested("peer_accept", () =>
       responder.acceptPeer({
@@ -204,6 +226,7 @@ export class AttestedSessions implements SessionChannels {
         nowMs,
       }),
     );
+    this.#answeredPeers.set(fresh, true);
     const session = responder.sessionId;
     this.#inbound.set(toHex(session), responder);
     return { authResponse: answer.message, session };
@@ -214,6 +237,7 @@ export class AttestedSessions implements SessionChannels {
     message: Uint8Array,
     ownEvidence: Uint8Array,
   ): { authResponse: Uint8Array; session: Uint8Array } {
+    const fresh = this.#checkFresh(this.#answeredClients, message);
     const responder = new AkeResponder();
     const authResponse = attested("client_accept", () =>
       responder.acceptClient({
@@ -224,6 +248,7 @@ export class AttestedSessions implements SessionChannels {
         ownEvidence,
       }),
     );
+    this.#answeredClients.set(fresh, true);
     const session = responder.sessionId;
     this.#clients.set(toHex(session), responder);
     return { authResponse, session };
