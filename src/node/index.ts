@@ -1,6 +1,15 @@
 /** `node/`: the composition root — configuration, clocks, timers, processes. */
 export { ConfigError, type ConfigErrorCode } from "./errors.js";
 export {
+  EVIDENCE_LIMITS,
+  EvidenceRefresher,
+  type EvidenceRefresherOptions,
+  type EvidenceStepResult,
+  type StatementSource,
+  type StatementSourceOptions,
+  statementSource,
+} from "./evidence.js";
+export {
   keyfileName,
   MAX_KEYFILE_BYTES,
   MAX_SAMPLE_ACCOUNTS,

@@ -42,6 +42,10 @@ export interface ServiceConfig {
   clientTrackingCapacity: number;
   iasApiKey: string | null;
   iasSpid: string | null;
+  /** The attestation authority service (IAS_MODE=PROD). */
+  attestationAuthorityUrl: string | null;
+  /** The root that certifies attestation authorities (a release-signed enclave needs it). */
+  attestationRoot: Uint8Array | null;
   enclave: EnclaveSettings;
 }
 
@@ -231,6 +235,36 @@ export function parseServiceConfig(argv: readonly string[], env: Env): ServiceCo
             if (!/^[0-9a-fA-F]{32}$/.test(spid)) throw new Error("must be 16 bytes of hex");
             return spid;
           }),
+    attestationAuthorityUrl: authorityUrl(get("attestation-authority-url"), enclave.iasMode),
+    attestationRoot:
+      get("attestation-root") === undefined
+        ? null
+        : guard("attestation-root", () => {
+            const hex = req("attestation-root");
+            if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new Error("must be 32 bytes of hex");
+            return new Uint8Array(Buffer.from(hex, "hex"));
+          }),
     enclave,
   };
+}
+
+/** An http(s) URL; IAS_MODE=PROD cannot work without one. */
+function authorityUrl(text: string | undefined, iasMode: "DEV" | "PROD"): string | null {
+  if (text === undefined) {
+    if (iasMode === "PROD") {
+      throw new ConfigError(
+        "CONFIG_MISSING",
+        where(flagNamed("attestation-authority-url")),
+        "required with IAS_MODE=PROD",
+      );
+    }
+    return null;
+  }
+  return guard("attestation-authority-url", () => {
+    const url = new URL(text);
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      throw new Error(`must be an http:// or https:// URL, got ${JSON.stringify(text)}`);
+    }
+    return text;
+  });
 }

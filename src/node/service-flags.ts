@@ -153,6 +153,20 @@ export const SERVICE_FLAGS: readonly ServiceFlag[] = [
     required: false,
     help: "Attestation service provider id (the runbook's credential, 16 bytes of hex).",
   },
+  {
+    name: "attestation-authority-url",
+    env: "MC_ATTESTATION_AUTHORITY_URL",
+    value: "URL",
+    required: false,
+    help: "With IAS_MODE=PROD: the attestation authority service (`consensus-tool attestation-authority`) that signs statements about this node's enclave reports, e.g. http://127.0.0.1:7300. With IAS_MODE=DEV the built-in development authority is used and this is ignored.",
+  },
+  {
+    name: "attestation-root",
+    env: "MC_ATTESTATION_ROOT",
+    value: "HEX",
+    required: false,
+    help: "The Ed25519 root public key (32 bytes of hex) that certifies attestation authorities; required for a release-signed enclave (IAS_MODE=PROD). A development-signed enclave trusts the published development root.",
+  },
 ];
 
 /** Process-wide variables read besides the flags' own. */

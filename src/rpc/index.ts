@@ -1,4 +1,18 @@
 /** `rpc/`: gRPC servers and clients over our protobuf schemas, and the one error map. */
+export {
+  AttestedClient,
+  type AttestedClientOptions,
+  AttestedRpcError,
+  type AttestedRpcErrorCode,
+  type AuthHandlerOptions,
+  clientAuthHandler,
+  PeerConnector,
+  type PeerSession,
+  peerAuthHandler,
+  SerialQueue,
+  serveClientAuth,
+  servePeerAuth,
+} from "./attested-api.js";
 export { RpcError, type RpcErrorCode, type RpcStatus, rpcStatusOf } from "./errors.js";
 export { RPC_LIMITS } from "./limits.js";
 export {
