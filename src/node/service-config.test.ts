@@ -111,6 +111,29 @@ describe("service configuration", () => {
     rejects([...base, "--no-such-flag", "1"], {}, "command line");
   });
 
+  it("takes the attestation authority URL and root; IAS_MODE=PROD needs the URL", () => {
+    const root = "ab".repeat(32);
+    const config = parseServiceConfig(
+      [...base, "--attestation-authority-url", "http://127.0.0.1:7300", "--attestation-root", root],
+      { IAS_MODE: "PROD" },
+    );
+    assert.equal(config.attestationAuthorityUrl, "http://127.0.0.1:7300");
+    assert.deepEqual(config.attestationRoot, new Uint8Array(32).fill(0xab));
+    const fromEnv = parseServiceConfig(base, {
+      IAS_MODE: "PROD",
+      MC_ATTESTATION_AUTHORITY_URL: "https://aa.example:443/",
+    });
+    assert.equal(fromEnv.attestationAuthorityUrl, "https://aa.example:443/");
+    assert.equal(parseServiceConfig(base, {}).attestationAuthorityUrl, null);
+    rejects(base, { IAS_MODE: "PROD" }, "--attestation-authority-url");
+    rejects(
+      [...base, "--attestation-authority-url", "ftp://x/"],
+      {},
+      "--attestation-authority-url",
+    );
+    rejects([...base, "--attestation-root", "abcd"], {}, "--attestation-root");
+  });
+
   it("rejects a network file without a known extension", () => {
     const bad = path.join(dir, "network.yaml");
     writeFileSync(bad, "");
