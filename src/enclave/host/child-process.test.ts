@@ -12,11 +12,13 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { Ed25519Signer } from "../../crypto/index.js";
+import { Ed25519Signer, sha256 } from "../../crypto/index.js";
 import { SeededRandom } from "../../util/index.js";
+import { decodeReport } from "../attest/formats.js";
 import { encodeCss, signCss } from "../bundle/css.js";
 import { loadEnclaveIdentity } from "../bundle/identity.js";
 import { PACKAGE_ROOT } from "../bundle/sources.js";
+import { sampleInit } from "../codec/sample-calls.js";
 import type { EnclaveHostError } from "../errors.js";
 import {
   type ChildEnclaveOptions,
@@ -24,6 +26,7 @@ import {
   childSpawnSpec,
   startChildEnclave,
 } from "./child-process.js";
+import { callOk } from "./host.js";
 
 const identity = loadEnclaveIdentity({});
 const dir = mkdtempSync(path.join(tmpdir(), "enclave-child-"));
@@ -182,6 +185,35 @@ describe("child-process enclave host", () => {
         return true;
       },
     );
+  });
+
+  it("reports debug for the development key's CSS and release for another key's, which needs a root", async () => {
+    const dev = await start({ sealSecretPath: secret, cssBytes: identity.cssBytes });
+    try {
+      await callOk(dev, sampleInit(undefined));
+      const report = decodeReport((await callOk(dev, { call: "new_report" })).report);
+      assert.equal(report.debug, true);
+      assert.deepEqual(report.signer, identity.signer);
+    } finally {
+      await dev.close();
+    }
+    const key = Ed25519Signer.fromSeed(new SeededRandom("release key").bytes(32));
+    const release = encodeCss(signCss(identity.measurement, identity.productId, identity.svn, key));
+    await assert.rejects(
+      startChildEnclave({ sealSecretPath: secret, cssBytes: release }),
+      (e: EnclaveHostError) => /needs --attestation-root/.test(e.message),
+    );
+    const root = Ed25519Signer.fromSeed(new SeededRandom("root").bytes(32)).publicKey;
+    const host = await start({ sealSecretPath: secret, cssBytes: release, attestationRoot: root });
+    try {
+      await callOk(host, sampleInit(undefined));
+      const report = decodeReport((await callOk(host, { call: "new_report" })).report);
+      assert.equal(report.debug, false);
+      assert.deepEqual(report.signer, sha256(key.publicKey));
+      assert.deepEqual(report.measurement, identity.measurement);
+    } finally {
+      await host.close();
+    }
   });
 
   it("refuses a forged CSS on both sides: the host before spawning, the enclave at start", async () => {
