@@ -45,7 +45,11 @@ export {
   startChildEnclave,
 } from "./host/child-process.js";
 export { callOk, type EnclaveHost } from "./host/host.js";
-export { InProcessEnclaveHost, type InProcessEnclaveOptions } from "./host/in-process.js";
+export {
+  type EnclaveSignature,
+  InProcessEnclaveHost,
+  type InProcessEnclaveOptions,
+} from "./host/in-process.js";
 export { type InitializeEnclaveOptions, initializeEnclave } from "./host/initialize.js";
 export { readSealedKeyFile, writeSealedKeyFile } from "./host/sealed-key-file.js";
 export { BAKED_CONSTANTS } from "./impl/constants.js";

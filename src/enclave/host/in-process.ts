@@ -10,6 +10,9 @@ import { EnclaveHostError } from "../errors.js";
 import type { BakedConstants } from "../impl/constants.js";
 import { type EnclaveSignature, SoftwareEnclave } from "../impl/enclave.js";
 import { EnclaveServer } from "../process/server.js";
+
+export type { EnclaveSignature };
+
 import type { EnclaveHost } from "./host.js";
 
 /**
