@@ -245,6 +245,16 @@ describe("attested Auth over gRPC: the peer port refuses untrusted initiators", 
     assert.notDeepEqual((await connector.attest()).session, session);
   });
 
+  it("refuses garbage, an empty message and a client's NX message on the peer port", async () => {
+    await denied(node.peer, new SeededRandom("garbage").bytes(300), "ATTESTATION_FAILED");
+    await denied(node.peer, new Uint8Array(0), "HANDSHAKE_FAILED");
+    const nx = new AkeInitiator().initiateClient({
+      responderId: CLIENT_ID,
+      ephemeralSecret: seed("nx on the peer port"),
+    });
+    await denied(node.peer, nx, "FAILED");
+  });
+
   it("is UNAVAILABLE before evidence is installed", async () => {
     const fresh = await serve("no-evidence", { evidence: "none" });
     const error = await refusedWith(auth(fresh.peer, initiation("early")), status.UNAVAILABLE);
