@@ -2,8 +2,8 @@ import {
   type Ballot,
   compareBallots,
   type NodeOutput,
-  type RebroadcastingNode,
   type ScpMessage,
+  type ScpNode,
   validateMessage,
 } from "../scp/index.js";
 import { toHex } from "../util/index.js";
@@ -12,7 +12,7 @@ import { toHex } from "../util/index.js";
  * Section 8 of the reference: every statement an honest node emits passes the strict sanity rules
  * (and has P ≤ B), a slot is never externalized twice with different values, and the slot
  * invariants hold after every step. Fed with each honest node's step: what it emitted and decided,
- * and its host afterwards.
+ * and its engine afterwards (whatever wraps the `ScpNode`: the simulator's host, a validator).
  */
 export class InvariantChecker {
   /** Statements checked so far. */
@@ -34,7 +34,7 @@ export class InvariantChecker {
     node: string,
     sendsToPeers: boolean,
     out: Pick<NodeOutput, "messages" | "externalized">,
-    host: RebroadcastingNode | undefined,
+    engine: ScpNode | undefined,
     now: number,
   ): void {
     if (sendsToPeers) for (const m of out.messages) this.statement(node, m, now);
@@ -43,7 +43,7 @@ export class InvariantChecker {
       if (had !== undefined && had !== e.values.map(toHex).join(","))
         this.violation(node, now, `externalized slot ${e.slot} twice with different values`);
     }
-    if (host !== undefined) this.slotState(node, host, now);
+    if (engine !== undefined) this.slotState(node, engine, now);
   }
 
   private statement(node: string, m: ScpMessage, now: number): void {
@@ -65,8 +65,8 @@ export class InvariantChecker {
       this.violation(node, now, `emitted a Prepare with P above B (slot ${m.slot})`);
   }
 
-  private slotState(node: string, host: RebroadcastingNode, now: number): void {
-    const slot = host.node.currentSlot;
+  private slotState(node: string, engine: ScpNode, now: number): void {
+    const slot = engine.currentSlot;
     const st = slot.snapshot();
     const same = (a: Ballot, b: Ballot) => a.x.map(toHex).join() === b.x.map(toHex).join();
     if (st.pp && (!st.p || compareBallots(st.pp, st.p) >= 0 || same(st.pp, st.p)))
@@ -80,7 +80,7 @@ export class InvariantChecker {
     const prev = this.lastBallot.get(key);
     // The counter never goes down. (At INF a switch to the accepted-commit value may order lower:
     // stellar-core's bumpToBallot skips its "no decrease" check there too.)
-    if (prev && st.b && st.b.n < prev.n && host.node.currentSlotIndex === slot.index)
+    if (prev && st.b && st.b.n < prev.n && engine.currentSlotIndex === slot.index)
       this.violation(node, now, "ballot counter decreased");
     if (st.b) this.lastBallot.set(key, st.b);
   }

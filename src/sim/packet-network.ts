@@ -6,7 +6,7 @@ import type { SeededRandom } from "../util/index.js";
  * partition as the fault model and the seeded randomness decide, then waits in the receiver's inbox
  * until the tick it is due. The network only tells its driver when an inbox has packets due
  * (`onDue`); the driver's event queue decides when that time comes, and the receiver's harness takes
- * the packets (or discards them, for a crashed node).
+ * the packets. A node the driver marks down (`crash`, until `restart`) loses what is due for it.
  */
 export interface Partition {
   /** Groups that cannot talk to each other; nodes not listed form one more group. */
@@ -62,6 +62,8 @@ export class PacketNetwork<P> {
   readonly stats: NetworkStats = { sent: 0, delivered: 0, dropped: 0 };
   /** Per receiver: packets by the virtual time they are due. */
   private readonly inboxes = new Map<string, Map<number, Packet<P>[]>>();
+  /** Nodes that are down: packets still travel to them but are dropped when due. */
+  private readonly down = new Set<string>();
 
   constructor(
     private readonly faults: NetworkFaults,
@@ -93,18 +95,43 @@ export class PacketNetwork<P> {
       this.queue(to, { from, payload }, now + this.delay());
   }
 
-  /** The packets due for `to` at `at`, removed from its inbox (not yet counted as delivered). */
+  /** Crash hook: from now on, packets due for `id` are dropped on arrival. */
+  crash(id: string): void {
+    this.down.add(id);
+  }
+
+  /** Restart hook: `id` receives again (packets that fell due while it was down stay lost). */
+  restart(id: string): void {
+    this.down.delete(id);
+  }
+
+  isDown(id: string): boolean {
+    return this.down.has(id);
+  }
+
+  /**
+   * The packets due for `to` at `at`, removed from its inbox (not yet counted as delivered);
+   * none, counted as dropped, when `to` is down.
+   */
   take(to: string, at: number): Packet<P>[] {
+    if (this.down.has(to)) {
+      this.discard(to, at);
+      return [];
+    }
+    return this.due(to, at);
+  }
+
+  /** Drop the packets due for `to` at `at` (a crashed receiver, or one that runs no engine). */
+  discard(to: string, at: number): void {
+    this.stats.dropped += this.due(to, at).length;
+  }
+
+  private due(to: string, at: number): Packet<P>[] {
     const inbox = this.inboxes.get(to);
     const due = inbox?.get(at);
     if (due === undefined) return [];
     inbox?.delete(at);
     return due;
-  }
-
-  /** Drop the packets due for `to` at `at` (a crashed or absent receiver). */
-  discard(to: string, at: number): void {
-    this.stats.dropped += this.take(to, at).length;
   }
 
   /** The receiver accepted `accepted` packets and refused `refused` (e.g. forged senders). */

@@ -189,12 +189,14 @@ class ScpSimulation {
   private onCrash(n: SimNode | undefined): void {
     if (n === undefined || n.crashed) return;
     n.crashed = true;
+    this.net.crash(n.id);
     this.trace({ event: "crash", node: n.id, virtual_ms: this.now });
   }
 
   private onRestart(n: SimNode): void {
     if (!n.crashed || n.byzantine !== undefined) return;
     const { slot, own, host } = restartNode(n, this.options, this.sharedHash, this.now);
+    this.net.restart(n.id);
     // The node goes on from its persisted statement for the slot, never contradicting it.
     this.trace({
       event: "restart",
@@ -217,19 +219,17 @@ class ScpSimulation {
 
   private onDeliver(n: SimNode): void {
     const t = this.now;
-    if (n.split !== undefined && !n.crashed) {
-      const heard = this.net
-        .take(n.id, t)
-        .filter((d) => d.payload?.sender?.id === d.from)
-        .map((d) => d.payload);
-      for (const { to, msg } of n.split.react(heard)) this.net.send(n.id, to, msg, t);
-      return;
-    }
-    if (n.crashed || n.host === undefined) {
+    if (n.host === undefined && n.split === undefined) {
       this.net.discard(n.id, t);
       return;
     }
     const due = this.net.take(n.id, t);
+    if (n.split !== undefined) {
+      const heard = due.filter((d) => d.payload?.sender?.id === d.from).map((d) => d.payload);
+      for (const { to, msg } of n.split.react(heard)) this.net.send(n.id, to, msg, t);
+      return;
+    }
+    if (n.host === undefined || due.length === 0) return;
     // The transport authenticates senders: a message claiming another sender is dropped here.
     const authentic: ScpMessage[] = [];
     for (const d of due) if (d.payload?.sender?.id === d.from) authentic.push(d.payload);
@@ -276,7 +276,7 @@ class ScpSimulation {
   private apply(node: SimNode, out: StepOutput): void {
     const honest = node.byzantine === undefined;
     if (this.invariants !== undefined && honest)
-      this.invariants.step(node.id, node.qset.threshold !== 0, out, node.host, this.now);
+      this.invariants.step(node.id, node.qset.threshold !== 0, out, node.host?.node, this.now);
     for (const e of out.externalized) {
       this.decide(node, e.slot, e.values);
       if (this.tracing && honest)
