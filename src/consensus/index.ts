@@ -6,6 +6,7 @@ export { type PendingEntry, PendingValues } from "./pending-values.js";
 export { LedgerSyncState, type SyncAction, type SyncState } from "./sync-state.js";
 export {
   type FetchAction,
+  type FetchedTx,
   type FetchOutcome,
   type FetchSettled,
   TxFetcher,

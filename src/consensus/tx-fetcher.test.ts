@@ -78,17 +78,17 @@ describe("TxFetcher", () => {
     const f = new TxFetcher();
     const [a] = f.need("p", [h(1)]);
     assert.ok(a);
-    assert.deepEqual(f.result(a.id, { kind: "delivered" }, 0)?.unavailable, []);
+    assert.deepEqual(f.result(a.id, { kind: "delivered", txs: [] }, 0)?.unavailable, []);
     assert.equal(f.need("p", [h(1)]).length, 1);
   });
 
   it("ignores a report for an unknown id or for a request waiting to retry", () => {
     const f = new TxFetcher();
-    assert.equal(f.result(42, { kind: "delivered" }, 0), undefined);
+    assert.equal(f.result(42, { kind: "delivered", txs: [] }, 0), undefined);
     const [a] = f.need("p", [h(1)]);
     assert.ok(a);
     f.result(a.id, { kind: "failed", retryable: true }, 0);
-    assert.equal(f.result(a.id, { kind: "delivered" }, 1), undefined);
+    assert.equal(f.result(a.id, { kind: "delivered", txs: [] }, 1), undefined);
     assert.equal(f.inFlight, 1);
   });
 });

@@ -1,3 +1,4 @@
+import type { WellFormedTxContext } from "../enclave/index.js";
 import { toHex } from "../util/index.js";
 import { CONSENSUS_LIMITS } from "./limits.js";
 
@@ -17,10 +18,19 @@ export interface FetchAction {
   readonly txHashes: readonly Uint8Array[];
 }
 
+/** A fetched transaction after the host's well-formed check. */
+export interface FetchedTx {
+  readonly encrypted: Uint8Array;
+  readonly context: WellFormedTxContext;
+}
+
 /** How a `fetch-txs` action ended, as the driver reports it. */
 export type FetchOutcome =
-  /** The peer answered with transactions (fed to the worker as `tx` inputs before this report). */
-  | { readonly kind: "delivered" }
+  /**
+   * The peer answered; the host decrypted the reply (`peer_tx_propose`) and ran `tx_is_well_formed`
+   * on each transaction. Malformed ones are left out (MobileCoin logs them as crit and drops the message).
+   */
+  | { readonly kind: "delivered"; readonly txs: readonly FetchedTx[] }
   /** `GetTxs` answered `NotInCache` for these hashes. */
   | { readonly kind: "not-in-cache"; readonly txHashes: readonly Uint8Array[] }
   /** The call failed; `retryable` for transport and attestation errors. */

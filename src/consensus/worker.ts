@@ -233,7 +233,7 @@ export class ConsensusWorker {
         this.onMessage(input.verified, input.payload, nowMs, out);
         break;
       case "fetch-result":
-        this.onFetchResult(input.id, input.outcome, nowMs);
+        this.onFetchResult(input.id, input.outcome, nowMs, out);
         break;
       case "enclave-result":
         this.onFormed(input.id, input.outcome, nowMs, out);
@@ -434,9 +434,28 @@ export class ConsensusWorker {
     this.onScpOutput(r, out);
   }
 
-  private onFetchResult(id: number, outcome: FetchOutcome, nowMs: number): void {
+  private onFetchResult(
+    id: number,
+    outcome: FetchOutcome,
+    nowMs: number,
+    out: WorkerAction[],
+  ): void {
     const settled = this.fetcher.result(id, outcome, nowMs);
     if (settled === undefined) return;
+    if (outcome.kind === "delivered") {
+      const asked = new Set(settled.txHashes.map(toHex));
+      // Fetched bodies enter the cache only (not pending values), as MobileCoin's fetch_missing_txs does.
+      for (const t of outcome.txs) {
+        if (!asked.has(toHex(t.context.txHash))) continue;
+        try {
+          this.txs.insert(t.encrypted, t.context);
+        } catch (error) {
+          if (!(error instanceof ConsensusError)) throw error;
+          this.stats.txsRefused++;
+        }
+      }
+      for (const t of outcome.txs) this.txArrived(t.context.txHash, nowMs, out);
+    }
     // Hashes the peer was asked for and did not deliver count as unavailable from it.
     const undelivered = settled.txHashes.filter((h) => !this.txs.contains(h));
     if (undelivered.length === 0) return;
