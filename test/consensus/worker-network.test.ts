@@ -40,7 +40,7 @@ describe("consensus workers in a 4-node network (seeded; seed printed on failure
     const seed = "worker-net-1";
     const net = new TestNet({ size: 4, threshold: 3, seed });
     const txs = Array.from({ length: 24 }, () => makeTx(net.random));
-    txs.forEach((tx, i) => net.submit(i % 4, tx, i * 37));
+    for (const [i, tx] of txs.entries()) net.submit(i % 4, tx, i * 37);
     const all = new Set(txs.map((t) => toHex(t.keyImages[0] as Uint8Array)));
     const done = () => net.nodes.every((n) => keyImagesIn(n).length === all.size);
     assert.ok(await net.run(done, 120_000), `not all txs externalized (seed ${seed})`);
