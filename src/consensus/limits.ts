@@ -29,6 +29,8 @@ export const CONSENSUS_LIMITS = {
   futureMessagesMax: 4096,
   /** Slots ahead of the ledger whose messages are kept for later. */
   futureSlotsMax: 4,
+  /** Digests of messages already relayed (MobileCoin's broadcaster `HISTORY_SIZE`). */
+  relayedDigestsMax: PEERS_LIMITS.seenMessages,
   /** Hashes remembered per peer as unavailable in the current slot. */
   unavailablePerPeerMax: 10_000,
   /** MobileCoin `IS_BEHIND_GRACE_PERIOD`. */

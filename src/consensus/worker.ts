@@ -421,9 +421,10 @@ export class ConsensusWorker {
   ): void {
     const digest = toHex(v.digest);
     if (!this.relayedDigests.has(digest)) {
-      if (this.relayedDigests.size >= CONSENSUS_LIMITS.waitingMessagesMax * 5)
-        this.relayedDigests.clear();
       this.relayedDigests.add(digest);
+      // Forget the oldest (a Set iterates in insertion order); the broadcaster dedupes as well.
+      if (this.relayedDigests.size > CONSENSUS_LIMITS.relayedDigestsMax)
+        this.relayedDigests.delete(this.relayedDigests.values().next().value as string);
       this.stats.relayed++;
       out.push({ kind: "broadcast-msg", input: relayInput(v, payload) });
     }
