@@ -258,7 +258,7 @@ export class ConsensusWorker {
   /** Fire what is due: SCP timers, fetch retries, catch-up attempts. */
   tick(nowMs: number): WorkerAction[] {
     const out: WorkerAction[] = [];
-    if (this.forming === undefined && this.catchUpTarget === undefined) {
+    if (!this.scpPaused) {
       const r = this.rebroadcast
         ? this.rebroadcast.processTimeouts(nowMs)
         : this.scp.processTimeouts(nowMs);
@@ -272,7 +272,7 @@ export class ConsensusWorker {
   /** The earliest time `tick` has something to do, or null. */
   nextDeadlineMs(): number | null {
     const ds = [this.fetcher.nextDeadlineMs(), this.sync.nextDeadlineMs()];
-    if (this.forming === undefined && this.catchUpTarget === undefined)
+    if (!this.scpPaused)
       ds.push(this.rebroadcast ? this.rebroadcast.nextDeadline() : this.scp.nextDeadline());
     const present = ds.filter((d): d is number => d !== null);
     return present.length === 0 ? null : Math.min(...present);
@@ -330,9 +330,7 @@ export class ConsensusWorker {
   }
 
   private nominate(nowMs: number, out: WorkerAction[]): void {
-    if (this.forming !== undefined || this.catchUpTarget !== undefined || this.sync.isBehind)
-      return;
-    if (this.pending.length === 0) return;
+    if (this.scpPaused || this.pending.length === 0) return;
     const values = this.pending.first(CONSENSUS_LIMITS.nominateMax);
     const r = this.rebroadcast
       ? this.rebroadcast.propose(values, nowMs)
@@ -353,7 +351,8 @@ export class ConsensusWorker {
     if (msg.sender.id === this.o.local.id) return;
     const numBlocks = Number(this.ledger.numBlocks());
     const parent = msg.slot - 1;
-    if (parent >= numBlocks) {
+    // While behind, MobileCoin leaves messages queued until it is back in sync.
+    if (parent >= numBlocks || this.sync.isBehind) {
       this.keepForLater(v, payload, numBlocks);
       return;
     }
@@ -428,7 +427,10 @@ export class ConsensusWorker {
       this.stats.relayed++;
       out.push({ kind: "broadcast-msg", input: relayInput(v, payload) });
     }
-    if (this.forming !== undefined || this.catchUpTarget !== undefined) return;
+    if (this.scpPaused) {
+      if (this.sync.isBehind) this.keepForLater(v, payload, Number(this.ledger.numBlocks()));
+      return;
+    }
     const r = this.rebroadcast
       ? this.rebroadcast.handleMessages([v.msg.scpMsg], nowMs)
       : this.scp.handleMessages([v.msg.scpMsg], nowMs);
@@ -590,12 +592,22 @@ export class ConsensusWorker {
     this.fetcher.newSlot();
     for (const [k, w] of this.waiting)
       if (w.verified.msg.scpMsg.slot < this.currentSlot - 1) this.waiting.delete(k);
+    this.replayKept(nowMs, out);
+    this.nominate(nowMs, out);
+  }
+
+  /** Take up the messages kept for later, oldest slot first. */
+  private replayKept(nowMs: number, out: WorkerAction[]): void {
     const kept = [...this.future.values()].sort(
       (a, b) => a.verified.msg.scpMsg.slot - b.verified.msg.scpMsg.slot,
     );
     this.future.clear();
     for (const k of kept) this.onMessage(k.verified, k.payload, nowMs, out);
-    this.nominate(nowMs, out);
+  }
+
+  /** SCP is paused while a block is formed or appended by catch-up, and while behind. */
+  private get scpPaused(): boolean {
+    return this.forming !== undefined || this.catchUpTarget !== undefined || this.sync.isBehind;
   }
 
   // --- catch-up -----------------------------------------------------------------------------
@@ -606,7 +618,10 @@ export class ConsensusWorker {
     const action = this.sync.step(behind, nowMs);
     if (action === "attempt-sync")
       out.push({ kind: "sync-ledger", maxBlocks: CONSENSUS_LIMITS.syncChunkBlocks });
-    if (action === "back-in-sync") this.nominate(nowMs, out);
+    if (action === "back-in-sync") {
+      this.replayKept(nowMs, out);
+      this.nominate(nowMs, out);
+    }
   }
 
   private onCatchUpBlocks(

@@ -85,7 +85,19 @@ function setup(seed: string, peers: number, threshold: number, pendingValuesMax?
     });
     return { kind: "consensus-msg" as const, verified, payload };
   };
-  return { random, ledger, signer, local, peerIds, quorumSet, bodies, enclave, worker, verify };
+  return {
+    random,
+    ledger,
+    signer,
+    local,
+    peerIds,
+    peerSigners,
+    quorumSet,
+    bodies,
+    enclave,
+    worker,
+    verify,
+  };
 }
 
 const kinds = (a: readonly WorkerAction[]) => a.map((x) => x.kind);
@@ -260,6 +272,48 @@ describe("ConsensusWorker, input by input", () => {
       40,
     );
     assert.deepEqual(kinds(fromIssuer), ["fetch-txs"]);
+  });
+  it("behind a blocking quorum for 10 s it asks for 100 blocks, holding messages and SCP meanwhile", () => {
+    const s = setup("worker-behind", 2, 2);
+    const tx = makeTx(s.random);
+    const [p0, p1] = s.peerIds as [NodeId, NodeId];
+    // Both peers are at slot 6 (so they externalized 5); we have block 0 only.
+    const ahead = (who: number, sender: NodeId) => {
+      const msg = { ...nominate(sender, s.quorumSet, [tx.context.txHash]), slot: 6 };
+      const payload = encodeConsensusMsgPayload(
+        signConsensusMsg(
+          msg,
+          new Uint8Array(32).fill(5),
+          [s.peerSigners[0], s.peerSigners[1]][who] as Ed25519Signer,
+        ),
+      );
+      const verified = verifyConsensusMsg(sender.id, payload, {
+        peers: new Set([p0.id, p1.id]),
+        knownNodes: new Map([p0, p1].map((p) => [p.id, p.publicKey as Uint8Array])),
+        numBlocks: 1,
+        blockId: (i) => s.ledger.getBlock(BigInt(i)).id,
+      });
+      return { kind: "consensus-msg" as const, verified, payload };
+    };
+    assert.deepEqual(s.worker.handle(ahead(0, p0), 1000), []);
+    assert.deepEqual(s.worker.handle(ahead(1, p1), 2000), []);
+    assert.deepEqual(s.worker.sync.state, { kind: "MaybeBehind", sinceMs: 2000 });
+    assert.equal(s.worker.nextDeadlineMs(), 12_000);
+    assert.deepEqual(kinds(s.worker.tick(11_999)), []);
+    assert.deepEqual(s.worker.tick(12_000), [{ kind: "sync-ledger", maxBlocks: 100 }]);
+    // While behind a client tx is cached and pending but not nominated, and SCP timers are off.
+    const t = makeTx(s.random);
+    assert.deepEqual(
+      s.worker.handle(
+        { kind: "tx", encrypted: t.encrypted, context: t.context, fromClient: true },
+        12_100,
+      ),
+      [],
+    );
+    assert.equal(s.worker.nextDeadlineMs(), null);
+    // A failed attempt backs off 1 s.
+    s.worker.handle({ kind: "catch-up-failed" }, 12_500);
+    assert.equal(s.worker.nextDeadlineMs(), 13_500);
   });
 });
 
