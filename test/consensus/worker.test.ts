@@ -146,6 +146,46 @@ describe("ConsensusWorker, input by input", () => {
     );
   });
 
+  it("nominates at most the first 100 pending values, in arrival order (MAX_PENDING_VALUES_TO_NOMINATE)", async () => {
+    const s = setup("worker-nominate-100", 0, 0);
+    const submit = (t: TxBody, at: number) => {
+      s.bodies.set(Buffer.from(t.encrypted).toString("hex"), t);
+      return s.worker.handle(
+        { kind: "tx", encrypted: t.encrypted, context: t.context, fromClient: true },
+        at,
+      );
+    };
+    const first = submit(makeTx(s.random), 0);
+    const call1 = first.find((a) => a.kind === "enclave-call") as Extract<
+      WorkerAction,
+      { kind: "enclave-call" }
+    >;
+    // While block 1 is being formed, 150 more arrive; none is nominated yet.
+    const later = Array.from({ length: 150 }, () => makeTx(s.random));
+    for (const [i, t] of later.entries()) assert.deepEqual(submit(t, 10 + i), []);
+    const formed = s.worker.handle(
+      { kind: "enclave-result", id: call1.id, outcome: await s.enclave.call(call1.call) },
+      500,
+    );
+    const data = (formed[0] as Extract<WorkerAction, { kind: "append-block" }>).data;
+    s.ledger.appendBlock(data);
+    const next = s.worker.handle({ kind: "appended", index: 1n }, 600);
+    const call2 = next.find((a) => a.kind === "enclave-call") as Extract<
+      WorkerAction,
+      { kind: "enclave-call" }
+    >;
+    const inBlock2 = new Set(
+      call2.call.inputs.wellFormedTxs.map((t) =>
+        Buffer.from(t.wellFormedEncryptedTx).toString("hex"),
+      ),
+    );
+    const first100 = new Set(
+      later.slice(0, 100).map((t) => Buffer.from(t.encrypted).toString("hex")),
+    );
+    assert.deepEqual(inBlock2, first100);
+    assert.equal(s.worker.pending.length, 150);
+  });
+
   it("a client past the pending limit gets OVER_CAPACITY; the node keeps what it had", () => {
     const s = setup("worker-capacity", 1, 1, 2);
     for (let i = 0; i < 2; i++) {
