@@ -15,6 +15,7 @@ import {
   blockContentsFromProto,
   blockContentsToProto,
   blockFromProto,
+  blockSigningDigest,
   blockToProto,
   type MembershipElement,
   newBlockWithParent,
@@ -120,7 +121,8 @@ export class FormBlockTestDoubleEnclave implements EnclaveHost {
     outputs.sort((a, b) => compareBytes(a.publicKey, b.publicKey));
     const contents = blockContents(keyImages, outputs);
     const block = newBlockWithParent(BLOCK_VERSION, parent, decodeRoot(c.rootElement), contents);
-    const { signature } = this.signBlock(block);
+    // The enclave signs the block digest with its block-signing key; signed_at is the host's.
+    const signature = this.signer.sign(blockSigningDigest(block));
     return {
       ok: true,
       value: {
@@ -132,17 +134,8 @@ export class FormBlockTestDoubleEnclave implements EnclaveHost {
     } as EnclaveOutcome<K>;
   }
 
-  private signBlock(block: Block): { signature: Uint8Array } {
-    // The enclave signs the block digest; blockchain's signBlock computes the same digest.
-    return { signature: this.signer.sign(blockSigningDigestOf(block)) };
-  }
-
   async close(): Promise<void> {}
 }
-
-import { blockSigningDigest } from "../../src/blockchain/index.js";
-
-const blockSigningDigestOf = (b: Block) => blockSigningDigest(b);
 
 /** TEST DOUBLE of the form_block encodings (the enclave work fixes the real ones). */
 export function testCodec(ledger: Ledger, enclaveKey: Uint8Array): FormBlockCodec {
