@@ -116,7 +116,7 @@ export type WorkerInput =
   | { readonly kind: "restore"; readonly payload: Uint8Array };
 
 export type WorkerAction =
-  /** Store our statement durably before it is sent (a restart restores it). */
+  /** Store our newest statement durably before it is sent (a restart restores it; scenario 27). */
   | { readonly kind: "persist-statement"; readonly slot: number; readonly payload: Uint8Array }
   /** Hand to the broadcaster: our own statements and relayed peers' messages. */
   | {
@@ -488,8 +488,10 @@ export class ConsensusWorker {
     const prevBlockId = this.ledger.blockId(BigInt(m.slot - 1));
     const signed = signConsensusMsg(m, prevBlockId, this.o.signer);
     const payload = encodeConsensusMsgPayload(signed);
-    this.latestIssued.offer(signed, payload);
-    out.push({ kind: "persist-statement", slot: m.slot, payload });
+    // Only our newest statement is persisted: a repeat, or an answer to a peer still on an earlier
+    // slot, must not overwrite the statement a restart has to restore.
+    if (this.latestIssued.offer(signed, payload))
+      out.push({ kind: "persist-statement", slot: m.slot, payload });
     out.push({
       kind: "broadcast-msg",
       input: {

@@ -57,6 +57,7 @@ describe("consensus workers in a 4-node network (seeded; seed printed on failure
         assert.deepEqual(data.metadata?.nodeKey, n.id.publicKey);
       }
     }
+    for (const n of net.nodes) assertPersistedOnlyNewer(n);
     // Bodies reached the other nodes only by fetching them from relayers.
     const served = net.nodes.flatMap((n) =>
       n.fetchesServed.filter((f) => f.answered === "delivered"),
@@ -150,6 +151,7 @@ describe("consensus workers in a 4-node network (seeded; seed printed on failure
     const done = () => net.nodes.every((n) => keyImagesIn(n).length === 4);
     assert.ok(await net.run(done, 120_000), `network did not finish after restart (seed ${seed})`);
     assertAgreement(net, net.nodes);
+    for (const n of net.nodes.slice(1)) assertPersistedOnlyNewer(n);
     const after = victim.issued
       .filter((i) => i.incarnation === 1)
       .map((i) => decodeConsensusMsgPayload(i.payload).scpMsg);
@@ -158,6 +160,18 @@ describe("consensus workers in a 4-node network (seeded; seed printed on failure
         assert.ok(!contradicts(b, a), `contradiction in slot ${b.slot}`);
   });
 });
+
+/** A node persists only ever-newer statements: slots never go back, a slot's topics only advance. */
+function assertPersistedOnlyNewer(n: SimNode): void {
+  const msgs = n.persisted.map((p) => decodeConsensusMsgPayload(p.payload).scpMsg);
+  for (let i = 1; i < msgs.length; i++) {
+    const [a, b] = [msgs[i - 1] as ScpMessage, msgs[i] as ScpMessage];
+    assert.ok(
+      b.slot > a.slot || (b.slot === a.slot && isNewer(b.topic, a.topic)),
+      `${n.id.id} persisted an older statement`,
+    );
+  }
+}
 
 /**
  * `later` contradicts `earlier` (same slot, same sender) if it is an older statement, or if it
