@@ -36,4 +36,5 @@ export {
   type WorkerLedger,
   type WorkerOptions,
   type WorkerStats,
+  workerLedgerOf,
 } from "./worker.js";

@@ -8,6 +8,7 @@ import {
 } from "../blockchain/index.js";
 import type { Ed25519Signer } from "../crypto/index.js";
 import type { CallOf, EnclaveOutcome, OkOf, WellFormedTxContext } from "../enclave/index.js";
+import type { LedgerReader } from "../ledger/index.js";
 import {
   type BroadcastInput,
   consensusMsgDigest,
@@ -51,6 +52,16 @@ import { type CachedTx, type TxLedgerView, TxManager } from "./tx-manager.js";
 export interface WorkerLedger extends TxLedgerView {
   /** The id of block `index` (< numBlocks). */
   blockId(index: bigint): Uint8Array;
+}
+
+/** The worker's view of a ledger (memory or LMDB). */
+export function workerLedgerOf(reader: LedgerReader): WorkerLedger {
+  return {
+    numBlocks: () => reader.numBlocks(),
+    blockId: (index) => reader.getBlock(index).id,
+    containsKeyImage: (k) => reader.containsKeyImage(k),
+    containsTxOutPublicKey: (k) => reader.containsTxOutPublicKey(k),
+  };
 }
 
 /**

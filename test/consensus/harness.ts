@@ -27,6 +27,7 @@ import {
   type WorkerAction,
   type WorkerInput,
   type WorkerLedger,
+  workerLedgerOf,
 } from "../../src/consensus/index.js";
 import { Ed25519Signer } from "../../src/crypto/index.js";
 import type {
@@ -160,14 +161,8 @@ export function testCodec(ledger: Ledger, enclaveKey: Uint8Array): FormBlockCode
   };
 }
 
-export function workerLedger(l: Ledger): WorkerLedger {
-  return {
-    numBlocks: () => l.numBlocks(),
-    blockId: (i) => l.getBlock(i).id,
-    containsKeyImage: (k) => l.containsKeyImage(k),
-    containsTxOutPublicKey: (k) => l.containsTxOutPublicKey(k),
-  };
-}
+/** The worker's ledger view, as node/ and sim/ build it. */
+export const workerLedger = (l: Ledger): WorkerLedger => workerLedgerOf(l);
 
 export interface SimNode {
   readonly id: NodeId;
