@@ -1,3 +1,4 @@
+import type { TxValidationCode } from "../transaction/index.js";
 import type { EnclaveErrorCode } from "./errors.js";
 
 /**
@@ -193,10 +194,21 @@ export type EnclaveOk =
 export type CallOf<K extends CallName> = Extract<EnclaveCall, { call: K }>;
 export type OkOf<K extends CallName> = Extract<EnclaveOk, { call: K }>;
 
-/** The enclave's answer to one call: a value of the matching variant, or a refusal code. */
+/**
+ * A refusal: its code, and — exactly when the code is `MALFORMED_TX` — the validation rule the
+ * transaction broke (the client's `ProposeTxResult`, which the host must be able to answer with).
+ * The codec enforces the pairing.
+ */
+export interface EnclaveRefusal {
+  ok: false;
+  code: EnclaveErrorCode;
+  txCode?: TxValidationCode;
+}
+
+/** The enclave's answer to one call: a value of the matching variant, or a refusal. */
 export type EnclaveOutcome<K extends CallName = CallName> =
   | { ok: true; value: OkOf<K> }
-  | { ok: false; code: EnclaveErrorCode };
+  | EnclaveRefusal;
 
 /** A call on the wire, with the id its reply will carry (1 … 2^32−1; 0 is reserved). */
 export interface EnclaveRequest {

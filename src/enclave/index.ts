@@ -15,6 +15,7 @@ export {
   type EnclaveMessage,
   type EnclaveOk,
   type EnclaveOutcome,
+  type EnclaveRefusal,
   type FeeMapEntry,
   type FormBlockInputs,
   type OkOf,
