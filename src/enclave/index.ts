@@ -51,3 +51,4 @@ export { type InitializeEnclaveOptions, initializeEnclave } from "./host/initial
 export { readSealedKeyFile, writeSealedKeyFile } from "./host/sealed-key-file.js";
 export { BAKED_CONSTANTS } from "./impl/constants.js";
 export { ENCLAVE_LIMITS } from "./limits.js";
+export { NoiseTestChannels, sealFromRemote, type TestSession } from "./test-channels.js";
