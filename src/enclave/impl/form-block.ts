@@ -113,9 +113,18 @@ function refuseDuplicates(what: string, keys: readonly Uint8Array[]): void {
   const seen = new Set<string>();
   for (const key of keys) {
     const hex = toHex(key);
-    if (seen.has(hex)) throw new EnclaveError("FORM_BLOCK", `duplicate ${what} ${hex}`);
+    if (seen.has(hex)) {
+      throw new EnclaveError("FORM_BLOCK", `duplicate ${what} ${hex}`, { duplicate: what });
+    }
     seen.add(hex);
   }
+}
+
+/** No transaction, key image or output public key twice in one block (MobileCoin's order). */
+export function refuseDuplicatesInBlock(txs: readonly Tx[]): void {
+  refuseDuplicates("transaction", txs.map(txHash));
+  refuseDuplicates("key image", txs.flatMap(txKeyImages));
+  refuseDuplicates("output public key", txs.flatMap(txOutputPublicKeys));
 }
 
 /** The decoded, re-validated transactions; their proofs all imply `rootElement`. */
@@ -157,9 +166,7 @@ function validatedTxs(
       "the proofs imply another root",
     );
   }
-  refuseDuplicates("transaction", txs.map(txHash));
-  refuseDuplicates("key image", txs.flatMap(txKeyImages));
-  refuseDuplicates("output public key", txs.flatMap(txOutputPublicKeys));
+  refuseDuplicatesInBlock(txs);
   return txs;
 }
 
