@@ -22,6 +22,13 @@ export interface TestSession {
 
 const PROLOGUE = utf8("test-channels.local:443");
 
+/**
+ * The seed `bench enclave` and its stand-in enclave process (process/bench-entry.mjs) both build
+ * their test channels from, so that the first client session of each is the same session: the
+ * benchmark holds the client end, the enclave process the other. Public, so no secret at all.
+ */
+export const BENCH_CHANNELS_SEED = "bench-enclave-channels";
+
 function handshake(
   pattern: "NX" | "IX",
   random: RandomSource,
