@@ -6,8 +6,8 @@ import type { EnclaveErrorCode } from "./errors.js";
  * GetEvidence of §9.2) as closed discriminated unions: `EnclaveCall` is what the host may ask,
  * `EnclaveOk` what the enclave answers on success. Every byte string has a named size bound
  * (`ENCLAVE_LIMITS`) that the codec enforces on decode; fixed-size keys are checked exactly.
- * Structured payloads that belong to later work (blocks, membership proofs, mint txs) cross as
- * opaque encoded bytes here and are parsed, strictly, inside the enclave when those calls are wired.
+ * Structured payloads (blocks, membership proofs, mint txs) cross as encoded bytes and are parsed,
+ * strictly, inside the enclave (protobuf encodings, see `FormBlockTx`); mint txs are refused.
  */
 
 /** Wire numbers of the calls. A number not listed is refused with UNKNOWN_CALL. */
@@ -103,7 +103,14 @@ export interface ReportDataContents {
   customIdentity: Uint8Array;
 }
 
-/** One well-formed transaction for `form_block`, with fresh membership proofs (encoded). */
+/**
+ * One well-formed transaction for `form_block`, with fresh membership proofs. Encodings of the
+ * structured byte fields, here and in the calls below: a proof is a protobuf
+ * `external.TxOutMembershipProof`, `rootElement` an `external.TxOutMembershipElement`,
+ * `parentBlock` and the reply's `block` a `blockchain.Block`, `blockContents` a
+ * `blockchain.BlockContents`, `signature` a `blockchain.BlockSignature` (signed_at 0: the host
+ * sets it). The enclave decodes them strictly and refuses anything else with INVALID_ARGUMENT.
+ */
 export interface FormBlockTx {
   wellFormedEncryptedTx: Uint8Array;
   proofs: readonly Uint8Array[];
