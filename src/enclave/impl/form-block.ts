@@ -78,8 +78,7 @@ function strictDecode<D extends DescMessage>(
   try {
     checkStrictWire(bytes, schema);
     return fromBinary(schema, bytes);
-  } catch (error) {
-    if (!isCodedError(error) && !(error instanceof Error)) throw error;
+  } catch {
     throw new EnclaveError("INVALID_ARGUMENT", `the ${what} does not decode`);
   }
 }
