@@ -9,7 +9,8 @@
 // Method: real transactions from src/transaction's builder, a real in-memory ledger from
 // src/ledger (origin block holding the rings' outputs), real Noise test channels to get the
 // transactions in. Fee amounts are read back with the fee recipient's view key (derived from its
-// published seed), not from the enclave's own bookkeeping; expected fees are literals.
+// published seed), not from the enclave's own bookkeeping; expected fees are literals; each fee
+// output's public key is recomputed from upstream's derivation written out as transcript operations.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
@@ -29,8 +30,12 @@ import {
 } from "../../blockchain/index.js";
 import {
   accountKeyFromRootEntropy,
+  appendNode,
   DEFAULT_SUBADDRESS_INDEX,
   Ed25519Signer,
+  MerlinTranscript,
+  Ristretto,
+  Scalars,
   sha256,
   subaddressKeys,
 } from "../../crypto/index.js";
@@ -51,11 +56,12 @@ import {
   membershipProofToProto,
   type Tx,
   type TxOut,
+  txDigestNode,
   txKeyImages,
   txOutputPublicKeys,
   viewTxOut,
 } from "../../transaction/index.js";
-import { compareBytes, SeededRandom, toHex, utf8 } from "../../util/index.js";
+import { compareBytes, SeededRandom, toHex, u64ToLeBytes, utf8 } from "../../util/index.js";
 import type { EnclaveCall, EnclaveOutcome, FormBlockTx, OkOf } from "../api.js";
 import { EnclaveError } from "../errors.js";
 import { NoiseTestChannels, sealFromRemote, type TestSession } from "../test-channels.js";
@@ -233,7 +239,53 @@ function feesIn(outputs: readonly TxOut[]): [bigint, bigint][] {
   return fees.sort((x, y) => (x[0] < y[0] ? -1 : 1));
 }
 
+/**
+ * The fee output's key as upstream `mint_output` derives it, written out as transcript operations
+ * (Merlin label `mc_fees_output_private_key`; `parent_block_id` as bytes; `transactions` as a
+ * sequence of Tx aggregates — each element's Digestible form taken from src/transaction, whose tx
+ * hashing has its own tests; `amount` as aggregate `Amount { value, token_id: TokenId { 0 } }`;
+ * `counter` as a u64), then `Scalar::from_bytes_mod_order`. The output's public key is r·D.
+ */
+function expectedFeeOutputKey(
+  parentId: Uint8Array,
+  txs: readonly Tx[],
+  token: bigint,
+  value: bigint,
+): string {
+  const t = new MerlinTranscript("mc_fees_output_private_key");
+  const op = (label: string, data: string | Uint8Array) =>
+    t.appendMessage(utf8(label), typeof data === "string" ? utf8(data) : data);
+  op("parent_block_id", "prim");
+  op("bytes", parentId);
+  op("transactions", "seq");
+  op("len", u64ToLeBytes(BigInt(txs.length)));
+  for (const tx of txs) appendNode(t, "", txDigestNode(tx));
+  op("amount", "agg");
+  op("name", "Amount");
+  op("value", "prim");
+  op("uint", u64ToLeBytes(value));
+  op("token_id", "agg");
+  op("name", "TokenId");
+  op("0", "prim");
+  op("uint", u64ToLeBytes(token));
+  op("token_id", "agg-end");
+  op("name", "TokenId");
+  op("amount", "agg-end");
+  op("name", "Amount");
+  op("counter", "prim");
+  op("uint", u64ToLeBytes(0n));
+  const r = Scalars.fromBytesModOrder(t.challengeBytes("digest32", 32));
+  return toHex(Ristretto.fromBytes(feeSpendKey).multiply(r).toBytes());
+}
+
 function checkShape(f: Formed, txs: readonly Tx[], parent: Block, fees: [bigint, bigint][]): void {
+  const outputKeys = new Set(f.contents.outputs.map((o) => toHex(o.publicKey)));
+  for (const [token, value] of fees) {
+    assert.ok(
+      outputKeys.has(expectedFeeOutputKey(parent.id, txs, token, value)),
+      `fee output ${token}`,
+    );
+  }
   assert.equal(f.block.index, parent.index + 1n);
   assert.equal(f.block.version, 3);
   const keys = f.contents.outputs.map((o) => o.publicKey);
