@@ -165,7 +165,12 @@ export function sampleOk(name: CallName, r: SeededRandom): EnclaveOk {
   }
 }
 
-/** Calls that answer NOT_SUPPORTED_YET today: to be wired to attest/ and transaction/ later. */
+/**
+ * Calls that answer NOT_SUPPORTED_YET today (with these samples): the session calls, the
+ * transaction calls that need a session while the enclave has no channels, and form_block with
+ * mint transactions (the sample has some). tx_is_well_formed is wired and refuses the sample's
+ * random bytes with another code.
+ */
 export const NOT_YET_WIRED: readonly CallName[] = [
   "install_evidence",
   "client_accept",
@@ -177,7 +182,6 @@ export const NOT_YET_WIRED: readonly CallName[] = [
   "peer_close",
   "client_tx_propose",
   "peer_tx_propose",
-  "tx_is_well_formed",
   "txs_for_peer",
   "form_block",
 ];

@@ -1,5 +1,10 @@
 import { Ed25519Signer, sha256, X25519KeyPair } from "../../crypto/index.js";
-import { checkFeeMap, type FeeMap, isKnownBlockVersion } from "../../transaction/index.js";
+import {
+  checkFeeMap,
+  type FeeMap,
+  isKnownBlockVersion,
+  type TxValidationCode,
+} from "../../transaction/index.js";
 import {
   concatBytes,
   isCodedError,
@@ -17,7 +22,9 @@ import {
 } from "../api.js";
 import { EnclaveError } from "../errors.js";
 import { ENCLAVE_LIMITS } from "../limits.js";
+import type { SessionChannels } from "./channels.js";
 import { BAKED_CONSTANTS, type BakedConstants } from "./constants.js";
+import { formBlock } from "./form-block.js";
 import { PendingReports } from "./pending-reports.js";
 import {
   MEASUREMENT_BYTES,
@@ -25,6 +32,7 @@ import {
   sealPrivateKey,
   unsealPrivateKey,
 } from "./seal.js";
+import { TransactionCalls } from "./transactions.js";
 
 /**
  * The software enclave: the state and the call handling of the consensus enclave, pure (time and
@@ -32,9 +40,10 @@ import {
  * refusal code and never throws. What it holds never leaves it except as the public halves and
  * the sealed blob: the X25519 kex key (fresh per start), the Ed25519 block-signing key.
  *
- * Implemented today: enclave_init (one-shot), the getters, new_report. Session, transaction,
- * block and minting calls answer NOT_SUPPORTED_YET until they are wired to the attested channels
- * (src/enclave/attest/) and to transaction validation; install_evidence waits for the verifier.
+ * Implemented today: enclave_init (one-shot), the getters, new_report, and the transaction calls
+ * and form_block (transactions.ts, form-block.ts; minting refused). Session calls answer
+ * NOT_SUPPORTED_YET until they are wired to the attested channels (src/enclave/attest/), and so
+ * do the transaction calls that need a session while no `channels` are given.
  */
 export interface SoftwareEnclaveOptions {
   random: RandomSource;
@@ -43,6 +52,11 @@ export interface SoftwareEnclaveOptions {
   /** The enclave's own measurement (what sealing binds to). */
   measurement: Uint8Array;
   constants?: BakedConstants;
+  /**
+   * The attested sessions as the transaction calls use them. Until the session calls are wired,
+   * absent means client_tx_propose, peer_tx_propose and txs_for_peer answer NOT_SUPPORTED_YET.
+   */
+  channels?: SessionChannels;
 }
 
 interface Initialized {
@@ -66,6 +80,7 @@ export class SoftwareEnclave {
   private blockSigner: Ed25519Signer;
   private state: Initialized | undefined;
   private readonly pending = new PendingReports(ENCLAVE_LIMITS.pendingReportsMax);
+  private readonly transactions: TransactionCalls;
 
   constructor(options: SoftwareEnclaveOptions) {
     if (options.sealSecret.length < SEAL_SECRET_BYTES_MIN) {
@@ -78,6 +93,8 @@ export class SoftwareEnclave {
     this.constants = options.constants ?? BAKED_CONSTANTS;
     this.kex = new X25519KeyPair(this.random.fillBytes(new Uint8Array(32)));
     this.blockSigner = Ed25519Signer.generate(this.random);
+    // The local cache keys are made at start, as MobileCoin's (not at init, not sealed).
+    this.transactions = new TransactionCalls(options.channels, this.random);
   }
 
   /** Pending report-data entries (for tests of the bound). */
@@ -90,7 +107,7 @@ export class SoftwareEnclave {
     try {
       return { ok: true, value: this.dispatch(call) };
     } catch (error) {
-      if (error instanceof EnclaveError) return { ok: false, code: error.code };
+      if (error instanceof EnclaveError) return refusalOf(error);
       return { ok: false, code: "INTERNAL" };
     }
   }
@@ -120,6 +137,24 @@ export class SoftwareEnclave {
         return this.newReport();
       case "get_evidence":
         throw new EnclaveError("EVIDENCE_NOT_INSTALLED", "no attestation evidence installed");
+      case "client_tx_propose":
+        return this.transactions.clientTxPropose(call, state);
+      case "peer_tx_propose":
+        return this.transactions.peerTxPropose(call);
+      case "tx_is_well_formed":
+        return this.transactions.txIsWellFormed(call, state);
+      case "txs_for_peer":
+        return this.transactions.txsForPeer(call);
+      case "form_block":
+        return formBlock(call, {
+          config: state,
+          signer: this.blockSigner,
+          feeRecipient: {
+            spendPublicKey: this.constants.feeSpendPublicKey,
+            viewPublicKey: this.constants.feeViewPublicKey,
+          },
+          openWellFormed: (ciphertext) => this.transactions.openWellFormed(ciphertext),
+        });
       case "install_evidence":
       case "client_accept":
       case "client_close":
@@ -128,11 +163,6 @@ export class SoftwareEnclave {
       case "peer_accept":
       case "peer_connect":
       case "peer_close":
-      case "client_tx_propose":
-      case "peer_tx_propose":
-      case "tx_is_well_formed":
-      case "txs_for_peer":
-      case "form_block":
         throw new EnclaveError("NOT_SUPPORTED_YET", `${call.call} is not implemented yet`);
       default:
         return unreachable(call, "enclave call");
@@ -168,6 +198,15 @@ export class SoftwareEnclave {
     const reportData = reportDataFor(contents.nonce, contents.key, contents.customIdentity);
     return { call: "new_report", contents, reportData };
   }
+}
+
+/** A refusal as it crosses the boundary; MALFORMED_TX carries the rule the tx broke. */
+function refusalOf(error: EnclaveError): EnclaveOutcome {
+  const txCode = error.payload["txCode"] as TxValidationCode | undefined;
+  if (error.code === "MALFORMED_TX" && txCode !== undefined) {
+    return { ok: false, code: error.code, txCode };
+  }
+  return { ok: false, code: error.code === "MALFORMED_TX" ? "INTERNAL" : error.code };
 }
 
 function checkResponderId(text: string, which: string): string {

@@ -5,6 +5,7 @@ import { describeError, type RandomSource } from "../../util/index.js";
 import { decodeCss } from "../bundle/css.js";
 import { checkCssAgainstFiles } from "../bundle/identity.js";
 import { EnclaveSetupError } from "../errors.js";
+import type { SessionChannels } from "../impl/channels.js";
 import { SoftwareEnclave } from "../impl/enclave.js";
 import { loadOrCreateSealSecret } from "./seal-secret.js";
 import { EnclaveServer } from "./server.js";
@@ -54,7 +55,15 @@ function prepare(argv: readonly string[]): Setup {
   return { sealSecret: secret, measurement: css.measurement };
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+/** What only a benchmark stand-in adds (bench-entry.mjs): channels until the sessions are wired. */
+export interface EnclaveProcessExtras {
+  channels?: SessionChannels;
+}
+
+export async function main(
+  argv: readonly string[],
+  extras: EnclaveProcessExtras = {},
+): Promise<number> {
   let setup: Setup;
   try {
     setup = prepare(argv);
@@ -62,7 +71,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`enclave: ${describeError(error).replace(/\s+/g, " ")}\n`);
     return EXIT_SETUP;
   }
-  const enclave = new SoftwareEnclave({ random: cryptoRandom, ...setup });
+  const enclave = new SoftwareEnclave({ random: cryptoRandom, ...setup, ...extras });
   const server = new EnclaveServer(enclave);
   process.stdout.write(server.readyFrame(setup.measurement));
   return await new Promise<number>((resolve) => {
