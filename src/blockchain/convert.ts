@@ -17,7 +17,12 @@ import { describeError, isCodedError } from "../util/index.js";
 import { BLOCK_ID_LENGTH, type Block, type MembershipElement } from "./block.js";
 import { type BlockContents, KEY_IMAGE_LENGTH } from "./block-contents.js";
 import { BlockchainError } from "./errors.js";
-import type { BlockMetadata, MetadataQuorumMember, MetadataQuorumSet } from "./metadata.js";
+import type {
+  AttestationEvidence,
+  BlockMetadata,
+  MetadataQuorumMember,
+  MetadataQuorumSet,
+} from "./metadata.js";
 import type { BlockSignature } from "./signature.js";
 
 function fixed(bytes: Uint8Array | undefined, length: number, field: string): Uint8Array {
@@ -186,6 +191,33 @@ function quorumSetToProto(q: MetadataQuorumSet): QuorumSetProto {
   };
 }
 
+type EvidenceOneof = NonNullable<BlockMetadataProto["contents"]>["attestationEvidence"];
+
+function attestationEvidenceFromProto(e: EvidenceOneof): AttestationEvidence | undefined {
+  switch (e.case) {
+    case "dcapEvidence":
+      return { kind: "dcap", evidence: e.value };
+    case "verificationReport":
+      return { kind: "verification_report", report: e.value };
+    case "swEvidence":
+      return { kind: "sw", evidence: e.value };
+    default:
+      return undefined;
+  }
+}
+
+function attestationEvidenceToProto(e: AttestationEvidence | undefined): EvidenceOneof {
+  if (e === undefined) return { case: undefined };
+  switch (e.kind) {
+    case "dcap":
+      return { case: "dcapEvidence", value: e.evidence };
+    case "verification_report":
+      return { case: "verificationReport", value: e.report };
+    case "sw":
+      return { case: "swEvidence", value: e.evidence };
+  }
+}
+
 export function blockMetadataFromProto(p: BlockMetadataProto): BlockMetadata {
   const c = p.contents;
   if (c === undefined) throw new BlockchainError("MALFORMED", "block metadata has no contents");
@@ -194,12 +226,7 @@ export function blockMetadataFromProto(p: BlockMetadataProto): BlockMetadata {
     contents: {
       blockId: fixed(c.blockId?.data, BLOCK_ID_LENGTH, "metadata.block_id"),
       quorumSet: quorumSetFromProto(c.quorumSet, 0, { nodes: 0 }),
-      attestationEvidence:
-        evidence.case === "dcapEvidence"
-          ? { kind: "dcap", evidence: evidence.value }
-          : evidence.case === "verificationReport"
-            ? { kind: "verification_report", report: evidence.value }
-            : undefined,
+      attestationEvidence: attestationEvidenceFromProto(evidence),
       responderId: c.responderId,
     },
     nodeKey: fixed(p.nodeKey?.data, 32, "metadata.node_key"),
@@ -213,12 +240,7 @@ export function blockMetadataToProto(m: BlockMetadata): BlockMetadataProto {
     contents: {
       blockId: { data: m.contents.blockId },
       quorumSet: quorumSetToProto(m.contents.quorumSet),
-      attestationEvidence:
-        e === undefined
-          ? { case: undefined }
-          : e.kind === "dcap"
-            ? { case: "dcapEvidence", value: e.evidence }
-            : { case: "verificationReport", value: e.report },
+      attestationEvidence: attestationEvidenceToProto(e),
       responderId: m.contents.responderId,
     },
     nodeKey: { data: m.nodeKey },

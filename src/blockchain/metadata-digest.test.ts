@@ -13,10 +13,15 @@
 // src/crypto/merlin.test.ts); the Digestible code under test plays no part in the expected values.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { digest32, Ed25519Signer, ed25519Verify, MerlinTranscript } from "../crypto/index.js";
-import { SeededRandom, toHex, utf8 } from "../util/index.js";
+import { create } from "@bufbuild/protobuf";
+import { filled, le32, le64, type Op, transcriptDigest } from "../../test/helpers/transcripts.js";
+import { digest32, Ed25519Signer, ed25519Verify } from "../crypto/index.js";
+import { SwEvidenceSchema } from "../proto/sw_attestation_pb.js";
+import { SeededRandom, toHex } from "../util/index.js";
 import {
   type BlockMetadataContents,
+  blockMetadataFromProto,
+  blockMetadataToProto,
   metadataSigningDigest,
   nodeIdDigestNode,
   responderIdDigestNode,
@@ -24,20 +29,7 @@ import {
   verifyBlockMetadata,
 } from "./index.js";
 
-type Op = readonly [label: string, data: string | Uint8Array];
-
-const le32 = (n: number) =>
-  new Uint8Array([n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24]);
-const le64 = (n: number) => new Uint8Array([...le32(n), 0, 0, 0, 0]);
-const filled = (byte: number) => new Uint8Array(32).fill(byte);
-
-/** What `Digestible::digest32::<MerlinTranscript>` does around the appends. */
-function merlinDigest(ops: readonly Op[]): Uint8Array {
-  const t = new MerlinTranscript("digestible");
-  for (const [label, data] of ops)
-    t.appendMessage(utf8(label), typeof data === "string" ? utf8(data) : data);
-  return t.challengeBytes("digest32", 32);
-}
+const merlinDigest = (ops: readonly Op[]) => transcriptDigest("digestible", ops);
 
 const pkA = filled(0xa1);
 const pkB = filled(0xb2);
@@ -178,5 +170,63 @@ describe("block metadata digest (MobileCoin-exact, hand-written transcripts)", (
       verifyBlockMetadata(external, blockId),
       "a signature over the hand-written digest is refused",
     );
+  });
+
+  it("digests SW evidence under `verification_report` as prost's derive would (ours, not upstream's)", () => {
+    const [statement, signature, key, custom] = [filled(1), filled(2), filled(4), filled(5)];
+    const [body1, sig1, body2, sig2] = [filled(6), filled(7), filled(8), filled(9)];
+    const nonce = new Uint8Array(16).fill(3);
+    const sw: BlockMetadataContents = {
+      blockId,
+      quorumSet: { threshold: 0, members: [] },
+      attestationEvidence: {
+        kind: "sw",
+        evidence: create(SwEvidenceSchema, {
+          statement,
+          signature,
+          authorityChain: [
+            { body: body1, signature: sig1 },
+            { body: body2, signature: sig2 },
+          ],
+          reportDataContents: { nonce: nonce, key, customIdentity: custom },
+        }),
+      },
+      responderId: "",
+    };
+    // biome-ignore format: one transcript operation per line, indented by nesting
+    const ops: readonly Op[] = [
+      ["block_metadata", "agg"], ["name", "BlockMetadataContents"],
+        ["block_id", "prim"], ["bytes", blockId],
+        ["quorum_set", "agg"], ["name", "QuorumSet"],
+          ["threshold", "prim"], ["uint", le32(0)],
+        ["quorum_set", "agg-end"], ["name", "QuorumSet"],
+        // The transparent enum adds nothing of its own: SwEvidence sits under the field name.
+        ["verification_report", "agg"], ["name", "SwEvidence"],
+          ["statement", "prim"], ["bytes", statement],
+          ["signature", "prim"], ["bytes", signature],
+          ["authority_chain", "seq"], ["len", le64(2)],
+            ["", "agg"], ["name", "AuthorityCertificate"],
+              ["body", "prim"], ["bytes", body1],
+              ["signature", "prim"], ["bytes", sig1],
+            ["", "agg-end"], ["name", "AuthorityCertificate"],
+            ["", "agg"], ["name", "AuthorityCertificate"],
+              ["body", "prim"], ["bytes", body2],
+              ["signature", "prim"], ["bytes", sig2],
+            ["", "agg-end"], ["name", "AuthorityCertificate"],
+          ["report_data_contents", "agg"], ["name", "EnclaveReportDataContents"],
+            ["nonce", "prim"], ["bytes", nonce],
+            ["key", "prim"], ["bytes", key],
+            ["custom_identity", "prim"], ["bytes", custom],
+          ["report_data_contents", "agg-end"], ["name", "EnclaveReportDataContents"],
+        ["verification_report", "agg-end"], ["name", "SwEvidence"],
+        ["responder_id", "agg"], ["name", "ResponderId"],
+          ["0", "prim"], ["str", ""],
+        ["responder_id", "agg-end"], ["name", "ResponderId"],
+      ["block_metadata", "agg-end"], ["name", "BlockMetadataContents"],
+    ];
+    assert.equal(toHex(metadataSigningDigest(sw)), toHex(merlinDigest(ops)));
+    const signer = Ed25519Signer.generate(new SeededRandom("metadata-sw"));
+    const back = blockMetadataFromProto(blockMetadataToProto(signBlockMetadata(sw, signer)));
+    assert.ok(verifyBlockMetadata(back, blockId), "SW evidence does not survive the wire");
   });
 });

@@ -6,6 +6,7 @@ import {
   ed25519Verify,
 } from "../crypto/index.js";
 import type { DcapEvidence, VerificationReport } from "../proto/external_pb.js";
+import type { SwEvidence } from "../proto/sw_attestation_pb.js";
 import { bytesEqual } from "../util/index.js";
 import { BlockchainError } from "./errors.js";
 import {
@@ -23,7 +24,8 @@ export type MetadataQuorumSet = McQuorumSet;
 
 export type AttestationEvidence =
   | { readonly kind: "dcap"; readonly evidence: DcapEvidence }
-  | { readonly kind: "verification_report"; readonly report: VerificationReport };
+  | { readonly kind: "verification_report"; readonly report: VerificationReport }
+  | { readonly kind: "sw"; readonly evidence: SwEvidence };
 
 /** What a node states about a block it externalized (MCIP #43). */
 export interface BlockMetadataContents {
@@ -40,17 +42,57 @@ export interface BlockMetadata {
   readonly signature: Uint8Array;
 }
 
+/**
+ * SW evidence as prost's derive would digest it (fields in tag order, allow-omit), in the same way
+ * MobileCoin digests its prost `DcapEvidence`. MobileCoin has no such type: this shape is ours.
+ */
+function swEvidenceDigestNode(e: SwEvidence): DigestNode {
+  const contents = e.reportDataContents;
+  return D.agg("SwEvidence", [
+    D.field("statement", D.bytes(e.statement)),
+    D.field("signature", D.bytes(e.signature)),
+    D.field(
+      "authority_chain",
+      D.seq(
+        e.authorityChain.map((c) =>
+          D.agg("AuthorityCertificate", [
+            D.field("body", D.bytes(c.body)),
+            D.field("signature", D.bytes(c.signature)),
+          ]),
+        ),
+      ),
+    ),
+    D.field(
+      "report_data_contents",
+      contents &&
+        D.agg("EnclaveReportDataContents", [
+          D.field("nonce", D.bytes(contents.nonce)),
+          D.field("key", D.bytes(contents.key)),
+          D.field("custom_identity", D.bytes(contents.customIdentity)),
+        ]),
+    ),
+  ]);
+}
+
+/**
+ * MobileCoin's `AttestationEvidence` is a transparent enum: the variant's value enters the
+ * transcript directly, under the field name `verification_report`. Only our own SW evidence has a
+ * digest here; EPID and DCAP evidence (from MobileCoin's SGX nodes) are refused, not guessed.
+ */
+function evidenceDigestNode(e: AttestationEvidence | undefined): DigestNode | undefined {
+  if (e === undefined) return undefined;
+  if (e.kind === "sw") return swEvidenceDigestNode(e.evidence);
+  throw new BlockchainError(
+    "INVALID_METADATA",
+    `hashing block metadata with ${e.kind} evidence is not implemented (SGX evidence)`,
+  );
+}
+
 function metadataContentsDigestNode(c: BlockMetadataContents): DigestNode {
-  if (c.attestationEvidence !== undefined) {
-    throw new BlockchainError(
-      "INVALID_METADATA",
-      "hashing block metadata with attestation evidence is not implemented (the software enclave does not produce any yet)",
-    );
-  }
   return D.agg("BlockMetadataContents", [
     D.field("block_id", D.bytes(c.blockId)),
     D.field("quorum_set", quorumSetDigestNode(c.quorumSet)),
-    // `attestation_evidence` (digest name `verification_report`) is None here: omitted.
+    D.field("verification_report", evidenceDigestNode(c.attestationEvidence)),
     D.field("responder_id", responderIdDigestNode(c.responderId)),
   ]);
 }

@@ -1,3 +1,4 @@
+import type { TxValidationCode } from "../transaction/index.js";
 import type { EnclaveErrorCode } from "./errors.js";
 
 /**
@@ -5,8 +6,8 @@ import type { EnclaveErrorCode } from "./errors.js";
  * GetEvidence of §9.2) as closed discriminated unions: `EnclaveCall` is what the host may ask,
  * `EnclaveOk` what the enclave answers on success. Every byte string has a named size bound
  * (`ENCLAVE_LIMITS`) that the codec enforces on decode; fixed-size keys are checked exactly.
- * Structured payloads that belong to later work (blocks, membership proofs, mint txs) cross as
- * opaque encoded bytes here and are parsed, strictly, inside the enclave when those calls are wired.
+ * Structured payloads (blocks, membership proofs, mint txs) cross as encoded bytes and are parsed,
+ * strictly, inside the enclave (protobuf encodings, see `FormBlockTx`); mint txs are refused.
  */
 
 /** Wire numbers of the calls. A number not listed is refused with UNKNOWN_CALL. */
@@ -102,7 +103,14 @@ export interface ReportDataContents {
   customIdentity: Uint8Array;
 }
 
-/** One well-formed transaction for `form_block`, with fresh membership proofs (encoded). */
+/**
+ * One well-formed transaction for `form_block`, with fresh membership proofs. Encodings of the
+ * structured byte fields, here and in the calls below: a proof is a protobuf
+ * `external.TxOutMembershipProof`, `rootElement` an `external.TxOutMembershipElement`,
+ * `parentBlock` and the reply's `block` a `blockchain.Block`, `blockContents` a
+ * `blockchain.BlockContents`, `signature` a `blockchain.BlockSignature` (signed_at 0: the host
+ * sets it). The enclave decodes them strictly and refuses anything else with INVALID_ARGUMENT.
+ */
 export interface FormBlockTx {
   wellFormedEncryptedTx: Uint8Array;
   proofs: readonly Uint8Array[];
@@ -193,10 +201,21 @@ export type EnclaveOk =
 export type CallOf<K extends CallName> = Extract<EnclaveCall, { call: K }>;
 export type OkOf<K extends CallName> = Extract<EnclaveOk, { call: K }>;
 
-/** The enclave's answer to one call: a value of the matching variant, or a refusal code. */
+/**
+ * A refusal: its code, and — exactly when the code is `MALFORMED_TX` — the validation rule the
+ * transaction broke (the client's `ProposeTxResult`, which the host must be able to answer with).
+ * The codec enforces the pairing.
+ */
+export interface EnclaveRefusal {
+  ok: false;
+  code: EnclaveErrorCode;
+  txCode?: TxValidationCode;
+}
+
+/** The enclave's answer to one call: a value of the matching variant, or a refusal. */
 export type EnclaveOutcome<K extends CallName = CallName> =
   | { ok: true; value: OkOf<K> }
-  | { ok: false; code: EnclaveErrorCode };
+  | EnclaveRefusal;
 
 /** A call on the wire, with the id its reply will carry (1 … 2^32−1; 0 is reserved). */
 export interface EnclaveRequest {

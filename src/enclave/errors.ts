@@ -42,6 +42,22 @@ export const ENCLAVE_ERROR_WIRE = {
   DECRYPT_FAILED: 17,
   /** The session cannot encrypt any more (nonce exhausted); the session is ended. */
   ENCRYPT_FAILED: 18,
+  // The transaction calls (MobileCoin's consensus enclave `Error` variants), numbered from 32 so
+  // that the session calls' codes can take 14…31.
+  /** A locally or well-formed encrypted tx that does not open: not ours, altered or truncated. */
+  CACHE_CIPHER: 32,
+  /** Decrypted bytes that are not a strict protobuf `Tx` / `TxList` (MobileCoin `Serialization`). */
+  SERIALIZATION: 33,
+  /** The transaction breaks a validation rule; the reply carries the `ProposeTxResult` code. */
+  MALFORMED_TX: 34,
+  /** The host's membership proofs do not all imply one Merkle root. */
+  INVALID_LOCAL_MEMBERSHIP_PROOF: 35,
+  /** The one root the proofs imply is not the root element the host gave to form_block. */
+  INVALID_LOCAL_MEMBERSHIP_ROOT_ELEMENT: 36,
+  /** A block that cannot be formed: duplicate txs, key images or output keys, no transactions. */
+  FORM_BLOCK: 37,
+  /** A parent block of a later version than the configured one, or outputs the version forbids. */
+  BLOCK_VERSION: 38,
 } as const;
 
 export type EnclaveErrorCode = keyof typeof ENCLAVE_ERROR_WIRE;

@@ -15,6 +15,7 @@ export {
   type EnclaveMessage,
   type EnclaveOk,
   type EnclaveOutcome,
+  type EnclaveRefusal,
   type FeeMapEntry,
   type FormBlockInputs,
   type OkOf,
@@ -42,6 +43,7 @@ export {
 export {
   type ChildEnclaveOptions,
   ChildProcessEnclaveHost,
+  ENCLAVE_BENCH_ENTRY,
   startChildEnclave,
 } from "./host/child-process.js";
 export { callOk, type EnclaveHost } from "./host/host.js";
@@ -54,3 +56,9 @@ export { type InitializeEnclaveOptions, initializeEnclave } from "./host/initial
 export { readSealedKeyFile, writeSealedKeyFile } from "./host/sealed-key-file.js";
 export { BAKED_CONSTANTS } from "./impl/constants.js";
 export { ENCLAVE_LIMITS } from "./limits.js";
+export {
+  BENCH_CHANNELS_SEED,
+  NoiseTestChannels,
+  sealFromRemote,
+  type TestSession,
+} from "./test-channels.js";

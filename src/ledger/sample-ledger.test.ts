@@ -6,6 +6,7 @@
 // from the Rust types (see src/blockchain/metadata-digest.test.ts for the derive rules).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { oneNodeMetadataDigest } from "../../test/helpers/transcripts.js";
 import {
   accountKeyFromMnemonic,
   CryptoError,
@@ -13,13 +14,12 @@ import {
   ed25519Verify,
   entropyMnemonic,
   hashToPoint,
-  MerlinTranscript,
   Ristretto,
   Scalars,
   subaddressKeys,
 } from "../crypto/index.js";
 import { publicAddressOf, viewTxOut } from "../transaction/index.js";
-import { InputError, toHex, utf8 } from "../util/index.js";
+import { InputError, toHex } from "../util/index.js";
 import { generateSampleLedger, openMemoryLedger, TOTAL_MOB_PICOMOB } from "./index.js";
 import { sampleKeyImage } from "./sample-ledger.js";
 
@@ -27,41 +27,6 @@ const accounts = [1, 2].map((n) =>
   accountKeyFromMnemonic(entropyMnemonic(new Uint8Array(32).fill(n)), 0),
 );
 const recipients = accounts.map((a) => publicAddressOf(a, 0n));
-
-type Op = readonly [label: string, data: string | Uint8Array];
-
-/** `BlockMetadataContents::digest32::<MerlinTranscript>(b"block_metadata")` for the sample shape:
- * a quorum set of threshold 1 over the one signing node, no attestation evidence. */
-function mobilecoinMetadataDigest(blockId: Uint8Array, responderId: string, key: Uint8Array) {
-  // biome-ignore format: one transcript operation per line, indented by nesting
-  const ops: readonly Op[] = [
-    ["block_metadata", "agg"], ["name", "BlockMetadataContents"],
-      ["block_id", "prim"], ["bytes", blockId],
-      ["quorum_set", "agg"], ["name", "QuorumSet"],
-        ["threshold", "prim"], ["uint", new Uint8Array([1, 0, 0, 0])],
-        ["members", "seq"], ["len", new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0])],
-          ["", "agg"], ["name", "QuorumSetMemberWrapper"],
-            ["member", "var"], ["name", "QuorumSetMember"], ["which", new Uint8Array(4)],
-            ["Node", "agg"], ["name", "NodeID"],
-              ["responder_id", "agg"], ["name", "ResponderId"],
-                ["0", "prim"], ["str", responderId],
-              ["responder_id", "agg-end"], ["name", "ResponderId"],
-              ["public_key", "agg"], ["name", "Ed25519Public"],
-                ["0", "prim"], ["ed25519", key],
-              ["public_key", "agg-end"], ["name", "Ed25519Public"],
-            ["Node", "agg-end"], ["name", "NodeID"],
-          ["", "agg-end"], ["name", "QuorumSetMemberWrapper"],
-      ["quorum_set", "agg-end"], ["name", "QuorumSet"],
-      ["responder_id", "agg"], ["name", "ResponderId"],
-        ["0", "prim"], ["str", responderId],
-      ["responder_id", "agg-end"], ["name", "ResponderId"],
-    ["block_metadata", "agg-end"], ["name", "BlockMetadataContents"],
-  ];
-  const t = new MerlinTranscript("digestible");
-  for (const [label, data] of ops)
-    t.appendMessage(utf8(label), typeof data === "string" ? utf8(data) : data);
-  return t.challengeBytes("digest32", 32);
-}
 
 describe("generateSampleLedger", () => {
   it("gives byte-identical block ids for the same seed and different ones for another", () => {
@@ -137,7 +102,7 @@ describe("generateSampleLedger", () => {
       assert.ok(metadata !== undefined, `block ${i} has no metadata`);
       assert.equal(toHex(metadata.nodeKey), toHex(summary.signer));
       const blockId = ledger.getBlock(i).id;
-      const digest = mobilecoinMetadataDigest(blockId, "node1.example.com:443", summary.signer);
+      const digest = oneNodeMetadataDigest(blockId, "node1.example.com:443", summary.signer);
       assert.ok(
         ed25519Verify(metadata.nodeKey, digest, metadata.signature),
         `block ${i}: the metadata signature does not verify over MobileCoin's digest`,

@@ -12,24 +12,13 @@
 // src/crypto/merlin.test.ts); the code under test plays no part in the expected values.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Ed25519Signer, ed25519Verify, MerlinTranscript } from "../crypto/index.js";
+import { filled, le32, le64, type Op, transcriptDigest } from "../../test/helpers/transcripts.js";
+import { Ed25519Signer, ed25519Verify } from "../crypto/index.js";
 import type { QuorumSet, ScpMessage } from "../scp/index.js";
-import { SeededRandom, toHex, utf8 } from "../util/index.js";
+import { SeededRandom, toHex } from "../util/index.js";
 import { consensusMsgDigest, PeersError, signConsensusMsg } from "./index.js";
 
-type Op = readonly [label: string, data: string | Uint8Array];
-
-const le32 = (n: number) =>
-  new Uint8Array([n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24]);
-const le64 = (n: number) => new Uint8Array([...le32(n), 0, 0, 0, 0]);
-const filled = (byte: number) => new Uint8Array(32).fill(byte);
-
-function peerMessageDigest(ops: readonly Op[]): Uint8Array {
-  const t = new MerlinTranscript("peer-message");
-  for (const [label, data] of ops)
-    t.appendMessage(utf8(label), typeof data === "string" ? utf8(data) : data);
-  return t.challengeBytes("digest32", 32);
-}
+const peerMessageDigest = (ops: readonly Op[]) => transcriptDigest("peer-message", ops);
 
 const pkA = filled(0xa1);
 const pkB = filled(0xb2);

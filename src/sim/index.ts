@@ -1,21 +1,33 @@
 /** `sim/`: deterministic simulation of SCP networks with fault injection, traces and replay. */
+export {
+  AgreementChecker,
+  type DecisionKey,
+  type DecisionObserver,
+  LivenessChecker,
+  observers,
+} from "./checkers.js";
 export { SimError, type SimErrorCode } from "./errors.js";
 export { EventQueue } from "./event-queue.js";
-export { optionsFromJson, type ReplayResult, replayTrace } from "./replay.js";
+export { InvariantChecker } from "./invariants.js";
+export { applySync, decidedPrefix, makeHost, memoizedPriorityHash } from "./node-harness.js";
 export {
   BYZANTINE_KINDS,
   type ByzantineKind,
   DEFAULT_SIM_OPTIONS,
-  decidedPrefix,
-  makeHost,
+  optionsFromJson,
   optionsToJson,
-  type Partition,
-  runSimulation,
   type SimOptions,
-  type SimResult,
-  type TraceRecord,
-  type TraceSink,
-} from "./simulator.js";
+} from "./options.js";
+export {
+  type NetworkFaults,
+  type NetworkStats,
+  type Packet,
+  PacketNetwork,
+  type Partition,
+} from "./packet-network.js";
+export { type ReplayResult, replayTrace } from "./replay.js";
+export { runSimulation, type TraceRecord, type TraceSink } from "./simulator.js";
+export type { SimResult } from "./summary.js";
 export {
   buildTopology,
   defaultMeshThreshold,

@@ -13,9 +13,10 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { verifyBlockMetadata } from "../../src/blockchain/index.js";
-import { ed25519Verify, MerlinTranscript, Ristretto } from "../../src/crypto/index.js";
+import { ed25519Verify, Ristretto } from "../../src/crypto/index.js";
 import { openLmdbLedger } from "../../src/ledger/index.js";
-import { toHex, utf8 } from "../../src/util/index.js";
+import { toHex } from "../../src/util/index.js";
+import { oneNodeMetadataDigest } from "../helpers/transcripts.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const tool = (args: readonly string[]) =>
@@ -23,40 +24,6 @@ const tool = (args: readonly string[]) =>
     encoding: "utf8",
     timeout: 120_000,
   });
-
-type Op = readonly [label: string, data: string | Uint8Array];
-
-/** The transcript for a quorum set of threshold 1 over one node and no attestation evidence. */
-function mobilecoinMetadataDigest(blockId: Uint8Array, responderId: string, key: Uint8Array) {
-  // biome-ignore format: one transcript operation per line, indented by nesting
-  const ops: readonly Op[] = [
-    ["block_metadata", "agg"], ["name", "BlockMetadataContents"],
-      ["block_id", "prim"], ["bytes", blockId],
-      ["quorum_set", "agg"], ["name", "QuorumSet"],
-        ["threshold", "prim"], ["uint", new Uint8Array([1, 0, 0, 0])],
-        ["members", "seq"], ["len", new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0])],
-          ["", "agg"], ["name", "QuorumSetMemberWrapper"],
-            ["member", "var"], ["name", "QuorumSetMember"], ["which", new Uint8Array(4)],
-            ["Node", "agg"], ["name", "NodeID"],
-              ["responder_id", "agg"], ["name", "ResponderId"],
-                ["0", "prim"], ["str", responderId],
-              ["responder_id", "agg-end"], ["name", "ResponderId"],
-              ["public_key", "agg"], ["name", "Ed25519Public"],
-                ["0", "prim"], ["ed25519", key],
-              ["public_key", "agg-end"], ["name", "Ed25519Public"],
-            ["Node", "agg-end"], ["name", "NodeID"],
-          ["", "agg-end"], ["name", "QuorumSetMemberWrapper"],
-      ["quorum_set", "agg-end"], ["name", "QuorumSet"],
-      ["responder_id", "agg"], ["name", "ResponderId"],
-        ["0", "prim"], ["str", responderId],
-      ["responder_id", "agg-end"], ["name", "ResponderId"],
-    ["block_metadata", "agg-end"], ["name", "BlockMetadataContents"],
-  ];
-  const t = new MerlinTranscript("digestible");
-  for (const [label, data] of ops)
-    t.appendMessage(utf8(label), typeof data === "string" ? utf8(data) : data);
-  return t.challengeBytes("digest32", 32);
-}
 
 describe("generate-sample-ledger output as MobileCoin reads it", () => {
   it("signs metadata over MobileCoin's digest and writes canonical key images", () => {
@@ -77,7 +44,7 @@ describe("generate-sample-ledger output as MobileCoin reads it", () => {
         assert.ok(metadata !== undefined, `block ${i} has no metadata`);
         const { blockId, responderId } = metadata.contents;
         assert.equal(toHex(blockId), toHex(ledger.getBlock(i).id));
-        const digest = mobilecoinMetadataDigest(blockId, responderId, metadata.nodeKey);
+        const digest = oneNodeMetadataDigest(blockId, responderId, metadata.nodeKey);
         assert.ok(
           ed25519Verify(metadata.nodeKey, digest, metadata.signature),
           `block ${i}: metadata signature does not verify over MobileCoin's digest`,

@@ -38,7 +38,8 @@ describe("enclave frame codec", () => {
       );
     }
     for (const code of Object.keys(ENCLAVE_ERROR_WIRE) as (keyof typeof ENCLAVE_ERROR_WIRE)[]) {
-      const reply: EnclaveReply = { id: 3, outcome: { ok: false, code } };
+      const txCode = code === "MALFORMED_TX" ? { txCode: "TombstoneBlockExceeded" as const } : {};
+      const reply: EnclaveReply = { id: 3, outcome: { ok: false, code, ...txCode } };
       const decoded = decodeReplyBody(encodeReplyBody(reply), () => "get_signer");
       assert.deepEqual(decoded, { kind: "reply", reply });
     }

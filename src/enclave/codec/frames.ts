@@ -1,7 +1,9 @@
+import { PROPOSE_TX_RESULT, type TxValidationCode } from "../../transaction/index.js";
 import {
   CALL_NUMBERS,
   type CallName,
   callNameFromNumber,
+  type EnclaveRefusal,
   type EnclaveReply,
   type EnclaveRequest,
 } from "../api.js";
@@ -23,6 +25,7 @@ import { TlvReader } from "./tlv.js";
  *   request body = id u32 ‖ call u8 ‖ arguments (see calls.ts)
  *   reply body   = id u32 ‖ 0 ‖ call u8 ‖ value        (ok)
  *                | id u32 ‖ 1 ‖ code u16               (err; id 0 when the request had none)
+ *                | id u32 ‖ 1 ‖ MALFORMED_TX u16 ‖ ProposeTxResult u16   (a transaction refused)
  *                | 0 u32  ‖ 2 ‖ measurement(32)        (ready: the first frame the enclave sends)
  */
 export const FRAME_HEADER_BYTES = 4;
@@ -95,9 +98,30 @@ export function encodeReplyBody(reply: EnclaveReply): Uint8Array {
     h[5] = CALL_NUMBERS[outcome.value.call];
     return join(h, encodeOkValue(outcome.value));
   }
-  const h = header(id, STATUS_ERR, 2);
-  new DataView(h.buffer).setUint16(5, ENCLAVE_ERROR_WIRE[outcome.code]);
+  const malformed = outcome.code === "MALFORMED_TX";
+  if (malformed !== (outcome.txCode !== undefined)) {
+    throw new EnclaveError("INTERNAL", "a validation code goes with MALFORMED_TX and only with it");
+  }
+  const h = header(id, STATUS_ERR, malformed ? 4 : 2);
+  const view = new DataView(h.buffer);
+  view.setUint16(5, ENCLAVE_ERROR_WIRE[outcome.code]);
+  if (outcome.txCode !== undefined) view.setUint16(7, PROPOSE_TX_RESULT[outcome.txCode]);
   return h;
+}
+
+const TX_CODE_BY_NUMBER: ReadonlyMap<number, TxValidationCode> = new Map(
+  (Object.entries(PROPOSE_TX_RESULT) as [keyof typeof PROPOSE_TX_RESULT, number][])
+    .filter(([name]) => name !== "Ok")
+    .map(([name, n]) => [n, name as TxValidationCode]),
+);
+
+function decodeRefusal(body: Uint8Array, view: DataView): EnclaveRefusal | undefined {
+  const code = body.length >= 7 ? enclaveErrorCodeFromWire(view.getUint16(5)) : undefined;
+  if (code === "MALFORMED_TX") {
+    const txCode = body.length === 9 ? TX_CODE_BY_NUMBER.get(view.getUint16(7)) : undefined;
+    return txCode === undefined ? undefined : { ok: false, code, txCode };
+  }
+  return code === undefined || body.length !== 7 ? undefined : { ok: false, code };
 }
 
 export function encodeReadyBody(measurement: Uint8Array): Uint8Array {
@@ -129,9 +153,9 @@ export function decodeReplyBody(
   const pending = callOf(id);
   if (pending === undefined) throw violation(`reply to unknown call id ${id}`);
   if (status === STATUS_ERR) {
-    const code = body.length === 7 ? enclaveErrorCodeFromWire(view.getUint16(5)) : undefined;
-    if (code === undefined) throw violation("malformed error reply");
-    return { kind: "reply", reply: { id, outcome: { ok: false, code } } };
+    const refusal = decodeRefusal(body, view);
+    if (refusal === undefined) throw violation("malformed error reply");
+    return { kind: "reply", reply: { id, outcome: refusal } };
   }
   if (status !== STATUS_OK || body.length < 6) throw violation(`unknown reply status ${status}`);
   if (callNameFromNumber(body[5] as number) !== pending) {

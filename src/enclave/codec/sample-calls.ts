@@ -165,13 +165,11 @@ export function sampleOk(name: CallName, r: SeededRandom): EnclaveOk {
   }
 }
 
-/** Calls that answer NOT_SUPPORTED_YET today: to be wired to transaction/ later. */
-export const NOT_YET_WIRED: readonly CallName[] = [
-  "client_tx_propose",
-  "peer_tx_propose",
-  "tx_is_well_formed",
-  "txs_for_peer",
-  "form_block",
-];
+/**
+ * Calls that answer NOT_SUPPORTED_YET today (with these samples): form_block with mint
+ * transactions (the sample has some). The session calls are wired; the transaction calls refuse
+ * the samples' random sessions and bytes with other codes.
+ */
+export const NOT_YET_WIRED: readonly CallName[] = ["form_block"];
 
 export const ALL_CALLS = CALL_NAMES;

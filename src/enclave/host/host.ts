@@ -22,8 +22,10 @@ export async function callOk<K extends CallName>(
 ): Promise<OkOf<K>> {
   const outcome = await host.call(call);
   if (!outcome.ok) {
-    throw new EnclaveError(outcome.code, `enclave refused ${call.call}: ${outcome.code}`, {
+    const detail = outcome.txCode === undefined ? "" : ` (${outcome.txCode})`;
+    throw new EnclaveError(outcome.code, `enclave refused ${call.call}: ${outcome.code}${detail}`, {
       call: call.call,
+      ...(outcome.txCode === undefined ? {} : { txCode: outcome.txCode }),
     });
   }
   return outcome.value;

@@ -7,6 +7,7 @@ import {
   MAX_REQUEST_ID,
 } from "../codec/frames.js";
 import { EnclaveHostError } from "../errors.js";
+import type { SessionChannels } from "../impl/channels.js";
 import type { BakedConstants } from "../impl/constants.js";
 import { type EnclaveSignature, SoftwareEnclave } from "../impl/enclave.js";
 import { EnclaveServer } from "../process/server.js";
@@ -32,6 +33,8 @@ export interface InProcessEnclaveOptions {
   /** The attestation root (required for a release signature). */
   attestationRoot?: Uint8Array;
   constants?: BakedConstants;
+  /** The sessions the transaction calls use (tests: `NoiseTestChannels`); see SoftwareEnclave. */
+  channels?: SessionChannels;
 }
 
 export class InProcessEnclaveHost implements EnclaveHost {

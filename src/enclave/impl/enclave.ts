@@ -1,5 +1,10 @@
 import { Ed25519Signer, sha256, X25519KeyPair } from "../../crypto/index.js";
-import { checkFeeMap, type FeeMap, isKnownBlockVersion } from "../../transaction/index.js";
+import {
+  checkFeeMap,
+  type FeeMap,
+  isKnownBlockVersion,
+  type TxValidationCode,
+} from "../../transaction/index.js";
 import {
   isCodedError,
   parseResponderId,
@@ -32,6 +37,7 @@ import { ENCLAVE_LIMITS } from "../limits.js";
 import type { SessionChannels } from "./channels.js";
 import { blockchainConfigDigest } from "./config-digest.js";
 import { BAKED_CONSTANTS, type BakedConstants } from "./constants.js";
+import { formBlock } from "./form-block.js";
 import { PendingReports } from "./pending-reports.js";
 import {
   MEASUREMENT_BYTES,
@@ -40,6 +46,7 @@ import {
   unsealPrivateKey,
 } from "./seal.js";
 import { AttestedSessions, type SessionLimits } from "./sessions.js";
+import { TransactionCalls } from "./transactions.js";
 
 /**
  * The software enclave: the state and the call handling of the consensus enclave, pure (time and
@@ -57,7 +64,8 @@ import { AttestedSessions, type SessionLimits } from "./sessions.js";
  * under the operator's attestation root, so it refuses development evidence and debug enclaves,
  * its own included. No handshake is served before evidence is installed.
  *
- * Transaction, block and minting calls answer NOT_SUPPORTED_YET until they are wired.
+ * The transaction calls and form_block live in transactions.ts and form-block.ts; they reach the
+ * attested sessions through `SessionChannels` (minting is refused).
  */
 export interface SoftwareEnclaveOptions {
   random: RandomSource;
@@ -74,6 +82,11 @@ export interface SoftwareEnclaveOptions {
   attestationRoot?: Uint8Array;
   constants?: BakedConstants;
   sessionLimits?: SessionLimits;
+  /**
+   * Channels to use instead of the enclave's own attested sessions (the benchmark stand-in's
+   * public test channels); absent in every real enclave.
+   */
+  channels?: SessionChannels;
 }
 
 /** What the CSS says about who signed the enclave. */
@@ -125,6 +138,7 @@ export class SoftwareEnclave {
   private readonly attestationRoot: Uint8Array;
   private readonly sessionLimits: SessionLimits | undefined;
   private evidence: InstalledEvidence | undefined;
+  private readonly transactions: TransactionCalls;
 
   constructor(options: SoftwareEnclaveOptions) {
     if (options.sealSecret.length < SEAL_SECRET_BYTES_MIN) {
@@ -147,11 +161,29 @@ export class SoftwareEnclave {
     this.kexSecret = this.random.fillBytes(new Uint8Array(32));
     this.kex = new X25519KeyPair(this.kexSecret);
     this.blockSigner = Ed25519Signer.generate(this.random);
+    // The local cache keys are made at start, as MobileCoin's (not at init, not sealed).
+    this.transactions = new TransactionCalls(
+      options.channels ?? this.sessionChannels(),
+      this.random,
+    );
   }
 
   /** Pending report-data entries (for tests of the bound). */
   pendingReports(): number {
     return this.pending.size;
+  }
+
+  /** The attested sessions as the transaction calls see them (every call comes after init). */
+  private sessionChannels(): SessionChannels {
+    const sessions = (): SessionChannels => {
+      if (this.state === undefined) throw new EnclaveError("NOT_INITIALIZED", "no sessions yet");
+      return this.state.sessions;
+    };
+    return {
+      openFromClient: (message) => sessions().openFromClient(message),
+      openFromPeer: (message) => sessions().openFromPeer(message),
+      sealForPeer: (session, aad, plaintext) => sessions().sealForPeer(session, aad, plaintext),
+    };
   }
 
   /** The attested channels, for the transaction calls (undefined before enclave_init). */
@@ -167,7 +199,7 @@ export class SoftwareEnclave {
     try {
       return { ok: true, value: this.dispatch(call, nowMs) };
     } catch (error) {
-      if (error instanceof EnclaveError) return { ok: false, code: error.code };
+      if (error instanceof EnclaveError) return refusalOf(error);
       return { ok: false, code: "INTERNAL" };
     }
   }
@@ -195,6 +227,24 @@ export class SoftwareEnclave {
         return { call: call.call, publicKey: this.constants.mintingTrustRoot.slice() };
       case "new_report":
         return this.newReport();
+      case "client_tx_propose":
+        return this.transactions.clientTxPropose(call, state);
+      case "peer_tx_propose":
+        return this.transactions.peerTxPropose(call);
+      case "tx_is_well_formed":
+        return this.transactions.txIsWellFormed(call, state);
+      case "txs_for_peer":
+        return this.transactions.txsForPeer(call);
+      case "form_block":
+        return formBlock(call, {
+          config: state,
+          signer: this.blockSigner,
+          feeRecipient: {
+            spendPublicKey: this.constants.feeSpendPublicKey,
+            viewPublicKey: this.constants.feeViewPublicKey,
+          },
+          openWellFormed: (ciphertext) => this.transactions.openWellFormed(ciphertext),
+        });
       case "install_evidence":
         return this.installEvidence(call.evidence, nowMs);
       case "get_evidence":
@@ -227,12 +277,6 @@ export class SoftwareEnclave {
       case "peer_close":
         state.sessions.peerClose(call.session);
         return { call: call.call };
-      case "client_tx_propose":
-      case "peer_tx_propose":
-      case "tx_is_well_formed":
-      case "txs_for_peer":
-      case "form_block":
-        throw new EnclaveError("NOT_SUPPORTED_YET", `${call.call} is not implemented yet`);
       default:
         return unreachable(call, "enclave call");
     }
@@ -325,6 +369,15 @@ export class SoftwareEnclave {
     }
     return installed.bytes;
   }
+}
+
+/** A refusal as it crosses the boundary; MALFORMED_TX carries the rule the tx broke. */
+function refusalOf(error: EnclaveError): EnclaveOutcome {
+  const txCode = error.payload["txCode"] as TxValidationCode | undefined;
+  if (error.code === "MALFORMED_TX" && txCode !== undefined) {
+    return { ok: false, code: error.code, txCode };
+  }
+  return { ok: false, code: error.code === "MALFORMED_TX" ? "INTERNAL" : error.code };
 }
 
 function checkResponderId(text: string, which: string): string {
