@@ -42,6 +42,7 @@ import {
   serveClientAuth,
   servePeerAuth,
 } from "../../src/rpc/index.js";
+import { encodeTx, MOB_MINIMUM_FEE, makeSampleSpend, txHash } from "../../src/transaction/index.js";
 import { type Logger, nullLogger, SeededRandom } from "../../src/util/index.js";
 import {
   DAY,
@@ -95,6 +96,7 @@ async function serve(
     release?: boolean;
     evidence?: "dev" | { url: string } | "none";
     peerResponderId?: string;
+    config?: typeof SAMPLE_CONFIG;
   } = {},
 ): Promise<Served> {
   const release = options.release ?? false;
@@ -115,7 +117,7 @@ async function serve(
     peerResponderId: options.peerResponderId ?? PEER_ID,
     clientResponderId: CLIENT_ID,
     sealedBlockSigningKey: undefined,
-    config: SAMPLE_CONFIG,
+    config: options.config ?? SAMPLE_CONFIG,
   });
   const evidence = options.evidence ?? "dev";
   if (evidence !== "none") {
@@ -366,6 +368,43 @@ describe("attested Auth over gRPC: a client completes NX", () => {
       ok: false,
       code: "NOT_FOUND",
     });
+  });
+
+  it("carries a transaction to client_tx_propose on the node's session; a tampered one ends it", async () => {
+    // The sample spend pins the digest of a MOB-only fee map.
+    const mobOnly = { ...SAMPLE_CONFIG, feeMap: [{ tokenId: 0n, minimumFee: MOB_MINIMUM_FEE }] };
+    const node = await serve("nx-propose", { config: mobOnly });
+    const wallet = new AttestedClient({
+      client: node.client,
+      responderId: CLIENT_ID,
+      verifier: trusting(MEASUREMENT_A),
+      random: new SeededRandom("wallet-propose"),
+    });
+    await wallet.attest(NOW);
+    const spend = makeSampleSpend({
+      blockVersion: SAMPLE_CONFIG.blockVersion,
+      inputs: 1,
+      outputs: 1,
+      rng: new SeededRandom("nx-propose spend"),
+    });
+    const m = wallet.encrypt(encodeTx(spend.tx));
+    const message = { aad: m.aad, channelId: m.channelId, data: m.data };
+    const proposed = await callOk(node.host, { call: "client_tx_propose", message });
+    assert.deepEqual(proposed.context.txHash, txHash(spend.tx));
+    const next = wallet.encrypt(encodeTx(spend.tx));
+    const tampered = {
+      aad: next.aad,
+      channelId: next.channelId,
+      data: next.data.map((b, i) => (i === 0 ? b ^ 1 : b)),
+    };
+    const refused = await node.host.call({ call: "client_tx_propose", message: tampered });
+    assert.equal(refused.ok, false);
+    // The session is gone: even the untampered record is now refused.
+    const again = await node.host.call({
+      call: "client_tx_propose",
+      message: { aad: next.aad, channelId: next.channelId, data: next.data },
+    });
+    assert.deepEqual(again, { ok: false, code: "NOT_FOUND" });
   });
 
   it("refuses a node whose measurement the wallet does not trust, and one bound to another id", async () => {
