@@ -1,4 +1,5 @@
 import { SCP_LIMITS } from "../scp/index.js";
+import { LIMITS } from "../util/index.js";
 
 /**
  * Every bound of the peer layer, with MobileCoin's value where it has one (reference
@@ -41,7 +42,7 @@ export const PEERS_LIMITS = {
   /** Transaction hashes per GetTxs request (MobileCoin's worker asks in chunks of 100). */
   getTxsChunk: 100,
   /** Blocks per GetBlocks request (MobileCoin's `max_page_size`). */
-  maxBlocksPerRequest: 2000,
+  maxBlocksPerRequest: LIMITS.getBlocksPageSizeMax,
 } as const;
 
 /**

@@ -1,10 +1,12 @@
+import { LIMITS } from "../util/index.js";
+
 /**
  * Bounds of the gRPC layer. Noise itself caps nothing (reference enclave-attest.md §5.5), so these
  * are where the size of an attested message is limited.
  */
 export const RPC_LIMITS = {
   /** Largest request a server accepts, bytes (a GetTxs answer of 100 transactions fits easily). */
-  maxReceiveMessageBytes: 16 * 1024 * 1024,
+  maxReceiveMessageBytes: LIMITS.maxGrpcMessageBytes,
   /** Largest response a server sends, bytes (GetBlocks pages are bounded by their own limit). */
   maxSendMessageBytes: 64 * 1024 * 1024,
   /** Deadline a client puts on a unary call unless the caller gives one, milliseconds. */
