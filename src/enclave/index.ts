@@ -56,6 +56,7 @@ export { type InitializeEnclaveOptions, initializeEnclave } from "./host/initial
 export { readSealedKeyFile, writeSealedKeyFile } from "./host/sealed-key-file.js";
 export { BAKED_CONSTANTS } from "./impl/constants.js";
 export { ENCLAVE_LIMITS } from "./limits.js";
+export { sealSecretFileProblem } from "./process/seal-secret.js";
 export {
   BENCH_CHANNELS_SEED,
   NoiseTestChannels,
