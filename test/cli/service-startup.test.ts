@@ -9,7 +9,8 @@
 // in a temporary directory; the child's pid comes from the service's own log line and is looked
 // up in /proc after the service has exited.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
 import {
   chmodSync,
   existsSync,
@@ -20,11 +21,20 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { type AddressInfo, createServer } from "node:net";
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { Ed25519Signer } from "../../src/crypto/index.js";
+import {
+  BAKED_CONSTANTS,
+  computeEnclaveManifest,
+  encodeCss,
+  measurementOf,
+  signCss,
+} from "../../src/enclave/index.js";
+import { SeededRandom } from "../../src/util/index.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const dir = mkdtempSync(path.join(tmpdir(), "service-startup-"));
@@ -69,29 +79,29 @@ interface LogLine {
   attestationMode?: string;
 }
 
+function serviceArgs(extra: readonly string[]): string[] {
+  return [
+    path.join(root, "bin", "consensus-service.mjs"),
+    "--client-responder-id=c.test:443",
+    "--peer-responder-id=me.test:8443",
+    `--network=${network}`,
+    `--ledger-path=${path.join(dir, "ledger")}`,
+    `--origin-block-path=${path.join(dir, "origin")}`,
+    `--msg-signer-key=${SIGNER_KEY}`,
+    `--sealed-block-signing-key=${sealed}`,
+    `--peer-listen-uri=insecure-mcp://127.0.0.1:${PORTS[0]}/`,
+    `--client-listen-uri=insecure-mc://127.0.0.1:${PORTS[1]}/`,
+    ...extra,
+  ];
+}
+
 function start(extra: readonly string[] = []) {
-  const r = spawnSync(
-    process.execPath,
-    [
-      path.join(root, "bin", "consensus-service.mjs"),
-      "--client-responder-id=c.test:443",
-      "--peer-responder-id=me.test:8443",
-      `--network=${network}`,
-      `--ledger-path=${path.join(dir, "ledger")}`,
-      `--origin-block-path=${path.join(dir, "origin")}`,
-      `--msg-signer-key=${SIGNER_KEY}`,
-      `--sealed-block-signing-key=${sealed}`,
-      `--peer-listen-uri=insecure-mcp://127.0.0.1:${PORTS[0]}/`,
-      `--client-listen-uri=insecure-mc://127.0.0.1:${PORTS[1]}/`,
-      ...extra,
-    ],
-    {
-      cwd: dir,
-      encoding: "utf8",
-      env: { PATH: process.env.PATH ?? "", SGX_MODE: "SW", IAS_MODE: "DEV" },
-      timeout: 120_000,
-    },
-  );
+  const r = spawnSync(process.execPath, serviceArgs(extra), {
+    cwd: dir,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "", SGX_MODE: "SW", IAS_MODE: "DEV" },
+    timeout: 120_000,
+  });
   const log = r.stdout
     .split("\n")
     .filter((l) => l !== "")
@@ -180,4 +190,81 @@ describe("consensus-service start-up with the real enclave process", () => {
     assert.deepEqual(readFileSync(sealed), before);
     chmodSync(secret, 0o600);
   });
+
+  it("a service killed with SIGKILL mid-start leaves no enclave process behind", async () => {
+    // IAS_MODE=PROD against an authority that accepts connections and never answers: the
+    // service is then reliably waiting on the evidence round, with its enclave running, when
+    // it is killed.
+    const held: Socket[] = [];
+    const silent = createServer((socket) => void held.push(socket));
+    silent.listen(0, "127.0.0.1");
+    await once(silent, "listening");
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const release = Ed25519Signer.fromSeed(new SeededRandom("release key").bytes(32));
+    const css = signCss(
+      measurementOf(computeEnclaveManifest(root)),
+      BAKED_CONSTANTS.productId,
+      BAKED_CONSTANTS.svn,
+      release,
+    );
+    const cssFile = path.join(dir, "enclave.css");
+    writeFileSync(cssFile, encodeCss(css));
+    const child = spawn(
+      process.execPath,
+      serviceArgs([
+        `--sealed-block-signing-key=${path.join(dir, "sealed-prod")}`,
+        `--attestation-authority-url=${url}`,
+        `--attestation-root=${"ab".repeat(32)}`,
+        `--ias-spid=${"00".repeat(16)}`,
+        "--ias-api-key=k",
+      ]),
+      {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH ?? "",
+          SGX_MODE: "SW",
+          IAS_MODE: "PROD",
+          CONSENSUS_ENCLAVE_CSS: cssFile,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let out = "";
+    child.stdout.setEncoding("utf8");
+    const connected = once(silent, "connection");
+    child.stdout.on("data", (chunk: string) => {
+      out += chunk;
+    });
+    // The service asks the authority only after the enclave process is up and initialised.
+    await connected;
+    while (!out.includes("enclave process started")) await once(child.stdout, "data");
+    const pid = enclavePid(
+      out
+        .split("\n")
+        .filter((l) => l !== "")
+        .map((l) => JSON.parse(l) as LogLine),
+    );
+    const exited = once(child, "exit");
+    child.kill("SIGKILL");
+    await exited;
+    // The enclave sees its stdin close and exits; wait for that (bounded), reading /proc.
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && enclaveRunning(pid)) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(enclaveRunning(pid), false, `enclave process ${pid} outlived a killed service`);
+    for (const s of held) s.destroy();
+    silent.close();
+  });
 });
+
+/** Alive and still the enclave (a zombie awaiting its reaper counts as gone). */
+function enclaveRunning(pid: number): boolean {
+  try {
+    const status = readFileSync(path.join("/proc", String(pid), "status"), "utf8");
+    const cmdline = readFileSync(path.join("/proc", String(pid), "cmdline"), "utf8");
+    return !/^State:\s+Z/m.test(status) && cmdline.includes("entry.mjs");
+  } catch {
+    return false;
+  }
+}
