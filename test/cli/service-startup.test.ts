@@ -244,17 +244,22 @@ describe("consensus-service start-up with the real enclave process", () => {
         .filter((l) => l !== "")
         .map((l) => JSON.parse(l) as LogLine),
     );
-    const exited = once(child, "exit");
-    child.kill("SIGKILL");
-    await exited;
-    // The enclave sees its stdin close and exits; wait for that (bounded), reading /proc.
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline && enclaveRunning(pid)) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    try {
+      const exited = once(child, "exit");
+      child.kill("SIGKILL");
+      await exited;
+      // The enclave sees its stdin close and exits; wait for that (bounded), reading /proc.
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline && enclaveRunning(pid)) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.equal(enclaveRunning(pid), false, `enclave process ${pid} outlived a killed service`);
+    } finally {
+      // A failing run must not leave its enclave or the silent authority behind.
+      if (enclaveRunning(pid)) process.kill(pid, "SIGKILL");
+      for (const s of held) s.destroy();
+      silent.close();
     }
-    assert.equal(enclaveRunning(pid), false, `enclave process ${pid} outlived a killed service`);
-    for (const s of held) s.destroy();
-    silent.close();
   });
 });
 
