@@ -43,7 +43,6 @@ export {
 export {
   type ChildEnclaveOptions,
   ChildProcessEnclaveHost,
-  ENCLAVE_BENCH_ENTRY,
   startChildEnclave,
 } from "./host/child-process.js";
 export { callOk, type EnclaveHost } from "./host/host.js";
@@ -56,9 +55,4 @@ export { type InitializeEnclaveOptions, initializeEnclave } from "./host/initial
 export { readSealedKeyFile, writeSealedKeyFile } from "./host/sealed-key-file.js";
 export { BAKED_CONSTANTS } from "./impl/constants.js";
 export { ENCLAVE_LIMITS } from "./limits.js";
-export {
-  BENCH_CHANNELS_SEED,
-  NoiseTestChannels,
-  sealFromRemote,
-  type TestSession,
-} from "./test-channels.js";
+export { sealSecretFileProblem } from "./process/seal-secret.js";

@@ -1,4 +1,15 @@
 /** `node/`: the composition root — configuration, clocks, timers, processes. */
+export {
+  type AttestationLabel,
+  blockchainConfigOf,
+  DEV_ENROLMENT,
+  type EnclaveLabel,
+  type EnclaveStartupOptions,
+  enclaveIdentityFor,
+  enclaveLabel,
+  type StartedEnclave,
+  startEnclave,
+} from "./enclave-startup.js";
 export { ConfigError, type ConfigErrorCode } from "./errors.js";
 export {
   EVIDENCE_LIMITS,
@@ -28,4 +39,5 @@ export {
   type ServiceConfig,
 } from "./service-config.js";
 export { SERVICE_ENVIRONMENT, SERVICE_FLAGS, type ServiceFlag } from "./service-flags.js";
+export { serviceLogger, serviceLogLevel } from "./service-logger.js";
 export { ACCEPTABLE_MOB_FEE_RANGE, parseTokensConfig, type TokensConfig } from "./tokens-file.js";

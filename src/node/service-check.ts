@@ -1,5 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
+import { sealSecretFileProblem } from "../enclave/index.js";
 import type { NetworkConfig } from "../quorum/index.js";
 import { ConfigError } from "./errors.js";
 import { loadNetworkFile, readConfigText } from "./network.js";
@@ -46,6 +47,14 @@ function checkPaths(config: ServiceConfig): boolean {
       "CONFIG_INVALID",
       `--sealed-block-signing-key ${config.sealedBlockSigningKeyPath}`,
       sealed,
+    );
+  const secretProblem =
+    sealSecretFileProblem(config.sealSecretPath) ?? fileProblem(config.sealSecretPath);
+  if (secretProblem !== undefined)
+    throw new ConfigError(
+      "CONFIG_INVALID",
+      `--seal-secret-path ${config.sealSecretPath}`,
+      secretProblem,
     );
   const dump = config.scpDebugDumpPath;
   const dumpProblem = dump === null ? undefined : directoryProblem(dump);

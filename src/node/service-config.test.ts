@@ -113,25 +113,55 @@ describe("service configuration", () => {
 
   it("takes the attestation authority URL and root; IAS_MODE=PROD needs the URL", () => {
     const root = "ab".repeat(32);
+    const enrolled = [...base, "--ias-spid", "00".repeat(16), "--ias-api-key", "k"];
     const config = parseServiceConfig(
-      [...base, "--attestation-authority-url", "http://127.0.0.1:7300", "--attestation-root", root],
+      [
+        ...enrolled,
+        "--attestation-authority-url",
+        "http://127.0.0.1:7300",
+        "--attestation-root",
+        root,
+      ],
       { IAS_MODE: "PROD" },
     );
     assert.equal(config.attestationAuthorityUrl, "http://127.0.0.1:7300");
     assert.deepEqual(config.attestationRoot, new Uint8Array(32).fill(0xab));
-    const fromEnv = parseServiceConfig(base, {
+    const fromEnv = parseServiceConfig(enrolled, {
       IAS_MODE: "PROD",
       MC_ATTESTATION_AUTHORITY_URL: "https://aa.example:443/",
     });
     assert.equal(fromEnv.attestationAuthorityUrl, "https://aa.example:443/");
     assert.equal(parseServiceConfig(base, {}).attestationAuthorityUrl, null);
-    rejects(base, { IAS_MODE: "PROD" }, "--attestation-authority-url");
+    rejects(enrolled, { IAS_MODE: "PROD" }, "--attestation-authority-url");
     rejects(
       [...base, "--attestation-authority-url", "ftp://x/"],
       {},
       "--attestation-authority-url",
     );
     rejects([...base, "--attestation-root", "abcd"], {}, "--attestation-root");
+  });
+
+  it("IAS_MODE=PROD needs the enrolment (--ias-spid, --ias-api-key); DEV does not", () => {
+    const url = ["--attestation-authority-url", "http://127.0.0.1:7300"];
+    rejects(
+      [...base, ...url, "--ias-spid", "00".repeat(16)],
+      { IAS_MODE: "PROD" },
+      "--ias-api-key",
+    );
+    rejects([...base, ...url, "--ias-api-key", "k"], { IAS_MODE: "PROD" }, "--ias-spid");
+    const dev = parseServiceConfig(base, {});
+    assert.equal(dev.iasSpid, null);
+    assert.equal(dev.iasApiKey, null);
+  });
+
+  it("puts the seal secret beside the ledger unless --seal-secret-path names it", () => {
+    const ledger = base[base.indexOf("--ledger-path") + 1] as string;
+    const byDefault = parseServiceConfig(base, {});
+    assert.equal(byDefault.sealSecretPath, `${path.resolve(ledger)}.seal-secret`);
+    const named = parseServiceConfig([...base, "--seal-secret-path", "/srv/secret"], {});
+    assert.equal(named.sealSecretPath, "/srv/secret");
+    const fromEnv = parseServiceConfig(base, { MC_SEAL_SECRET_PATH: "/srv/env-secret" });
+    assert.equal(fromEnv.sealSecretPath, "/srv/env-secret");
   });
 
   it("rejects a network file without a known extension", () => {

@@ -29,6 +29,8 @@ export interface ServiceConfig {
   networkPath: string;
   ledgerPath: string;
   sealedBlockSigningKeyPath: string;
+  /** The seal secret file the enclave process reads (default `<ledger-path>.seal-secret`). */
+  sealSecretPath: string;
   chainId: string | null;
   peerListenUri: ServiceUri;
   clientListenUri: ServiceUri;
@@ -193,6 +195,7 @@ export function parseServiceConfig(argv: readonly string[], env: Env): ServiceCo
     networkPath,
     ledgerPath: req("ledger-path"),
     sealedBlockSigningKeyPath: req("sealed-block-signing-key"),
+    sealSecretPath: sealSecretPath(get("seal-secret-path"), req("ledger-path")),
     chainId: get("chain-id") ?? null,
     peerListenUri: guard("peer-listen-uri", () => parseServiceUri(req("peer-listen-uri"), "peer")),
     clientListenUri: guard("client-listen-uri", () =>
@@ -226,9 +229,9 @@ export function parseServiceConfig(argv: readonly string[], env: Env): ServiceCo
       1,
       10_000_000,
     ),
-    iasApiKey: get("ias-api-key") ?? null,
+    iasApiKey: enrolmentFlag("ias-api-key", get("ias-api-key"), enclave.iasMode),
     iasSpid:
-      get("ias-spid") === undefined
+      enrolmentFlag("ias-spid", get("ias-spid"), enclave.iasMode) === null
         ? null
         : guard("ias-spid", () => {
             const spid = req("ias-spid");
@@ -246,6 +249,21 @@ export function parseServiceConfig(argv: readonly string[], env: Env): ServiceCo
           }),
     enclave,
   };
+}
+
+/** The default keeps the secret beside the ledger, never inside it (ledgers are copied around). */
+function sealSecretPath(given: string | undefined, ledgerPath: string): string {
+  if (given !== undefined && given !== flagNamed("seal-secret-path").defaultValue) return given;
+  const ledger = path.resolve(ledgerPath);
+  return path.join(path.dirname(ledger), `${path.basename(ledger)}.seal-secret`);
+}
+
+/** `--ias-spid` / `--ias-api-key`: the enrolment an IAS_MODE=PROD authority checks. */
+function enrolmentFlag(name: string, value: string | undefined, iasMode: "DEV" | "PROD") {
+  if (value === undefined && iasMode === "PROD") {
+    throw new ConfigError("CONFIG_MISSING", where(flagNamed(name)), "required with IAS_MODE=PROD");
+  }
+  return value ?? null;
 }
 
 /** An http(s) URL; IAS_MODE=PROD cannot work without one. */

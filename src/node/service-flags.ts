@@ -58,6 +58,14 @@ export const SERVICE_FLAGS: readonly ServiceFlag[] = [
     help: "File holding the enclave's sealed block-signing key; created on first start, reused after.",
   },
   {
+    name: "seal-secret-path",
+    env: "MC_SEAL_SECRET_PATH",
+    value: "PATH",
+    required: false,
+    defaultValue: "<ledger-path>.seal-secret",
+    help: "File of the operator's seal secret, which the enclave process alone reads (never through the host) to seal the block-signing key. It must be readable only by its owner (mode 0600); on first start, when absent, the enclave creates it with 32 random bytes. Keep it off the machine's backups of the sealed key: with both, anyone can open the block key. Default: beside --ledger-path, e.g. /tmp/ledger-db-1.seal-secret.",
+  },
+  {
     name: "chain-id",
     env: "MC_CHAIN_ID",
     value: "NAME",
@@ -144,14 +152,14 @@ export const SERVICE_FLAGS: readonly ServiceFlag[] = [
     env: "MC_IAS_API_KEY",
     value: "KEY",
     required: false,
-    help: "Attestation service API key (the runbook's credential; checked by the software attestation service).",
+    help: "Attestation service API key: with --ias-spid, this node's enrolment at the attestation authority (required with IAS_MODE=PROD; with IAS_MODE=DEV the built-in development authority enrols what is given, or a fixed development pair when neither is).",
   },
   {
     name: "ias-spid",
     env: "MC_IAS_SPID",
     value: "HEX",
     required: false,
-    help: "Attestation service provider id (the runbook's credential, 16 bytes of hex).",
+    help: "Attestation service provider id (16 bytes of hex): with --ias-api-key, this node's enrolment at the attestation authority (required with IAS_MODE=PROD).",
   },
   {
     name: "attestation-authority-url",

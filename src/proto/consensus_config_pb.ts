@@ -22,7 +22,7 @@ import type { Message } from "@bufbuild/protobuf";
 export const file_consensus_config: GenFile =
   /*@__PURE__*/
   fileDesc(
-    "ChZjb25zZW5zdXNfY29uZmlnLnByb3RvEhBjb25zZW5zdXNfY29uZmlnIlMKEEFjdGl2ZU1pbnRDb25maWcSKQoLbWludF9jb25maWcYASABKAsyFC5leHRlcm5hbC5NaW50Q29uZmlnEhQKDHRvdGFsX21pbnRlZBgCIAEoBCJ4ChFBY3RpdmVNaW50Q29uZmlncxIzCgdjb25maWdzGAEgAygLMiIuY29uc2Vuc3VzX2NvbmZpZy5BY3RpdmVNaW50Q29uZmlnEi4KDm1pbnRfY29uZmlnX3R4GAIgASgLMhYuZXh0ZXJuYWwuTWludENvbmZpZ1R4IqUBCgtUb2tlbkNvbmZpZxIQCgh0b2tlbl9pZBgBIAEoBBITCgttaW5pbXVtX2ZlZRgCIAEoBBItCglnb3Zlcm5vcnMYAyABKAsyGi5leHRlcm5hbC5FZDI1NTE5U2lnbmVyU2V0EkAKE2FjdGl2ZV9taW50X2NvbmZpZ3MYBCABKAsyIy5jb25zZW5zdXNfY29uZmlnLkFjdGl2ZU1pbnRDb25maWdzIusDChNDb25zZW5zdXNOb2RlQ29uZmlnEjMKEm1pbnRpbmdfdHJ1c3Rfcm9vdBgBIAEoCzIXLmV4dGVybmFsLkVkMjU1MTlQdWJsaWMSUwoQdG9rZW5fY29uZmlnX21hcBgCIAMoCzI5LmNvbnNlbnN1c19jb25maWcuQ29uc2Vuc3VzTm9kZUNvbmZpZy5Ub2tlbkNvbmZpZ01hcEVudHJ5EjcKE2dvdmVybm9yc19zaWduYXR1cmUYAyABKAsyGi5leHRlcm5hbC5FZDI1NTE5U2lnbmF0dXJlEhkKEXBlZXJfcmVzcG9uZGVyX2lkGAQgASgJEhsKE2NsaWVudF9yZXNwb25kZXJfaWQYBSABKAkSMgoRYmxvY2tfc2lnbmluZ19rZXkYBiABKAsyFy5leHRlcm5hbC5FZDI1NTE5UHVibGljEhUKDWJsb2NrX3ZlcnNpb24YByABKA0SOAoXc2NwX21lc3NhZ2Vfc2lnbmluZ19rZXkYCCABKAsyFy5leHRlcm5hbC5FZDI1NTE5UHVibGljGlQKE1Rva2VuQ29uZmlnTWFwRW50cnkSCwoDa2V5GAEgASgEEiwKBXZhbHVlGAIgASgLMh0uY29uc2Vuc3VzX2NvbmZpZy5Ub2tlbkNvbmZpZzoCOAFiBnByb3RvMw",
+    "ChZjb25zZW5zdXNfY29uZmlnLnByb3RvEhBjb25zZW5zdXNfY29uZmlnIlMKEEFjdGl2ZU1pbnRDb25maWcSKQoLbWludF9jb25maWcYASABKAsyFC5leHRlcm5hbC5NaW50Q29uZmlnEhQKDHRvdGFsX21pbnRlZBgCIAEoBCJ4ChFBY3RpdmVNaW50Q29uZmlncxIzCgdjb25maWdzGAEgAygLMiIuY29uc2Vuc3VzX2NvbmZpZy5BY3RpdmVNaW50Q29uZmlnEi4KDm1pbnRfY29uZmlnX3R4GAIgASgLMhYuZXh0ZXJuYWwuTWludENvbmZpZ1R4IqUBCgtUb2tlbkNvbmZpZxIQCgh0b2tlbl9pZBgBIAEoBBITCgttaW5pbXVtX2ZlZRgCIAEoBBItCglnb3Zlcm5vcnMYAyABKAsyGi5leHRlcm5hbC5FZDI1NTE5U2lnbmVyU2V0EkAKE2FjdGl2ZV9taW50X2NvbmZpZ3MYBCABKAsyIy5jb25zZW5zdXNfY29uZmlnLkFjdGl2ZU1pbnRDb25maWdzItQEChNDb25zZW5zdXNOb2RlQ29uZmlnEjMKEm1pbnRpbmdfdHJ1c3Rfcm9vdBgBIAEoCzIXLmV4dGVybmFsLkVkMjU1MTlQdWJsaWMSUwoQdG9rZW5fY29uZmlnX21hcBgCIAMoCzI5LmNvbnNlbnN1c19jb25maWcuQ29uc2Vuc3VzTm9kZUNvbmZpZy5Ub2tlbkNvbmZpZ01hcEVudHJ5EjcKE2dvdmVybm9yc19zaWduYXR1cmUYAyABKAsyGi5leHRlcm5hbC5FZDI1NTE5U2lnbmF0dXJlEhkKEXBlZXJfcmVzcG9uZGVyX2lkGAQgASgJEhsKE2NsaWVudF9yZXNwb25kZXJfaWQYBSABKAkSMgoRYmxvY2tfc2lnbmluZ19rZXkYBiABKAsyFy5leHRlcm5hbC5FZDI1NTE5UHVibGljEhUKDWJsb2NrX3ZlcnNpb24YByABKA0SOAoXc2NwX21lc3NhZ2Vfc2lnbmluZ19rZXkYCCABKAsyFy5leHRlcm5hbC5FZDI1NTE5UHVibGljEhgKEGF0dGVzdGF0aW9uX21vZGUYZCABKAkSGwoTZW5jbGF2ZV9tZWFzdXJlbWVudBhlIAEoDBIWCg5lbmNsYXZlX3NpZ25lchhmIAEoDBIYChBhdXRob3JpdHlfa2V5X2lkGGcgASgMGlQKE1Rva2VuQ29uZmlnTWFwRW50cnkSCwoDa2V5GAEgASgEEiwKBXZhbHVlGAIgASgLMh0uY29uc2Vuc3VzX2NvbmZpZy5Ub2tlbkNvbmZpZzoCOAFiBnByb3RvMw",
     [file_external],
   );
 
@@ -148,6 +148,36 @@ export type ConsensusNodeConfig = Message<"consensus_config.ConsensusNodeConfig"
    * @generated from field: external.Ed25519Public scp_message_signing_key = 8;
    */
   scpMessageSigningKey?: Ed25519Public | undefined;
+
+  /**
+   * Ours, not MobileCoin's (numbers from 100, well clear of upstream's): the software enclave's
+   * labels (enclave-attest.md §9.6), so that a client or auditor can tell a software node apart.
+   * "SW-DEV" (the published development authority) or "SW-PROD" (an operator's authority).
+   *
+   * @generated from field: string attestation_mode = 100;
+   */
+  attestationMode: string;
+
+  /**
+   * SHA-256 of the enclave bundle's manifest (measurement_sw, MRENCLAVE's counterpart).
+   *
+   * @generated from field: bytes enclave_measurement = 101;
+   */
+  enclaveMeasurement: Uint8Array;
+
+  /**
+   * SHA-256 of the public key that signed the manifest (signer_sw, MRSIGNER's counterpart).
+   *
+   * @generated from field: bytes enclave_signer = 102;
+   */
+  enclaveSigner: Uint8Array;
+
+  /**
+   * SHA-256 of the public key of the attestation authority whose statement is installed.
+   *
+   * @generated from field: bytes authority_key_id = 103;
+   */
+  authorityKeyId: Uint8Array;
 };
 
 /**

@@ -15,6 +15,7 @@ export {
 } from "./attested-api.js";
 export { RpcError, type RpcErrorCode, type RpcStatus, rpcStatusOf } from "./errors.js";
 export { RPC_LIMITS } from "./limits.js";
+export { buildNodeConfig, type NodeConfigInputs } from "./node-config.js";
 export {
   type CallContext,
   methodPath,

@@ -3,14 +3,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { toBinary } from "@bufbuild/protobuf";
 import {
-  BENCH_CHANNELS_SEED,
   callOk,
-  ENCLAVE_BENCH_ENTRY,
   type EnclaveHost,
   InProcessEnclaveHost,
   loadEnclaveIdentity,
-  NoiseTestChannels,
-  sealFromRemote,
   startChildEnclave,
 } from "../../enclave/index.js";
 import { TxOutMembershipProofSchema } from "../../proto/external_pb.js";
@@ -21,6 +17,7 @@ import {
   membershipProofToProto,
 } from "../../transaction/index.js";
 import { SeededRandom } from "../../util/index.js";
+import { attestDevClient } from "./enclave-session.js";
 import { type Benchmark, type BenchOptions, type Figure, itemsPerSecond } from "./harness.js";
 
 /** Calls kept in flight for the pipelined figures (the host's bound is 64). */
@@ -53,7 +50,7 @@ async function figuresFor(
   const identity = () => host.call({ call: "get_identity" });
   const report = () => host.call({ call: "new_report" });
   const big = new SeededRandom("bench-enclave").bytes(LARGE_CALL_BYTES);
-  // Fully decoded and validated by the enclave, then refused: NOT_SUPPORTED_YET until wired.
+  // Fully decoded and validated by the enclave, then refused: no session has that id.
   const large = () =>
     host.call({
       call: "client_tx_propose",
@@ -83,12 +80,13 @@ async function figuresFor(
 
 /**
  * tx_is_well_formed on one real transaction (block version 3, 1 input of 11, 2 outputs), submitted
- * once through client_tx_propose on the first session of the public bench channels: the full
- * validation (ring, membership proofs against 11 host root proofs, MLSAG, Bulletproofs) plus the
- * cache decrypt/encrypt and the call's framing.
+ * once through client_tx_propose on a real attested client session (development evidence, NX
+ * handshake through client_accept): the full validation (ring, membership proofs against 11 host
+ * root proofs, MLSAG, Bulletproofs) plus the cache decrypt/encrypt and the call's framing.
  */
 async function wellFormedFigure(
   host: EnclaveHost,
+  measurement: Uint8Array,
   metric: string,
   options: BenchOptions,
 ): Promise<Figure> {
@@ -99,8 +97,13 @@ async function wellFormedFigure(
     rng: new SeededRandom("bench-wf"),
   });
   const view = spend.ledger as InMemoryLedgerView;
-  const session = new NoiseTestChannels(new SeededRandom(BENCH_CHANNELS_SEED)).connectClient();
-  const message = sealFromRemote(session, new Uint8Array(0), encodeTx(spend.tx));
+  const session = await attestDevClient(host, {
+    clientResponderId: INIT.clientResponderId,
+    measurement,
+    random: new SeededRandom(`bench-wf-client/${metric}`),
+    nowMs: Date.now(),
+  });
+  const message = session.encrypt(encodeTx(spend.tx));
   const { context } = await callOk(host, { call: "client_tx_propose", message });
   const call = {
     call: "tx_is_well_formed",
@@ -114,43 +117,14 @@ async function wellFormedFigure(
   return itemsPerSecond("enclave", metric, "checks/s", 1, check, options);
 }
 
-/** The stand-in enclave process with bench channels, and the in-process host with the same. */
-async function wellFormedFigures(
-  sealSecretPath: string,
-  cssBytes: Uint8Array,
-  measurement: Uint8Array,
-  options: BenchOptions,
-): Promise<Figure[]> {
-  const child = await startChildEnclave({ sealSecretPath, cssBytes, entry: ENCLAVE_BENCH_ENTRY });
-  try {
-    await callOk(child, INIT);
-    const channels = new NoiseTestChannels(new SeededRandom(BENCH_CHANNELS_SEED));
-    channels.connectClient();
-    const inProcess = new InProcessEnclaveHost({
-      random: new SeededRandom("bench-enclave-wf"),
-      sealSecret: new SeededRandom("bench-secret").bytes(32),
-      measurement,
-      nowMs: () => Date.now(),
-      channels,
-    });
-    await callOk(inProcess, INIT);
-    return [
-      await wellFormedFigure(child, "well_formed_per_s", options),
-      await wellFormedFigure(inProcess, "in_process_well_formed_per_s", options),
-    ];
-  } finally {
-    await child.close();
-  }
-}
-
 /**
  * `bench enclave`: calls per second across the enclave process boundary (length-prefixed frames
  * over stdio to the real enclave process), one at a time and 64 in flight, for a cheap call
  * (get_identity), a heavier one (new_report: randomness, SHA-256, the pending-report LRU) and a
  * 1 MiB message (decoded and validated, then refused as not wired yet); the same for the in-process
  * host for comparison. `well_formed_per_s` (SPEC §4.3): tx_is_well_formed calls per second on a
- * real transaction across the boundary, measured on the stand-in enclave process that adds test
- * channels (process/bench-entry.mjs) until the attested sessions are wired; and in-process.
+ * real transaction across the boundary, submitted on a real attested client session; and
+ * in-process.
  */
 export const enclaveBenchmark: Benchmark = {
   name: "enclave",
@@ -174,12 +148,13 @@ export const enclaveBenchmark: Benchmark = {
       return [
         ...(await figuresFor(child, "", options)),
         ...(await figuresFor(inProcess, "in_process_", options)),
-        ...(await wellFormedFigures(
-          path.join(dir, "seal.secret"),
-          identity.cssBytes,
+        await wellFormedFigure(child, identity.measurement, "well_formed_per_s", options),
+        await wellFormedFigure(
+          inProcess,
           identity.measurement,
+          "in_process_well_formed_per_s",
           options,
-        )),
+        ),
       ];
     } finally {
       await child.close();

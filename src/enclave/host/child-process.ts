@@ -29,8 +29,6 @@ import type { EnclaveHost } from "./host.js";
  * - the child exits when its stdin closes, so it cannot outlive this process.
  */
 export const ENCLAVE_ENTRY = path.join(PACKAGE_ROOT, "src/enclave/process/entry.mjs");
-/** The benchmark's stand-in (process/bench-entry.mjs): test channels from a public seed. */
-export const ENCLAVE_BENCH_ENTRY = path.join(PACKAGE_ROOT, "src/enclave/process/bench-entry.mjs");
 
 export interface ChildEnclaveOptions {
   sealSecretPath: string;

@@ -1,4 +1,13 @@
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
+import path from "node:path";
 import { EnclaveSetupError } from "../errors.js";
 import { ENCLAVE_LIMITS } from "../limits.js";
 
@@ -26,9 +35,30 @@ export function readSealedKeyFile(file: string): Uint8Array | undefined {
 export function writeSealedKeyFile(file: string, blob: Uint8Array): void {
   const temporary = `${file}.tmp-${process.pid}`;
   try {
-    writeFileSync(temporary, blob, { mode: 0o600 });
+    const fd = openSync(temporary, "w", 0o600);
+    try {
+      writeSync(fd, blob);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temporary, file);
+    syncDirectory(path.dirname(file));
   } catch {
+    rmSync(temporary, { force: true });
     throw new EnclaveSetupError("SEALED_KEY_FILE", `cannot write the sealed key file ${file}`);
+  }
+}
+
+/** Make the rename itself durable; some filesystems refuse to sync a directory, which is harmless. */
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, "r");
+    fsyncSync(fd);
+  } catch {
+    // Best effort: the rename has happened either way.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

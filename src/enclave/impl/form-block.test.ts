@@ -15,6 +15,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import {
+  NoiseTestChannels,
+  sealFromRemote,
+  type TestSession,
+} from "../../../test/helpers/test-channels.js";
+import {
   type Block,
   type BlockContents,
   type BlockSignature,
@@ -64,7 +69,6 @@ import {
 import { compareBytes, SeededRandom, toHex, u64ToLeBytes, utf8 } from "../../util/index.js";
 import type { EnclaveCall, EnclaveOutcome, FormBlockTx, OkOf } from "../api.js";
 import { EnclaveError } from "../errors.js";
-import { NoiseTestChannels, sealFromRemote, type TestSession } from "../test-channels.js";
 import { SoftwareEnclave } from "./enclave.js";
 import { feeTotals, refuseDuplicatesInBlock, sortZeroesToEnd } from "./form-block.js";
 import { encodeField1List } from "./transactions.js";

@@ -12,6 +12,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { toBinary } from "@bufbuild/protobuf";
+import {
+  NoiseTestChannels,
+  sealFromRemote,
+  type TestSession,
+} from "../../../test/helpers/test-channels.js";
 import { TxOutMembershipProofSchema } from "../../proto/external_pb.js";
 import {
   decodeTx,
@@ -26,7 +31,6 @@ import {
 import { concatBytes, SeededRandom } from "../../util/index.js";
 import type { EnclaveCall, EnclaveOutcome, FeeMapEntry, OkOf, TxContext } from "../api.js";
 import { InProcessEnclaveHost } from "../host/in-process.js";
-import { NoiseTestChannels, sealFromRemote, type TestSession } from "../test-channels.js";
 import { SoftwareEnclave } from "./enclave.js";
 import { decodeField1List, encodeField1List } from "./transactions.js";
 

@@ -6,7 +6,6 @@ import { decodeCss } from "../bundle/css.js";
 import { devEnclaveSigningKey } from "../bundle/dev-key.js";
 import { checkCssAgainstFiles } from "../bundle/identity.js";
 import { EnclaveSetupError } from "../errors.js";
-import type { SessionChannels } from "../impl/channels.js";
 import { type EnclaveSignature, SoftwareEnclave } from "../impl/enclave.js";
 import { loadOrCreateSealSecret } from "./seal-secret.js";
 import { EnclaveServer } from "./server.js";
@@ -87,15 +86,7 @@ function prepare(argv: readonly string[]): Setup {
   };
 }
 
-/** What only a benchmark stand-in adds (bench-entry.mjs): public test channels, not sessions. */
-export interface EnclaveProcessExtras {
-  channels?: SessionChannels;
-}
-
-export async function main(
-  argv: readonly string[],
-  extras: EnclaveProcessExtras = {},
-): Promise<number> {
+export async function main(argv: readonly string[]): Promise<number> {
   let setup: Setup;
   try {
     setup = prepare(argv);
@@ -105,7 +96,7 @@ export async function main(
   }
   let enclave: SoftwareEnclave;
   try {
-    enclave = new SoftwareEnclave({ random: cryptoRandom, ...setup, ...extras });
+    enclave = new SoftwareEnclave({ random: cryptoRandom, ...setup });
   } catch (error) {
     process.stderr.write(`enclave: ${describeError(error).replace(/\s+/g, " ")}\n`);
     return EXIT_SETUP;

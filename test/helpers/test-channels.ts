@@ -1,14 +1,15 @@
-import { NoiseHandshake, type NoiseTransport } from "../crypto/index.js";
-import { type RandomSource, toHex, utf8 } from "../util/index.js";
-import type { EnclaveMessage } from "./api.js";
-import { EnclaveError } from "./errors.js";
+import { NoiseHandshake, type NoiseTransport } from "../../src/crypto/index.js";
+import type { EnclaveMessage } from "../../src/enclave/index.js";
+import { EnclaveError } from "../../src/enclave/index.js";
+import { type RandomSource, toHex, utf8 } from "../../src/util/index.js";
 
 /**
- * Attested-channel stand-ins for tests and benchmarks of the transaction calls, made of real
+ * Attested-channel stand-ins for unit tests of the transaction calls, made of real
  * Noise sessions (NX for clients, IX for peers, over X25519 / AES-256-GCM / SHA-512) but without
  * attestation: both ends are made here, from injected randomness, and the caller gets the remote
- * end. It has the shape of `SessionChannels` (impl/channels.ts) and is what tests pass as the
- * enclave's `channels` until the real sessions are wired. Never used by a node.
+ * end. It has the shape of `SessionChannels` (src/enclave/impl/channels.ts) and is what the
+ * transaction calls' unit tests pass as the enclave's `channels`, to test those calls apart from
+ * the session machinery. Never used by a node or a benchmark.
  *
  * A session that fails to open a message is dropped, as the real sessions end. Failures are
  * INVALID_ARGUMENT here; the real sessions have their own codes.
@@ -21,13 +22,6 @@ export interface TestSession {
 }
 
 const PROLOGUE = utf8("test-channels.local:443");
-
-/**
- * The seed `bench enclave` and its stand-in enclave process (process/bench-entry.mjs) both build
- * their test channels from, so that the first client session of each is the same session: the
- * benchmark holds the client end, the enclave process the other. Public, so no secret at all.
- */
-export const BENCH_CHANNELS_SEED = "bench-enclave-channels";
 
 function handshake(
   pattern: "NX" | "IX",

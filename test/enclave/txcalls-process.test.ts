@@ -1,8 +1,9 @@
 // Goal: the transaction calls work across a real process boundary: a transaction submitted on a
 // client session reaches tx_is_well_formed, a broken rule comes back as MALFORMED_TX with its
 // ProposeTxResult through the pipe, and form_block's block verifies with the enclave's signer.
-// This runs the benchmark's stand-in process (bench-entry.mjs: the real entry plus public test
-// channels), which is also what `bench enclave` measures.
+// This runs the real enclave entry, as a node and `bench enclave` do, and submits the
+// transaction on a real attested client session (development evidence installed, NX through
+// client_accept, the enclave's evidence verified).
 // Method: one real transaction from makeSampleSpend; its ledger view supplies the proofs.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -17,24 +18,22 @@ import {
   blockToProto,
   newOriginBlock,
   verifyBlockSignature,
-} from "../../blockchain/index.js";
-import { BlockSchema, BlockSignatureSchema } from "../../proto/blockchain_pb.js";
+} from "../../src/blockchain/index.js";
+import { attestDevClient } from "../../src/cli/bench/enclave-session.js";
+import { callOk, loadEnclaveIdentity, startChildEnclave } from "../../src/enclave/index.js";
+import { BlockSchema, BlockSignatureSchema } from "../../src/proto/blockchain_pb.js";
 import {
   TxOutMembershipElementSchema,
   TxOutMembershipProofSchema,
-} from "../../proto/external_pb.js";
+} from "../../src/proto/external_pb.js";
 import {
   computeImpliedMerkleRoot,
   encodeTx,
   type InMemoryLedgerView,
   makeSampleSpend,
   membershipProofToProto,
-} from "../../transaction/index.js";
-import { SeededRandom } from "../../util/index.js";
-import { loadEnclaveIdentity } from "../bundle/identity.js";
-import { ENCLAVE_BENCH_ENTRY, startChildEnclave } from "../host/child-process.js";
-import { callOk } from "../host/host.js";
-import { BENCH_CHANNELS_SEED, NoiseTestChannels, sealFromRemote } from "../test-channels.js";
+} from "../../src/transaction/index.js";
+import { SeededRandom } from "../../src/util/index.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "enclave-txcalls-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,7 +43,6 @@ it("carries the transaction calls across the process boundary", async () => {
   const host = await startChildEnclave({
     sealSecretPath: path.join(dir, "seal.secret"),
     cssBytes: identity.cssBytes,
-    entry: ENCLAVE_BENCH_ENTRY,
   });
   try {
     await callOk(host, {
@@ -65,8 +63,13 @@ it("carries the transaction calls across the process boundary", async () => {
       rng: new SeededRandom("child"),
     });
     const view = spend.ledger as InMemoryLedgerView;
-    const session = new NoiseTestChannels(new SeededRandom(BENCH_CHANNELS_SEED)).connectClient();
-    const message = sealFromRemote(session, new Uint8Array(0), encodeTx(spend.tx));
+    const session = await attestDevClient(host, {
+      clientResponderId: "child.test:3223",
+      measurement: identity.measurement,
+      random: new SeededRandom("child client"),
+      nowMs: Date.now(),
+    });
+    const message = session.encrypt(encodeTx(spend.tx));
     const { context } = await callOk(host, { call: "client_tx_propose", message });
     const proofs = context.highestIndices.map((i) =>
       toBinary(TxOutMembershipProofSchema, membershipProofToProto(view.rootProof(i))),
