@@ -26,6 +26,7 @@ export {
   type Partition,
 } from "./packet-network.js";
 export { type ReplayResult, replayTrace } from "./replay.js";
+export { type ClientSession, hashKey, SimEnclave, type WellFormed } from "./sim-enclave.js";
 export { runSimulation, type TraceRecord, type TraceSink } from "./simulator.js";
 export type { SimResult } from "./summary.js";
 export {
@@ -39,3 +40,4 @@ export {
   type TopologyKind,
   type TopologySpec,
 } from "./topology.js";
+export { SIM_BLOCK_VERSION, SimWallet, WALLET_LIMITS, type WalletTx } from "./wallet.js";

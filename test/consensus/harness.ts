@@ -1,11 +1,13 @@
 /**
  * A small in-test network of consensus workers wired directly: in-memory message passing with
- * per-link delays, virtual time, one memory ledger per node, and a TEST DOUBLE of the enclave's
- * `form_block` (FormBlockTestDoubleEnclave) because the real enclave does not implement
- * `form_block` / `tx_is_well_formed` yet on this base. The double builds the block the way
- * MobileCoin's enclave does for what it can see here (key images sorted, outputs sorted by public
- * key, `newBlockWithParent` over the supplied root, Ed25519 block signature), from transaction
- * bodies the test registers. Switch to `InProcessEnclaveHost` once those calls land.
+ * per-link delays, virtual time, one memory ledger per node copied from one generated origin
+ * ledger, and each node's REAL in-process enclave (sim's SimEnclave): a simulated wallet's
+ * transactions enter through client_tx_propose on an NX session and tx_is_well_formed with proofs
+ * from the node's ledger; fetched bodies travel txs_for_peer → peer_tx_propose over IX sessions
+ * between the enclaves; blocks are formed by form_block through the real FormBlockCodec.
+ *
+ * worker.test.ts's unit tests still use FormBlockTestDoubleEnclave / testCodec below (synthetic
+ * contexts, hundreds of them for the pending-limit test); TestNet no longer does.
  */
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import {
@@ -19,11 +21,11 @@ import {
   blockToProto,
   type MembershipElement,
   newBlockWithParent,
-  newOriginBlock,
 } from "../../src/blockchain/index.js";
 import {
   ConsensusWorker,
   type FormBlockCodec,
+  formBlockCodecFor,
   type WorkerAction,
   type WorkerInput,
   type WorkerLedger,
@@ -41,11 +43,13 @@ import { type Ledger, openMemoryLedger, syntheticTxOut } from "../../src/ledger/
 import { verifyConsensusMsg } from "../../src/peers/index.js";
 import { BlockContentsSchema, BlockSchema } from "../../src/proto/blockchain_pb.js";
 import type { NodeId, QuorumSet } from "../../src/scp/index.js";
+import { type ClientSession, SimEnclave, SimWallet, type WalletTx } from "../../src/sim/index.js";
 import type { TxOut } from "../../src/transaction/index.js";
 import {
   beBytesToU64,
   compareBytes,
   concatBytes,
+  isCodedError,
   SeededRandom,
   toHex,
   u64ToBeBytes,
@@ -168,7 +172,9 @@ export interface SimNode {
   readonly id: NodeId;
   readonly signer: Ed25519Signer;
   readonly ledger: Ledger;
-  readonly enclave: FormBlockTestDoubleEnclave;
+  enclave: SimEnclave;
+  /** The wallet's NX session to this node. */
+  session: ClientSession;
   worker: ConsensusWorker;
   /** Statements persisted, in order (the "disk" of scenario 27). */
   readonly persisted: { slot: number; payload: Uint8Array }[];
@@ -180,6 +186,8 @@ export interface SimNode {
   withholds: boolean;
   readonly fetchesServed: { from: string; answered: "delivered" | "not-in-cache" }[];
   readonly externalized: { slot: number; txCount: number }[];
+  /** Client transactions the node's enclave or worker refused, with the error code. */
+  readonly refused: { hash: string; code: string }[];
 }
 
 interface Event {
@@ -198,10 +206,13 @@ export interface NetOptions {
   readonly rebroadcastIntervalMs?: number;
 }
 
+/** Unix time of virtual 0: the enclaves' evidence is issued and checked on this clock. */
+export const EPOCH_MS = 1_800_000_000_000;
+
 export class TestNet {
   readonly nodes: SimNode[] = [];
-  readonly bodies = new Map<string, TxBody>();
   readonly random: SeededRandom;
+  readonly wallet: SimWallet;
   now = 0;
   private seq = 0;
   private readonly events: Event[] = [];
@@ -210,13 +221,11 @@ export class TestNet {
   readonly cut = new Set<string>();
   readonly qsets = new Map<string, QuorumSet>();
 
+  /** Build the network; `start()` brings up the enclaves and sessions. */
   constructor(readonly o: NetOptions) {
     this.random = new SeededRandom(o.seed);
-    const origin = blockContents(
-      [],
-      Array.from({ length: 8 }, () => syntheticTxOut(this.random)),
-    );
-    const originBlock = newOriginBlock(origin);
+    const origin = openMemoryLedger();
+    this.wallet = new SimWallet(origin, o.seed);
     const signers = Array.from({ length: o.size }, () => Ed25519Signer.generate(this.random));
     const ids: NodeId[] = signers.map((s, i) => ({ id: `n${i + 1}:8443`, publicKey: s.publicKey }));
     ids.forEach((id, i) => {
@@ -226,18 +235,13 @@ export class TestNet {
         members: others.map((args) => ({ type: "Node" as const, args })),
       });
       const ledger = openMemoryLedger();
-      ledger.appendBlock({
-        block: originBlock,
-        contents: origin,
-        signature: undefined,
-        metadata: undefined,
-      });
-      const enclave = new FormBlockTestDoubleEnclave(this.bodies, this.random.fork(`enclave-${i}`));
+      ledger.appendBlock(origin.getBlockData(0n));
       const node: SimNode = {
         id,
         signer: signers[i] as Ed25519Signer,
         ledger,
-        enclave,
+        enclave: undefined as unknown as SimEnclave,
+        session: undefined as unknown as ClientSession,
         worker: undefined as unknown as ConsensusWorker,
         persisted: [],
         issued: [],
@@ -246,10 +250,29 @@ export class TestNet {
         withholds: false,
         fetchesServed: [],
         externalized: [],
+        refused: [],
       };
-      node.worker = this.newWorker(node);
       this.nodes.push(node);
     });
+  }
+
+  /** Start every enclave (dev evidence), connect every pair over IX, open the wallet's NX sessions. */
+  async start(): Promise<this> {
+    for (const [i, n] of this.nodes.entries()) {
+      n.enclave = await SimEnclave.start(
+        n.id.id,
+        n.ledger,
+        this.random.fork(`enclave-${i}`),
+        () => EPOCH_MS + this.now,
+        this.random.fork(`seal-${i}`).bytes(32),
+      );
+      n.worker = this.newWorker(n);
+    }
+    for (const a of this.nodes)
+      for (const b of this.nodes) if (a !== b) await a.enclave.connect(b.enclave);
+    for (const n of this.nodes)
+      n.session = await n.enclave.clientSession(this.random.fork(`wallet-${n.id.id}`), EPOCH_MS);
+    return this;
   }
 
   newWorker(n: SimNode): ConsensusWorker {
@@ -259,9 +282,9 @@ export class TestNet {
       quorumSet: this.qsets.get(n.id.id) as QuorumSet,
       signer: n.signer,
       ledger: workerLedger(n.ledger),
-      codec: testCodec(n.ledger, n.enclave.signer.publicKey),
+      codec: formBlockCodecFor(n.ledger),
       nowMs: this.now,
-      nodeById: (id) => nodeById.get(id) ?? this.nodes.find((x) => x.id.id === id)?.id ?? { id },
+      nodeById: (id) => nodeById.get(id) ?? { id },
       ...(this.o.rebroadcastIntervalMs
         ? { rebroadcastIntervalMs: this.o.rebroadcastIntervalMs }
         : {}),
@@ -276,17 +299,20 @@ export class TestNet {
     this.events.push({ at: t, seq: this.seq++, run });
   }
 
-  /** A client submits `tx` to node `i` (after the host's well-formed check). */
-  submit(i: number, tx: TxBody, at = this.now): void {
-    this.bodies.set(toHex(tx.encrypted), tx);
-    this.at(at, () =>
-      this.input(this.node(i), {
-        kind: "tx",
-        encrypted: tx.encrypted,
-        context: tx.context,
-        fromClient: true,
-      }),
-    );
+  /** The wallet submits `tx` to node `i` over its NX session; the node checks it and hands it on. */
+  submit(i: number, tx: WalletTx, at = this.now): void {
+    const n = this.node(i);
+    this.at(at, async () => {
+      if (n.crashed) return;
+      let wf: Awaited<ReturnType<SimEnclave["clientPropose"]>>;
+      try {
+        wf = await n.enclave.clientPropose(n.session, tx.tx);
+        await this.execute(n, n.worker.handle({ kind: "tx", ...wf, fromClient: true }, this.now));
+      } catch (error) {
+        if (!isCodedError(error)) throw error;
+        n.refused.push({ hash: tx.hash, code: error.code });
+      }
+    });
   }
 
   async input(n: SimNode, input: WorkerInput): Promise<void> {
@@ -321,7 +347,7 @@ export class TestNet {
         );
         return;
       case "enclave-call": {
-        const outcome = await n.enclave.call(a.call);
+        const outcome = await n.enclave.host.call(a.call);
         await this.execute(
           n,
           n.worker.handle({ kind: "enclave-result", id: a.id, outcome }, this.now),
@@ -363,6 +389,7 @@ export class TestNet {
     return this.input(to, { kind: "consensus-msg", verified, payload });
   }
 
+  /** GetTxs: the peer encrypts what it has for the asker (txs_for_peer); the asker checks it. */
   private async serveFetch(
     asker: SimNode,
     peer: SimNode,
@@ -391,7 +418,8 @@ export class TestNet {
       return;
     }
     peer.fetchesServed.push({ from: asker.id.id, answered: "delivered" });
-    const txs = have.flatMap((e) => (e ? [{ encrypted: e.encrypted, context: e.context }] : []));
+    const encrypted = have.flatMap((e) => (e ? [e.encrypted] : []));
+    const txs = await peer.enclave.sendTo(asker.enclave, encrypted, new Uint8Array(0));
     await this.input(asker, { kind: "fetch-result", id, outcome: { kind: "delivered", txs } });
   }
 
@@ -449,6 +477,24 @@ export class TestNet {
     n.crashed = false;
     n.incarnation++;
     n.worker = this.newWorker(n);
+    // The enclave process restarts too: new sessions with every peer and with the wallet.
+    const index = this.nodes.indexOf(n);
+    n.enclave = await SimEnclave.start(
+      n.id.id,
+      n.ledger,
+      this.random.fork(`enclave-${index}-${n.incarnation}`),
+      () => EPOCH_MS + this.now,
+      this.random.fork(`seal-${index}-${n.incarnation}`).bytes(32),
+    );
+    for (const peer of this.nodes)
+      if (peer !== n) {
+        await n.enclave.connect(peer.enclave);
+        await peer.enclave.connect(n.enclave);
+      }
+    n.session = await n.enclave.clientSession(
+      this.random.fork(`wallet-r-${index}`),
+      EPOCH_MS + this.now,
+    );
     const last = n.persisted[n.persisted.length - 1];
     if (last !== undefined && last.slot === Number(n.ledger.numBlocks()))
       await this.input(n, { kind: "restore", payload: last.payload });
