@@ -1,30 +1,6 @@
-/**
- * A small in-test network of consensus workers wired directly: in-memory message passing with
- * per-link delays, virtual time, one memory ledger per node copied from one generated origin
- * ledger, and each node's REAL in-process enclave (sim's SimEnclave): a simulated wallet's
- * transactions enter through client_tx_propose on an NX session and tx_is_well_formed with proofs
- * from the node's ledger; fetched bodies travel txs_for_peer → peer_tx_propose over IX sessions
- * between the enclaves; blocks are formed by form_block through the real FormBlockCodec.
- *
- * worker.test.ts's unit tests still use FormBlockTestDoubleEnclave / testCodec below (synthetic
- * contexts, hundreds of them for the pending-limit test); TestNet no longer does.
- */
-import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import {
-  type Block,
-  type BlockContents,
-  blockContents,
-  blockContentsFromProto,
-  blockContentsToProto,
-  blockFromProto,
-  blockSigningDigest,
-  blockToProto,
-  type MembershipElement,
-  newBlockWithParent,
-} from "../../src/blockchain/index.js";
+import type { Block, BlockContents } from "../../src/blockchain/index.js";
 import {
   ConsensusWorker,
-  type FormBlockCodec,
   formBlockCodecFor,
   type WorkerAction,
   type WorkerInput,
@@ -32,42 +8,27 @@ import {
   workerLedgerOf,
 } from "../../src/consensus/index.js";
 import { Ed25519Signer } from "../../src/crypto/index.js";
-import type {
-  CallName,
-  CallOf,
-  EnclaveHost,
-  EnclaveOutcome,
-  WellFormedTxContext,
-} from "../../src/enclave/index.js";
+import type { WellFormedTxContext } from "../../src/enclave/index.js";
 import { type Ledger, openMemoryLedger, syntheticTxOut } from "../../src/ledger/index.js";
 import { verifyConsensusMsg } from "../../src/peers/index.js";
-import { BlockContentsSchema, BlockSchema } from "../../src/proto/blockchain_pb.js";
 import type { NodeId, QuorumSet } from "../../src/scp/index.js";
 import { type ClientSession, SimEnclave, SimWallet, type WalletTx } from "../../src/sim/index.js";
-import type { TxOut } from "../../src/transaction/index.js";
-import {
-  beBytesToU64,
-  compareBytes,
-  concatBytes,
-  isCodedError,
-  SeededRandom,
-  toHex,
-  u64ToBeBytes,
-} from "../../src/util/index.js";
+import { concatBytes, isCodedError, SeededRandom } from "../../src/util/index.js";
 
 export const BLOCK_VERSION = 3;
 
-/** What a test transaction contains, as only the (double) enclave may see it. */
+/**
+ * A SYNTHETIC well-formed context (random key image, output key and hash) for worker unit tests
+ * whose transactions are never formed into a block: the worker only reads contexts; every block
+ * in these tests is formed by the real enclave from real transactions (SimWallet).
+ */
 export interface TxBody {
   readonly context: WellFormedTxContext;
   readonly encrypted: Uint8Array;
-  readonly keyImages: readonly Uint8Array[];
-  readonly outputs: readonly TxOut[];
 }
 
 export function makeTx(random: SeededRandom, tombstone = 1000n, priority = 1n): TxBody {
   const keyImages = [random.bytes(32)];
-  const outputs = [syntheticTxOut(random)];
   const txHash = random.bytes(32);
   return {
     context: {
@@ -76,92 +37,9 @@ export function makeTx(random: SeededRandom, tombstone = 1000n, priority = 1n): 
       tombstoneBlock: tombstone,
       keyImages,
       highestIndices: [],
-      outputPublicKeys: outputs.map((o) => o.publicKey),
+      outputPublicKeys: [syntheticTxOut(random).publicKey],
     },
-    encrypted: concatBytes(new TextEncoder().encode("double:"), txHash),
-    keyImages,
-    outputs,
-  };
-}
-
-function encodeRoot(r: MembershipElement): Uint8Array {
-  return concatBytes(u64ToBeBytes(r.range.from), u64ToBeBytes(r.range.to), r.hash);
-}
-
-function decodeRoot(b: Uint8Array): MembershipElement {
-  return {
-    range: { from: beBytesToU64(b.subarray(0, 8)), to: beBytesToU64(b.subarray(8, 16)) },
-    hash: b.slice(16),
-  };
-}
-
-/** TEST DOUBLE of the enclave host: only `form_block`, over bodies registered by the test. */
-export class FormBlockTestDoubleEnclave implements EnclaveHost {
-  readonly measurement = new Uint8Array(32);
-  readonly signer: Ed25519Signer;
-  calls = 0;
-
-  constructor(
-    private readonly bodies: ReadonlyMap<string, TxBody>,
-    random: SeededRandom,
-  ) {
-    this.signer = Ed25519Signer.generate(random);
-  }
-
-  async call<K extends CallName>(call: CallOf<K>): Promise<EnclaveOutcome<K>> {
-    if (call.call !== "form_block")
-      return { ok: false, code: "NOT_SUPPORTED_YET" } as EnclaveOutcome<K>;
-    this.calls++;
-    const c = call as CallOf<"form_block">;
-    const parent = blockFromProto(fromBinary(BlockSchema, c.parentBlock));
-    const keyImages: Uint8Array[] = [];
-    const outputs: TxOut[] = [];
-    for (const t of c.inputs.wellFormedTxs) {
-      const body = this.bodies.get(toHex(t.wellFormedEncryptedTx));
-      if (body === undefined) return { ok: false, code: "INVALID_ARGUMENT" } as EnclaveOutcome<K>;
-      keyImages.push(...body.keyImages);
-      outputs.push(...body.outputs);
-    }
-    keyImages.sort(compareBytes);
-    outputs.sort((a, b) => compareBytes(a.publicKey, b.publicKey));
-    const contents = blockContents(keyImages, outputs);
-    const block = newBlockWithParent(BLOCK_VERSION, parent, decodeRoot(c.rootElement), contents);
-    // The enclave signs the block digest with its block-signing key; signed_at is the host's.
-    const signature = this.signer.sign(blockSigningDigest(block));
-    return {
-      ok: true,
-      value: {
-        call: "form_block",
-        block: toBinary(BlockSchema, blockToProto(block)),
-        blockContents: toBinary(BlockContentsSchema, blockContentsToProto(contents)),
-        signature,
-      },
-    } as EnclaveOutcome<K>;
-  }
-
-  async close(): Promise<void> {}
-}
-
-/** TEST DOUBLE of the form_block encodings (the enclave work fixes the real ones). */
-export function testCodec(ledger: Ledger, enclaveKey: Uint8Array): FormBlockCodec {
-  return {
-    request: (txs) => ({
-      call: "form_block",
-      parentBlock: toBinary(BlockSchema, blockToProto(ledger.getLatestBlock())),
-      inputs: {
-        wellFormedTxs: txs.map((t) => ({ wellFormedEncryptedTx: t.encrypted, proofs: [] })),
-        mintConfigTxs: [],
-        mintTxs: [],
-      },
-      rootElement: encodeRoot(ledger.getRootTxOutMembershipElement()),
-    }),
-    reply: (ok) => ({
-      block: blockFromProto(fromBinary(BlockSchema, ok.block)),
-      contents: blockContentsFromProto(
-        fromBinary(BlockContentsSchema, ok.blockContents),
-      ) as BlockContents,
-      signature: { signature: ok.signature, signer: enclaveKey },
-    }),
+    encrypted: concatBytes(new TextEncoder().encode("synthetic:"), txHash),
   };
 }
 
