@@ -6,6 +6,7 @@ export {
   LivenessChecker,
   observers,
 } from "./checkers.js";
+export { Cluster, type ClusterNode, halves } from "./cluster.js";
 export { SimError, type SimErrorCode } from "./errors.js";
 export { EventQueue } from "./event-queue.js";
 export { InvariantChecker } from "./invariants.js";
@@ -41,3 +42,10 @@ export {
   type TopologySpec,
 } from "./topology.js";
 export { SIM_BLOCK_VERSION, SimWallet, WALLET_LIMITS, type WalletTx } from "./wallet.js";
+export {
+  runWholeNode,
+  WHOLE_NODE_LIMITS,
+  type WholeNodeOptions,
+  type WholeNodeResult,
+  type WholeNodeTraceSink,
+} from "./whole-node.js";

@@ -60,6 +60,7 @@ export class SimEnclave {
   blockSignerKey: Uint8Array = new Uint8Array(32);
 
   private constructor(
+    /** The responder id the enclave is initialised with (a `host:port`). */
     readonly responderId: string,
     private readonly ledger: LedgerReader,
     host: InProcessEnclaveHost,
@@ -75,6 +76,7 @@ export class SimEnclave {
     nowMs: () => number,
     sealSecret: Uint8Array,
   ): Promise<SimEnclave> {
+    responderId = asHostPort(responderId);
     const host = new InProcessEnclaveHost({
       random,
       sealSecret,
@@ -190,6 +192,11 @@ export class SimEnclave {
   close(): Promise<void> {
     return this.host.close();
   }
+}
+
+/** The enclave wants `host:port` responder ids; simulated names (`n3`) become `n3.sim:8443`. */
+function asHostPort(id: string): string {
+  return id.includes(":") ? id : `${id}.sim:8443`;
 }
 
 /** Hex of a transaction hash, the key the simulator's books use. */

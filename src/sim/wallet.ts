@@ -22,7 +22,7 @@ import { type RandomSource, SeededRandom, toHex } from "../util/index.js";
 export const WALLET_LIMITS = {
   /** Sample accounts. */
   accounts: 4,
-  /** Origin outputs per account (accounts × this ≥ 16, MobileCoin's minimum for rings). */
+  /** Default origin outputs per account (accounts × this ≥ 16, MobileCoin's minimum for rings). */
   outputsPerAccount: 8,
   /** Blocks after the origin before a transaction's tombstone. */
   tombstoneOffset: 100n,
@@ -46,7 +46,11 @@ export class SimWallet {
   private readonly random: RandomSource;
 
   /** Fill `origin` (empty) with the origin block; every node's ledger starts from a copy. */
-  constructor(origin: Ledger, seed: string) {
+  constructor(
+    origin: Ledger,
+    seed: string,
+    outputsPerAccount: number = WALLET_LIMITS.outputsPerAccount,
+  ) {
     this.random = new SeededRandom(`wallet/${seed}`);
     const keys = new SeededRandom(`wallet-accounts/${seed}`);
     this.accounts = Array.from({ length: WALLET_LIMITS.accounts }, () =>
@@ -54,7 +58,7 @@ export class SimWallet {
     );
     generateSampleLedger(origin, {
       recipients: this.accounts.map((a) => plainAddress(subaddressKeys(a, 0n))),
-      txs: WALLET_LIMITS.outputsPerAccount,
+      txs: outputsPerAccount,
       blocks: 1,
       keyImagesPerBlock: 1,
       seed,
@@ -67,7 +71,7 @@ export class SimWallet {
     for (let i = 0n; i < n; i++) {
       this.candidates.push({ txOut: origin.getTxOutByIndex(i), proof: proofs[Number(i)]! });
       // generateSampleLedger writes recipient by recipient, `txs` outputs each.
-      this.owner.push(Math.floor(Number(i) / WALLET_LIMITS.outputsPerAccount));
+      this.owner.push(Math.floor(Number(i) / outputsPerAccount));
     }
   }
 
