@@ -271,10 +271,11 @@ export class Cluster {
     return targets[0]?.netId;
   }
 
-  send(from: ClusterNode, to: string, packet: PeerPacket): void {
+  /** Send a packet; false when the call would fail (lost, cut off, nobody listening). */
+  send(from: ClusterNode, to: string, packet: PeerPacket): boolean {
     const address = this.addressOf(from, to);
-    if (address === undefined) return; // a silent node: nothing listens
-    this.net.send(from.netId, address, packet, this.now);
+    if (address === undefined) return false; // a silent node: nothing listens
+    return this.net.send(from.netId, address, packet, this.now);
   }
 
   // --- time --------------------------------------------------------------------------------

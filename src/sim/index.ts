@@ -44,8 +44,10 @@ export {
 export { SIM_BLOCK_VERSION, SimWallet, WALLET_LIMITS, type WalletTx } from "./wallet.js";
 export {
   runWholeNode,
+  runWholeNodeCluster,
   WHOLE_NODE_LIMITS,
   type WholeNodeOptions,
   type WholeNodeResult,
+  type WholeNodeRun,
   type WholeNodeTraceSink,
 } from "./whole-node.js";

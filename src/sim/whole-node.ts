@@ -64,6 +64,23 @@ export async function runWholeNode(
   options: WholeNodeOptions,
   trace?: WholeNodeTraceSink,
 ): Promise<WholeNodeResult> {
+  return (await runWholeNodeCluster(options, trace)).result;
+}
+
+/** What a run leaves for inspection: the summary, the cluster, the wallet's books. */
+export interface WholeNodeRun {
+  readonly result: WholeNodeResult;
+  readonly cluster: Cluster;
+  /** Every transaction the wallet submitted, and the pairs spending one output. */
+  readonly submitted: readonly WalletTx[];
+  readonly accepted: ReadonlySet<string>;
+  readonly conflicts: readonly (readonly [WalletTx, WalletTx])[];
+}
+
+export async function runWholeNodeCluster(
+  options: WholeNodeOptions,
+  trace?: WholeNodeTraceSink,
+): Promise<WholeNodeRun> {
   validateOptions(options);
   const total = options.slots * options.valuesPerSlot;
   if (!(total >= 1 && total <= WHOLE_NODE_LIMITS.txsMax))
@@ -97,12 +114,13 @@ export async function runWholeNode(
       break;
     }
   }
-  return summarize(
+  const result = summarize(
     cluster,
     options,
     books,
     decidedAt ?? Math.min(cluster.now, options.timeLimitMs),
   );
+  return { result, cluster, ...books };
 }
 
 /** Crashes, restarts and the wallet's submissions, in virtual time. */
@@ -372,24 +390,32 @@ async function act(
     case "persist-statement":
       n.persisted = { slot: a.slot, payload: a.payload };
       return;
-    case "send-consensus-msg":
-      if (
-        a.fromResponderId === n.id ||
-        decodeConsensusMsgPayload(a.payload).scpMsg.sender.id === n.id
-      )
+    case "send-consensus-msg": {
+      if (decodeConsensusMsgPayload(a.payload).scpMsg.sender.id === n.id)
         n.issued.push({ payload: a.payload, incarnation: n.incarnation });
-      c.send(n, a.peer, { kind: "msg", payload: a.payload });
-      await execute(
-        c,
-        n,
-        n.validator.handle({ kind: "broadcast-result", peer: a.peer, id: a.id, ok: true }, now),
-      );
+      const ok = c.send(n, a.peer, { kind: "msg", payload: a.payload });
+      const result = {
+        kind: "broadcast-result",
+        peer: a.peer,
+        id: a.id,
+        ok,
+        retryable: true,
+      } as const;
+      await execute(c, n, n.validator.handle(result, now));
       return;
+    }
     case "propose-tx": {
       const entry = n.validator.worker.txs.get(a.txHash);
-      if (entry !== undefined)
+      const ok =
+        entry !== undefined &&
         c.send(n, a.peer, { kind: "tx", encrypted: entry.encrypted, aad: a.aad });
-      const result = { kind: "broadcast-result", peer: a.peer, id: a.id, ok: true } as const;
+      const result = {
+        kind: "broadcast-result",
+        peer: a.peer,
+        id: a.id,
+        ok,
+        retryable: entry !== undefined,
+      } as const;
       await execute(c, n, n.validator.handle(result, now));
       return;
     }
