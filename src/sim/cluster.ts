@@ -319,10 +319,25 @@ function formBlockCodecForNode(n: ClusterNode) {
 /** Hex of a value for books and digests. */
 export const hex = toHex;
 
-/** A new cluster for `options`: cast, origin ledger and wallet from the seed. */
-export function clusterSetup(options: SimOptions, walletOutputs: number): ClusterSetup {
+/** A wallet and the origin ledger it funds (shareable between runs; see `SimWallet.rewind`). */
+export interface PreparedWallet {
+  readonly origin: Ledger;
+  readonly wallet: SimWallet;
+}
+
+export function prepareWallet(seed: string, outputsPerAccount: number): PreparedWallet {
   const origin = openMemoryLedger();
-  const wallet = new SimWallet(origin, options.seed, walletOutputs);
+  return { origin, wallet: new SimWallet(origin, seed, outputsPerAccount) };
+}
+
+/** A new cluster for `options`: cast from the seed, and the wallet (a fresh one by default). */
+export function clusterSetup(
+  options: SimOptions,
+  walletOutputs: number,
+  prepared: PreparedWallet = prepareWallet(options.seed, walletOutputs),
+): ClusterSetup {
+  const { origin, wallet } = prepared;
+  wallet.rewind();
   return {
     options,
     cast: castFor(options),

@@ -6,7 +6,13 @@ export {
   LivenessChecker,
   observers,
 } from "./checkers.js";
-export { Cluster, type ClusterNode, halves } from "./cluster.js";
+export {
+  Cluster,
+  type ClusterNode,
+  halves,
+  type PreparedWallet,
+  prepareWallet,
+} from "./cluster.js";
 export { SimError, type SimErrorCode } from "./errors.js";
 export { EventQueue } from "./event-queue.js";
 export { InvariantChecker } from "./invariants.js";

@@ -44,6 +44,8 @@ export class SimWallet {
   private readonly owner: number[] = [];
   private nextUnspent = 0;
   private readonly random: RandomSource;
+  /** Transactions built so far, by output and recipient shift: `rewind` replays them. */
+  private readonly built = new Map<string, WalletTx>();
 
   /** Fill `origin` (empty) with the origin block; every node's ledger starts from a copy. */
   constructor(
@@ -75,6 +77,11 @@ export class SimWallet {
     }
   }
 
+  /** Origin outputs in all. */
+  get size(): number {
+    return this.candidates.length;
+  }
+
   /** Outputs not yet spent by any transaction this wallet built. */
   get unspent(): number {
     return this.candidates.length - this.nextUnspent;
@@ -92,7 +99,24 @@ export class SimWallet {
     return this.spend(index, 2);
   }
 
+  /**
+   * Start again from the first output, handing out the same transactions (property tests reuse
+   * one wallet's proofs across many networks; every network starts from the same origin).
+   */
+  rewind(): void {
+    this.nextUnspent = 0;
+  }
+
   private spend(index: number, recipientShift: number): WalletTx {
+    const key = `${index}/${recipientShift}`;
+    const cached = this.built.get(key);
+    if (cached !== undefined) return cached;
+    const tx = this.build(index, recipientShift);
+    this.built.set(key, tx);
+    return tx;
+  }
+
+  private build(index: number, recipientShift: number): WalletTx {
     const real = this.candidates[index]!;
     const ownerIndex = this.owner[index]!;
     const owner = this.accounts[ownerIndex]!;

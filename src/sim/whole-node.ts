@@ -11,6 +11,7 @@ import {
   type ClusterNode,
   clusterSetup,
   type PeerPacket,
+  type PreparedWallet,
 } from "./cluster.js";
 import { SimError } from "./errors.js";
 import { type SimOptions, validateOptions } from "./options.js";
@@ -80,6 +81,7 @@ export interface WholeNodeRun {
 export async function runWholeNodeCluster(
   options: WholeNodeOptions,
   trace?: WholeNodeTraceSink,
+  prepared?: PreparedWallet,
 ): Promise<WholeNodeRun> {
   validateOptions(options);
   const total = options.slots * options.valuesPerSlot;
@@ -97,7 +99,9 @@ export async function runWholeNodeCluster(
     WALLET_LIMITS.outputsPerAccount,
     Math.ceil((total + 11) / WALLET_LIMITS.accounts),
   );
-  const cluster = new Cluster(clusterSetup(options, perAccount));
+  if (prepared !== undefined && prepared.wallet.size < total)
+    throw new SimError("BAD_OPTION", "the prepared wallet has too few outputs for this run");
+  const cluster = new Cluster(clusterSetup(options, perAccount, prepared));
   await cluster.start();
   const books = schedule(cluster, options, total);
   trace?.({ event: "header", whole_node: true, tx_rate: options.txRate });
