@@ -85,6 +85,9 @@ export interface ClusterNode {
   /** Requests in flight: id → what to report when it times out. */
   readonly calls: Map<number, "fetch" | "blocks">;
   syncedBlocks: number;
+  /** GetTxs requests it answered, and how many of its own requests were delivered. */
+  fetchesServed: number;
+  fetchesDelivered: number;
   readonly refused: string[];
 }
 
@@ -209,6 +212,8 @@ export class Cluster {
       wakeAt: undefined,
       calls: new Map(),
       syncedBlocks: 0,
+      fetchesServed: 0,
+      fetchesDelivered: 0,
       refused: [],
     };
     await this.boot(node);

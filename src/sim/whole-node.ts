@@ -30,6 +30,13 @@ export interface WholeNodeOptions extends SimOptions {
   readonly txRate: number;
   /** Deliberate double-spend attempts (each spends an already submitted output again elsewhere). */
   readonly doubleSpends?: number;
+  /** Nodes that never relay transactions (peers must fetch the bodies their statements name). */
+  readonly noTxRelay?: readonly string[];
+  /**
+   * Nodes that relay nothing and answer every GetTxs with NotInCache (a withholding peer). Their
+   * own clients' transactions can never land, so the run's end and `live` leave those out.
+   */
+  readonly withholdTxs?: readonly string[];
 }
 
 export interface WholeNodeResult extends SimResult {
@@ -55,10 +62,13 @@ interface Books {
   submitted: WalletTx[];
   /** Hashes of the ordinary transactions a node accepted (they must all land, once). */
   accepted: Set<string>;
+  /** Which node accepted each of them. */
+  acceptedBy: Map<string, string>;
   /** Pairs spending one output: exactly one of them may land. */
   conflicts: [WalletTx, WalletTx][];
   /** Submissions still scheduled. */
   due: number;
+  withholders: ReadonlySet<string>;
 }
 
 export async function runWholeNode(
@@ -75,6 +85,8 @@ export interface WholeNodeRun {
   /** Every transaction the wallet submitted, and the pairs spending one output. */
   readonly submitted: readonly WalletTx[];
   readonly accepted: ReadonlySet<string>;
+  /** Which node accepted each accepted transaction. */
+  readonly acceptedBy: ReadonlyMap<string, string>;
   readonly conflicts: readonly (readonly [WalletTx, WalletTx])[];
 }
 
@@ -131,7 +143,14 @@ export async function runWholeNodeCluster(
 function schedule(c: Cluster, o: WholeNodeOptions, total: number): Books {
   for (const x of o.crashes) c.queue.push(x.atMs, { kind: "crash", node: x.node });
   for (const r of o.restarts ?? []) c.queue.push(r.atMs, { kind: "restart", node: r.node });
-  const books: Books = { submitted: [], accepted: new Set(), conflicts: [], due: 0 };
+  const books: Books = {
+    submitted: [],
+    accepted: new Set(),
+    acceptedBy: new Map(),
+    conflicts: [],
+    due: 0,
+    withholders: new Set(o.withholdTxs ?? []),
+  };
   const honest = c.setup.cast.honest;
   const pick = c.setup.random.fork("submit-to");
   const doubles = Math.min(o.doubleSpends ?? WHOLE_NODE_LIMITS.doubleSpendsDefault, total);
@@ -270,6 +289,7 @@ async function submit(
     const wf = await n.enclave.clientPropose(n.session as NonNullable<typeof n.session>, tx.tx);
     const actions = n.validator.handle({ kind: "tx", ...wf }, c.now);
     books.accepted.add(tx.hash);
+    books.acceptedBy.set(tx.hash, n.id);
     await execute(c, n, actions, trace);
   } catch (error) {
     c.refuse(n, error);
@@ -311,7 +331,9 @@ async function onPacket(
       return;
     }
     case "get-txs": {
-      const have = m.hashes.map((h) => n.validator.worker.txs.get(h));
+      n.fetchesServed++;
+      const withholds = (c.setup.options as WholeNodeOptions).withholdTxs?.includes(n.id) === true;
+      const have = m.hashes.map((h) => (withholds ? undefined : n.validator.worker.txs.get(h)));
       const notInCache = m.hashes.filter((_, i) => have[i] === undefined);
       const encrypted = notInCache.length > 0 ? [] : have.flatMap((e) => (e ? [e.encrypted] : []));
       c.send(n, from.id, { kind: "txs", id: m.id, encrypted, notInCache });
@@ -361,6 +383,7 @@ async function onTxs(
       if (from.down) throw new SimError("BAD_OPTION", "peer down");
       const txs = await from.enclave.sendTo(n.enclave, m.encrypted, new Uint8Array(0));
       outcome = { kind: "fetch-result", id: m.id, outcome: { kind: "delivered", txs } };
+      if (txs.length > 0) n.fetchesDelivered++;
     } catch {
       outcome = { kind: "fetch-result", id: m.id, outcome: { kind: "failed", retryable: true } };
     }
@@ -409,7 +432,9 @@ async function act(
       return;
     }
     case "propose-tx": {
-      const entry = n.validator.worker.txs.get(a.txHash);
+      const o = c.setup.options as WholeNodeOptions;
+      const silent = [...(o.noTxRelay ?? []), ...(o.withholdTxs ?? [])].includes(n.id);
+      const entry = silent ? undefined : n.validator.worker.txs.get(a.txHash);
       const ok =
         entry !== undefined &&
         c.send(n, a.peer, { kind: "tx", encrypted: entry.encrypted, aad: a.aad });
@@ -527,6 +552,7 @@ function allIncluded(c: Cluster, books: Books): boolean {
     const kis = keyImagesOf(n);
     for (const tx of books.submitted) {
       if (!books.accepted.has(tx.hash)) continue;
+      if (books.withholders.has(books.acceptedBy.get(tx.hash) ?? "")) continue;
       if (!kis.has(toHex(txKeyImages(tx.tx)[0] as Uint8Array))) return false;
     }
   }

@@ -13,6 +13,7 @@ import { describe, it } from "node:test";
 import { decodeConsensusMsgPayload } from "../../src/peers/index.js";
 import { isNewer, type ScpMessage } from "../../src/scp/index.js";
 import { type ClusterNode, runWholeNode, runWholeNodeCluster } from "../../src/sim/index.js";
+import { txKeyImages } from "../../src/transaction/index.js";
 import { toHex } from "../../src/util/index.js";
 import { assertWholeNodeInvariants, wholeNodeOptions } from "./whole-node-helpers.js";
 
@@ -147,5 +148,54 @@ describe("sim --whole-node scenarios (seeded; seed printed on failure)", () => {
     assert.equal(a, b);
     const c = JSON.stringify(await runWholeNode({ ...options, seed: "wn-determinism-2" }));
     assert.notEqual(JSON.parse(c).digest, JSON.parse(a).digest);
+  });
+});
+
+describe("sim --whole-node: transaction bodies (seeded; seed printed on failure)", () => {
+  it("with no transaction relay, nodes fetch the bodies a statement names from the peer that relayed it", async () => {
+    const seed = "wn-fetch";
+    const run = await runWholeNodeCluster(
+      wholeNodeOptions({ seed, nodes: 4, valuesPerSlot: 3, noTxRelay: ["n1", "n2", "n3", "n4"] }),
+    );
+    assertWholeNodeInvariants(run, seed);
+    const fetched = run.cluster.nodes.reduce((s, n) => s + n.fetchesDelivered, 0);
+    const served = run.cluster.nodes.reduce((s, n) => s + n.fetchesServed, 0);
+    assert.ok(fetched > 0 && served > 0, `no body was fetched (seed ${seed})`);
+  });
+
+  it("a peer that withholds bodies does not stall the slot for the others", async () => {
+    const seed = "wn-withhold";
+    const run = await runWholeNodeCluster(
+      wholeNodeOptions({
+        seed,
+        nodes: 4,
+        valuesPerSlot: 6,
+        doubleSpends: 0,
+        noTxRelay: ["n1", "n2", "n3"],
+        withholdTxs: ["n4"],
+        timeLimitMs: 60_000,
+      }),
+    );
+    const held = [...run.acceptedBy].filter(([, by]) => by === "n4").map(([h]) => h);
+    assert.ok(held.length > 0, `the withholder got no client transaction (seed ${seed})`);
+    const others = run.cluster.nodes.filter((n) => n.id !== "n4");
+    const withholder = run.cluster.nodes.find((n) => n.id === "n4") as ClusterNode;
+    assert.ok(withholder.fetchesServed > 0, "nobody asked the withholder");
+    const omitted = others.reduce((s, n) => s + n.validator.worker.stats.msgsOmitted, 0);
+    assert.ok(omitted > 0, `no statement naming a withheld body was set aside (seed ${seed})`);
+    const reference = others[0] as ClusterNode;
+    for (const n of others)
+      assert.equal(n.ledger.numBlocks(), reference.ledger.numBlocks(), `${n.id} (seed ${seed})`);
+    // Every transaction a non-withholding node accepted landed on every other node.
+    assert.equal(run.result.live, true, `stalled (seed ${seed}): ${JSON.stringify(run.result)}`);
+    assert.ok(reference.ledger.numBlocks() > 1n);
+    // The withheld transactions never land: nobody else ever had their bodies.
+    const spent = new Set<string>();
+    for (let i = 1n; i < reference.ledger.numBlocks(); i++)
+      for (const k of reference.ledger.getBlockContents(i).keyImages) spent.add(toHex(k));
+    for (const h of held) {
+      const tx = run.submitted.find((t) => t.hash === h);
+      assert.ok(tx && !spent.has(toHex(txKeyImages(tx.tx)[0] as Uint8Array)));
+    }
   });
 });
