@@ -136,6 +136,39 @@ describe("sim --whole-node scenarios (seeded; seed printed on failure)", () => {
         assert.ok(!contradicts(b, a), `n2 contradicted itself in slot ${b.slot} (seed ${seed})`);
   });
 
+  it("a node crashed mid-ballot and restarted 3 s later restores its statement and does not contradict it", async () => {
+    const seed = "wn-crash-quick";
+    const run = await runWholeNodeCluster(
+      wholeNodeOptions({
+        seed,
+        topology: "mesh",
+        nodes: 4,
+        valuesPerSlot: 5,
+        txRate: 2,
+        crashes: [{ node: "n2", atMs: 600 }],
+        restarts: [{ node: "n2", atMs: 3_500 }],
+        rebroadcastMs: 500,
+      }),
+    );
+    assertWholeNodeInvariants(run, seed);
+    const victim = run.cluster.nodes.find((n) => n.id === "n2") as ClusterNode;
+    const own = (incarnation: number) =>
+      victim.issued
+        .filter((i) => i.incarnation === incarnation)
+        .map((i) => decodeConsensusMsgPayload(i.payload).scpMsg)
+        .filter((m) => m.sender.id === "n2");
+    const before = own(0);
+    const after = own(1);
+    const overlap = after.filter((a) => before.some((b) => b.slot === a.slot));
+    assert.ok(
+      overlap.length > 0,
+      `no statement after the restart for a slot it spoke in before (seed ${seed})`,
+    );
+    for (const b of before)
+      for (const a of overlap.filter((x) => x.slot === b.slot))
+        assert.ok(!contradicts(b, a), `n2 contradicted itself in slot ${b.slot} (seed ${seed})`);
+  });
+
   it("identical arguments give identical JSON", async () => {
     const options = wholeNodeOptions({
       seed: "wn-determinism",
