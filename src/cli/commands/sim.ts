@@ -77,7 +77,8 @@ Options:
                            transactions in all. The JSON adds "blocks_identical", "txs_submitted",
                            "txs_included", "txs_included_twice" and "double_spends"; exit 0 needs
                            those clean too. --trace writes a record (submits, crashes, restarts,
-                           externalized blocks); --replay does not apply to these runs.
+                           and one externalize line per node and block, "value" holding the
+                           block id); --replay does not apply to these runs.
   --tx-rate R              with --whole-node: transactions per virtual second (default 10)
   --double-spends K        with --whole-node: outputs spent a second time on another node (default ${WHOLE_NODE_LIMITS.doubleSpendsDefault})
   --restart ID@MS          with --whole-node: restart crashed node ID at MS (its ledger and last
