@@ -3,14 +3,13 @@ import {
   createValidator,
   formBlockCodecFor,
   type Validator,
-  type ValidatorAction,
   workerLedgerOf,
 } from "../consensus/index.js";
 import { Ed25519Signer } from "../crypto/index.js";
 import { type Ledger, openMemoryLedger } from "../ledger/index.js";
 import { verifyConsensusMsg } from "../peers/index.js";
 import type { NodeId, QuorumSet } from "../scp/index.js";
-import { isCodedError, SeededRandom, toHex } from "../util/index.js";
+import { isCodedError, SeededRandom } from "../util/index.js";
 import { EventQueue } from "./event-queue.js";
 import { castFor, type SimCast, type SimOptions } from "./options.js";
 import { PacketNetwork } from "./packet-network.js";
@@ -321,9 +320,6 @@ function formBlockCodecForNode(n: ClusterNode) {
   return formBlockCodecFor(n.ledger);
 }
 
-/** Hex of a value for books and digests. */
-export const hex = toHex;
-
 /** A wallet and the origin ledger it funds (shareable between runs; see `SimWallet.rewind`). */
 export interface PreparedWallet {
   readonly origin: Ledger;
@@ -351,5 +347,3 @@ export function clusterSetup(
     random: new SeededRandom(`whole-node/${options.seed}`),
   };
 }
-
-export type { ValidatorAction };

@@ -3,7 +3,7 @@ import { sha256 } from "../crypto/index.js";
 import { decodeConsensusMsgPayload } from "../peers/index.js";
 import type { Json } from "../scp/index.js";
 import { txKeyImages, txOutputPublicKeys } from "../transaction/index.js";
-import { concatBytes, toHex } from "../util/index.js";
+import { concatBytes, isCodedError, toHex } from "../util/index.js";
 import {
   CLUSTER_LIMITS,
   Cluster,
@@ -379,13 +379,17 @@ async function onTxs(
       outcome: { kind: "not-in-cache", txHashes: m.notInCache },
     };
   } else {
-    try {
-      if (from.down) throw new SimError("BAD_OPTION", "peer down");
-      const txs = await from.enclave.sendTo(n.enclave, m.encrypted, new Uint8Array(0));
-      outcome = { kind: "fetch-result", id: m.id, outcome: { kind: "delivered", txs } };
-      if (txs.length > 0) n.fetchesDelivered++;
-    } catch {
-      outcome = { kind: "fetch-result", id: m.id, outcome: { kind: "failed", retryable: true } };
+    const failed = { kind: "failed", retryable: true } as const;
+    outcome = { kind: "fetch-result", id: m.id, outcome: failed };
+    // A peer that went down, or restarted with a new enclave (its old cache key is gone), fails the call.
+    if (!from.down) {
+      try {
+        const txs = await from.enclave.sendTo(n.enclave, m.encrypted, new Uint8Array(0));
+        outcome = { kind: "fetch-result", id: m.id, outcome: { kind: "delivered", txs } };
+        if (txs.length > 0) n.fetchesDelivered++;
+      } catch (error) {
+        if (!isCodedError(error)) throw error;
+      }
     }
   }
   await execute(c, n, n.validator.handle(outcome, c.now), trace);
@@ -500,7 +504,7 @@ async function act(
     case "externalized":
       return;
     case "fatal":
-      throw new SimError("BAD_OPTION", `${n.netId}: ${a.error.code}: ${a.error.message}`);
+      throw new SimError("NODE_FATAL", `${n.netId}: ${a.error.code}: ${a.error.message}`);
   }
 }
 
