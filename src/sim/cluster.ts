@@ -94,6 +94,8 @@ export type ClusterEvent =
   | { kind: "deliver"; to: string }
   | { kind: "wake"; node: string; incarnation: number }
   | { kind: "submit"; tx: WalletTx; to: string }
+  /** The wallet checks whether `tx` landed; if not, it sends it again to the next node. */
+  | { kind: "resubmit"; tx: WalletTx; after: string; attempt: number }
   | { kind: "timeout"; node: string; id: number; incarnation: number }
   | { kind: "crash"; node: string }
   | { kind: "restart"; node: string };

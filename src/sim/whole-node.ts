@@ -54,6 +54,12 @@ export const WHOLE_NODE_LIMITS = {
   txRateMax: 1_000,
   /** Default double-spend attempts. */
   doubleSpendsDefault: 2,
+  /**
+   * A wallet resubmits a transaction not in a block after this long, to the next node (a node's
+   * pending transactions die with it, as MobileCoin's do; clients retry).
+   */
+  resubmitAfterMs: 5_000,
+  resubmitsMax: 5,
 } as const;
 
 export type WholeNodeTraceSink = (record: Record<string, Json>) => void;
@@ -213,6 +219,13 @@ async function step(
     case "submit":
       books.due--;
       await submit(c, e.tx, e.to, books, trace);
+      scheduleResubmit(c, e.tx, e.to, 1);
+      return;
+    case "resubmit":
+      if (landed(c, e.tx)) return;
+      await submit(c, e.tx, nextHonest(c, e.after), books, trace);
+      if (e.attempt < WHOLE_NODE_LIMITS.resubmitsMax)
+        scheduleResubmit(c, e.tx, nextHonest(c, e.after), e.attempt + 1);
       return;
     case "timeout": {
       const n = c.instance(e.node);
@@ -266,6 +279,21 @@ async function restart(c: Cluster, n: ClusterNode): Promise<void> {
   if (last !== undefined && last.slot === Number(n.ledger.numBlocks()))
     await execute(c, n, n.validator.handle({ kind: "restore", payload: last.payload }, c.now));
   c.scheduleWake(n);
+}
+
+function scheduleResubmit(c: Cluster, tx: WalletTx, after: string, attempt: number): void {
+  c.queue.push(c.now + WHOLE_NODE_LIMITS.resubmitAfterMs, { kind: "resubmit", tx, after, attempt });
+}
+
+function nextHonest(c: Cluster, id: string): string {
+  const honest = c.setup.cast.honest;
+  return honest[(honest.indexOf(id) + 1) % honest.length] as string;
+}
+
+/** The wallet's view: the transaction's key image is spent in some live honest node's ledger. */
+function landed(c: Cluster, tx: WalletTx): boolean {
+  const keyImage = txKeyImages(tx.tx)[0] as Uint8Array;
+  return c.nodes.some((n) => n.honest && !n.down && n.ledger.containsKeyImage(keyImage));
 }
 
 async function submit(
