@@ -1,5 +1,6 @@
 /** `consensus/`: MobileCoin's byzantine ledger and tx manager, sans I/O (reference node-runtime.md §2). */
 export { ConsensusError, type ConsensusErrorCode } from "./errors.js";
+export { formBlockCodecFor } from "./form-block-codec.js";
 export { CONSENSUS_LIMITS } from "./limits.js";
 export { NetworkState } from "./network-state.js";
 export { type PendingEntry, PendingValues } from "./pending-values.js";

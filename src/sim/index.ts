@@ -6,6 +6,13 @@ export {
   LivenessChecker,
   observers,
 } from "./checkers.js";
+export {
+  Cluster,
+  type ClusterNode,
+  halves,
+  type PreparedWallet,
+  prepareWallet,
+} from "./cluster.js";
 export { SimError, type SimErrorCode } from "./errors.js";
 export { EventQueue } from "./event-queue.js";
 export { InvariantChecker } from "./invariants.js";
@@ -26,6 +33,7 @@ export {
   type Partition,
 } from "./packet-network.js";
 export { type ReplayResult, replayTrace } from "./replay.js";
+export { type ClientSession, hashKey, SimEnclave, type WellFormed } from "./sim-enclave.js";
 export { runSimulation, type TraceRecord, type TraceSink } from "./simulator.js";
 export type { SimResult } from "./summary.js";
 export {
@@ -39,3 +47,13 @@ export {
   type TopologyKind,
   type TopologySpec,
 } from "./topology.js";
+export { SIM_BLOCK_VERSION, SimWallet, WALLET_LIMITS, type WalletTx } from "./wallet.js";
+export {
+  runWholeNode,
+  runWholeNodeCluster,
+  WHOLE_NODE_LIMITS,
+  type WholeNodeOptions,
+  type WholeNodeResult,
+  type WholeNodeRun,
+  type WholeNodeTraceSink,
+} from "./whole-node.js";

@@ -77,22 +77,26 @@ export class PacketNetwork<P> {
     return separated(this.faults.partitions, a, b, t);
   }
 
-  /** Send one packet at virtual time `now`: counted as sent, then dropped or queued (maybe twice). */
-  send(from: string, to: string, payload: P, now: number): void {
+  /**
+   * Send one packet at virtual time `now`: counted as sent, then dropped or queued (maybe twice).
+   * Returns false when it was dropped (what a call over a real channel would report as failed).
+   */
+  send(from: string, to: string, payload: P, now: number): boolean {
     const f = this.faults;
     this.stats.sent += 1;
     if (separated(f.partitions, from, to, now)) {
       this.stats.dropped += 1;
-      return;
+      return false;
     }
     const faulty = now < f.faultsEndMs;
     if (faulty && f.loss > 0 && this.rng.chance(f.loss)) {
       this.stats.dropped += 1;
-      return;
+      return false;
     }
     this.queue(to, { from, payload }, now + this.delay());
     if (faulty && f.duplicate > 0 && this.rng.chance(f.duplicate))
       this.queue(to, { from, payload }, now + this.delay());
+    return !this.down.has(to);
   }
 
   /** Crash hook: from now on, packets due for `id` are dropped on arrival. */

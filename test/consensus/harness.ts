@@ -1,69 +1,34 @@
-/**
- * A small in-test network of consensus workers wired directly: in-memory message passing with
- * per-link delays, virtual time, one memory ledger per node, and a TEST DOUBLE of the enclave's
- * `form_block` (FormBlockTestDoubleEnclave) because the real enclave does not implement
- * `form_block` / `tx_is_well_formed` yet on this base. The double builds the block the way
- * MobileCoin's enclave does for what it can see here (key images sorted, outputs sorted by public
- * key, `newBlockWithParent` over the supplied root, Ed25519 block signature), from transaction
- * bodies the test registers. Switch to `InProcessEnclaveHost` once those calls land.
- */
-import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import {
-  type Block,
-  type BlockContents,
-  blockContents,
-  blockContentsFromProto,
-  blockContentsToProto,
-  blockFromProto,
-  blockSigningDigest,
-  blockToProto,
-  type MembershipElement,
-  newBlockWithParent,
-  newOriginBlock,
-} from "../../src/blockchain/index.js";
+import type { Block, BlockContents } from "../../src/blockchain/index.js";
 import {
   ConsensusWorker,
-  type FormBlockCodec,
+  formBlockCodecFor,
   type WorkerAction,
   type WorkerInput,
   type WorkerLedger,
   workerLedgerOf,
 } from "../../src/consensus/index.js";
 import { Ed25519Signer } from "../../src/crypto/index.js";
-import type {
-  CallName,
-  CallOf,
-  EnclaveHost,
-  EnclaveOutcome,
-  WellFormedTxContext,
-} from "../../src/enclave/index.js";
+import type { WellFormedTxContext } from "../../src/enclave/index.js";
 import { type Ledger, openMemoryLedger, syntheticTxOut } from "../../src/ledger/index.js";
 import { verifyConsensusMsg } from "../../src/peers/index.js";
-import { BlockContentsSchema, BlockSchema } from "../../src/proto/blockchain_pb.js";
 import type { NodeId, QuorumSet } from "../../src/scp/index.js";
-import type { TxOut } from "../../src/transaction/index.js";
-import {
-  beBytesToU64,
-  compareBytes,
-  concatBytes,
-  SeededRandom,
-  toHex,
-  u64ToBeBytes,
-} from "../../src/util/index.js";
+import { type ClientSession, SimEnclave, SimWallet, type WalletTx } from "../../src/sim/index.js";
+import { concatBytes, isCodedError, SeededRandom } from "../../src/util/index.js";
 
 export const BLOCK_VERSION = 3;
 
-/** What a test transaction contains, as only the (double) enclave may see it. */
+/**
+ * A SYNTHETIC well-formed context (random key image, output key and hash) for worker unit tests
+ * whose transactions are never formed into a block: the worker only reads contexts; every block
+ * in these tests is formed by the real enclave from real transactions (SimWallet).
+ */
 export interface TxBody {
   readonly context: WellFormedTxContext;
   readonly encrypted: Uint8Array;
-  readonly keyImages: readonly Uint8Array[];
-  readonly outputs: readonly TxOut[];
 }
 
 export function makeTx(random: SeededRandom, tombstone = 1000n, priority = 1n): TxBody {
   const keyImages = [random.bytes(32)];
-  const outputs = [syntheticTxOut(random)];
   const txHash = random.bytes(32);
   return {
     context: {
@@ -72,92 +37,9 @@ export function makeTx(random: SeededRandom, tombstone = 1000n, priority = 1n): 
       tombstoneBlock: tombstone,
       keyImages,
       highestIndices: [],
-      outputPublicKeys: outputs.map((o) => o.publicKey),
+      outputPublicKeys: [syntheticTxOut(random).publicKey],
     },
-    encrypted: concatBytes(new TextEncoder().encode("double:"), txHash),
-    keyImages,
-    outputs,
-  };
-}
-
-function encodeRoot(r: MembershipElement): Uint8Array {
-  return concatBytes(u64ToBeBytes(r.range.from), u64ToBeBytes(r.range.to), r.hash);
-}
-
-function decodeRoot(b: Uint8Array): MembershipElement {
-  return {
-    range: { from: beBytesToU64(b.subarray(0, 8)), to: beBytesToU64(b.subarray(8, 16)) },
-    hash: b.slice(16),
-  };
-}
-
-/** TEST DOUBLE of the enclave host: only `form_block`, over bodies registered by the test. */
-export class FormBlockTestDoubleEnclave implements EnclaveHost {
-  readonly measurement = new Uint8Array(32);
-  readonly signer: Ed25519Signer;
-  calls = 0;
-
-  constructor(
-    private readonly bodies: ReadonlyMap<string, TxBody>,
-    random: SeededRandom,
-  ) {
-    this.signer = Ed25519Signer.generate(random);
-  }
-
-  async call<K extends CallName>(call: CallOf<K>): Promise<EnclaveOutcome<K>> {
-    if (call.call !== "form_block")
-      return { ok: false, code: "NOT_SUPPORTED_YET" } as EnclaveOutcome<K>;
-    this.calls++;
-    const c = call as CallOf<"form_block">;
-    const parent = blockFromProto(fromBinary(BlockSchema, c.parentBlock));
-    const keyImages: Uint8Array[] = [];
-    const outputs: TxOut[] = [];
-    for (const t of c.inputs.wellFormedTxs) {
-      const body = this.bodies.get(toHex(t.wellFormedEncryptedTx));
-      if (body === undefined) return { ok: false, code: "INVALID_ARGUMENT" } as EnclaveOutcome<K>;
-      keyImages.push(...body.keyImages);
-      outputs.push(...body.outputs);
-    }
-    keyImages.sort(compareBytes);
-    outputs.sort((a, b) => compareBytes(a.publicKey, b.publicKey));
-    const contents = blockContents(keyImages, outputs);
-    const block = newBlockWithParent(BLOCK_VERSION, parent, decodeRoot(c.rootElement), contents);
-    // The enclave signs the block digest with its block-signing key; signed_at is the host's.
-    const signature = this.signer.sign(blockSigningDigest(block));
-    return {
-      ok: true,
-      value: {
-        call: "form_block",
-        block: toBinary(BlockSchema, blockToProto(block)),
-        blockContents: toBinary(BlockContentsSchema, blockContentsToProto(contents)),
-        signature,
-      },
-    } as EnclaveOutcome<K>;
-  }
-
-  async close(): Promise<void> {}
-}
-
-/** TEST DOUBLE of the form_block encodings (the enclave work fixes the real ones). */
-export function testCodec(ledger: Ledger, enclaveKey: Uint8Array): FormBlockCodec {
-  return {
-    request: (txs) => ({
-      call: "form_block",
-      parentBlock: toBinary(BlockSchema, blockToProto(ledger.getLatestBlock())),
-      inputs: {
-        wellFormedTxs: txs.map((t) => ({ wellFormedEncryptedTx: t.encrypted, proofs: [] })),
-        mintConfigTxs: [],
-        mintTxs: [],
-      },
-      rootElement: encodeRoot(ledger.getRootTxOutMembershipElement()),
-    }),
-    reply: (ok) => ({
-      block: blockFromProto(fromBinary(BlockSchema, ok.block)),
-      contents: blockContentsFromProto(
-        fromBinary(BlockContentsSchema, ok.blockContents),
-      ) as BlockContents,
-      signature: { signature: ok.signature, signer: enclaveKey },
-    }),
+    encrypted: concatBytes(new TextEncoder().encode("synthetic:"), txHash),
   };
 }
 
@@ -168,7 +50,9 @@ export interface SimNode {
   readonly id: NodeId;
   readonly signer: Ed25519Signer;
   readonly ledger: Ledger;
-  readonly enclave: FormBlockTestDoubleEnclave;
+  enclave: SimEnclave;
+  /** The wallet's NX session to this node. */
+  session: ClientSession;
   worker: ConsensusWorker;
   /** Statements persisted, in order (the "disk" of scenario 27). */
   readonly persisted: { slot: number; payload: Uint8Array }[];
@@ -180,6 +64,8 @@ export interface SimNode {
   withholds: boolean;
   readonly fetchesServed: { from: string; answered: "delivered" | "not-in-cache" }[];
   readonly externalized: { slot: number; txCount: number }[];
+  /** Client transactions the node's enclave or worker refused, with the error code. */
+  readonly refused: { hash: string; code: string }[];
 }
 
 interface Event {
@@ -198,10 +84,13 @@ export interface NetOptions {
   readonly rebroadcastIntervalMs?: number;
 }
 
+/** Unix time of virtual 0: the enclaves' evidence is issued and checked on this clock. */
+export const EPOCH_MS = 1_800_000_000_000;
+
 export class TestNet {
   readonly nodes: SimNode[] = [];
-  readonly bodies = new Map<string, TxBody>();
   readonly random: SeededRandom;
+  readonly wallet: SimWallet;
   now = 0;
   private seq = 0;
   private readonly events: Event[] = [];
@@ -210,13 +99,11 @@ export class TestNet {
   readonly cut = new Set<string>();
   readonly qsets = new Map<string, QuorumSet>();
 
+  /** Build the network; `start()` brings up the enclaves and sessions. */
   constructor(readonly o: NetOptions) {
     this.random = new SeededRandom(o.seed);
-    const origin = blockContents(
-      [],
-      Array.from({ length: 8 }, () => syntheticTxOut(this.random)),
-    );
-    const originBlock = newOriginBlock(origin);
+    const origin = openMemoryLedger();
+    this.wallet = new SimWallet(origin, o.seed);
     const signers = Array.from({ length: o.size }, () => Ed25519Signer.generate(this.random));
     const ids: NodeId[] = signers.map((s, i) => ({ id: `n${i + 1}:8443`, publicKey: s.publicKey }));
     ids.forEach((id, i) => {
@@ -226,18 +113,13 @@ export class TestNet {
         members: others.map((args) => ({ type: "Node" as const, args })),
       });
       const ledger = openMemoryLedger();
-      ledger.appendBlock({
-        block: originBlock,
-        contents: origin,
-        signature: undefined,
-        metadata: undefined,
-      });
-      const enclave = new FormBlockTestDoubleEnclave(this.bodies, this.random.fork(`enclave-${i}`));
+      ledger.appendBlock(origin.getBlockData(0n));
       const node: SimNode = {
         id,
         signer: signers[i] as Ed25519Signer,
         ledger,
-        enclave,
+        enclave: undefined as unknown as SimEnclave,
+        session: undefined as unknown as ClientSession,
         worker: undefined as unknown as ConsensusWorker,
         persisted: [],
         issued: [],
@@ -246,10 +128,29 @@ export class TestNet {
         withholds: false,
         fetchesServed: [],
         externalized: [],
+        refused: [],
       };
-      node.worker = this.newWorker(node);
       this.nodes.push(node);
     });
+  }
+
+  /** Start every enclave (dev evidence), connect every pair over IX, open the wallet's NX sessions. */
+  async start(): Promise<this> {
+    for (const [i, n] of this.nodes.entries()) {
+      n.enclave = await SimEnclave.start(
+        n.id.id,
+        n.ledger,
+        this.random.fork(`enclave-${i}`),
+        () => EPOCH_MS + this.now,
+        this.random.fork(`seal-${i}`).bytes(32),
+      );
+      n.worker = this.newWorker(n);
+    }
+    for (const a of this.nodes)
+      for (const b of this.nodes) if (a !== b) await a.enclave.connect(b.enclave);
+    for (const n of this.nodes)
+      n.session = await n.enclave.clientSession(this.random.fork(`wallet-${n.id.id}`), EPOCH_MS);
+    return this;
   }
 
   newWorker(n: SimNode): ConsensusWorker {
@@ -259,9 +160,9 @@ export class TestNet {
       quorumSet: this.qsets.get(n.id.id) as QuorumSet,
       signer: n.signer,
       ledger: workerLedger(n.ledger),
-      codec: testCodec(n.ledger, n.enclave.signer.publicKey),
+      codec: formBlockCodecFor(n.ledger),
       nowMs: this.now,
-      nodeById: (id) => nodeById.get(id) ?? this.nodes.find((x) => x.id.id === id)?.id ?? { id },
+      nodeById: (id) => nodeById.get(id) ?? { id },
       ...(this.o.rebroadcastIntervalMs
         ? { rebroadcastIntervalMs: this.o.rebroadcastIntervalMs }
         : {}),
@@ -276,17 +177,20 @@ export class TestNet {
     this.events.push({ at: t, seq: this.seq++, run });
   }
 
-  /** A client submits `tx` to node `i` (after the host's well-formed check). */
-  submit(i: number, tx: TxBody, at = this.now): void {
-    this.bodies.set(toHex(tx.encrypted), tx);
-    this.at(at, () =>
-      this.input(this.node(i), {
-        kind: "tx",
-        encrypted: tx.encrypted,
-        context: tx.context,
-        fromClient: true,
-      }),
-    );
+  /** The wallet submits `tx` to node `i` over its NX session; the node checks it and hands it on. */
+  submit(i: number, tx: WalletTx, at = this.now): void {
+    const n = this.node(i);
+    this.at(at, async () => {
+      if (n.crashed) return;
+      let wf: Awaited<ReturnType<SimEnclave["clientPropose"]>>;
+      try {
+        wf = await n.enclave.clientPropose(n.session, tx.tx);
+        await this.execute(n, n.worker.handle({ kind: "tx", ...wf, fromClient: true }, this.now));
+      } catch (error) {
+        if (!isCodedError(error)) throw error;
+        n.refused.push({ hash: tx.hash, code: error.code });
+      }
+    });
   }
 
   async input(n: SimNode, input: WorkerInput): Promise<void> {
@@ -321,7 +225,7 @@ export class TestNet {
         );
         return;
       case "enclave-call": {
-        const outcome = await n.enclave.call(a.call);
+        const outcome = await n.enclave.host.call(a.call);
         await this.execute(
           n,
           n.worker.handle({ kind: "enclave-result", id: a.id, outcome }, this.now),
@@ -363,6 +267,7 @@ export class TestNet {
     return this.input(to, { kind: "consensus-msg", verified, payload });
   }
 
+  /** GetTxs: the peer encrypts what it has for the asker (txs_for_peer); the asker checks it. */
   private async serveFetch(
     asker: SimNode,
     peer: SimNode,
@@ -391,7 +296,8 @@ export class TestNet {
       return;
     }
     peer.fetchesServed.push({ from: asker.id.id, answered: "delivered" });
-    const txs = have.flatMap((e) => (e ? [{ encrypted: e.encrypted, context: e.context }] : []));
+    const encrypted = have.flatMap((e) => (e ? [e.encrypted] : []));
+    const txs = await peer.enclave.sendTo(asker.enclave, encrypted, new Uint8Array(0));
     await this.input(asker, { kind: "fetch-result", id, outcome: { kind: "delivered", txs } });
   }
 
@@ -449,6 +355,24 @@ export class TestNet {
     n.crashed = false;
     n.incarnation++;
     n.worker = this.newWorker(n);
+    // The enclave process restarts too: new sessions with every peer and with the wallet.
+    const index = this.nodes.indexOf(n);
+    n.enclave = await SimEnclave.start(
+      n.id.id,
+      n.ledger,
+      this.random.fork(`enclave-${index}-${n.incarnation}`),
+      () => EPOCH_MS + this.now,
+      this.random.fork(`seal-${index}-${n.incarnation}`).bytes(32),
+    );
+    for (const peer of this.nodes)
+      if (peer !== n) {
+        await n.enclave.connect(peer.enclave);
+        await peer.enclave.connect(n.enclave);
+      }
+    n.session = await n.enclave.clientSession(
+      this.random.fork(`wallet-r-${index}`),
+      EPOCH_MS + this.now,
+    );
     const last = n.persisted[n.persisted.length - 1];
     if (last !== undefined && last.slot === Number(n.ledger.numBlocks()))
       await this.input(n, { kind: "restore", payload: last.payload });

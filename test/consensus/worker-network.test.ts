@@ -2,15 +2,27 @@
 // every submitted transaction exactly once, fetch the bodies they lack from the peer that relayed
 // a message, are not stalled by a peer that withholds transactions, catch up after being cut off,
 // and after a crash never send a statement contradicting one sent before it (scenario 27).
-// Method: TestNet (harness.ts) — virtual time, in-memory delivery with delays, memory ledgers and
-// the FormBlockTestDoubleEnclave (switch to the in-process enclave once form_block lands).
+// Method: TestNet (harness.ts) — virtual time, in-memory delivery with delays, memory ledgers from
+// one generated origin ledger, and each node's real in-process enclave: the simulated wallet's real
+// transactions (ring 11, Bulletproofs) enter through client_tx_propose on NX sessions and
+// tx_is_well_formed; fetched bodies cross txs_for_peer → peer_tx_propose on IX sessions; blocks
+// come from the enclave's form_block through the real FormBlockCodec.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { verifyBlockMetadata, verifyBlockSignature } from "../../src/blockchain/index.js";
 import { decodeConsensusMsgPayload } from "../../src/peers/index.js";
 import { isNewer, type ScpMessage } from "../../src/scp/index.js";
+import type { WalletTx } from "../../src/sim/index.js";
+import { txKeyImages } from "../../src/transaction/index.js";
 import { toHex } from "../../src/util/index.js";
-import { makeTx, type TestNet as Net, type SimNode, TestNet } from "./harness.js";
+import { type TestNet as Net, type SimNode, TestNet } from "./harness.js";
+
+const makeTx = (net: Net) => {
+  const t = net.wallet.next();
+  assert.ok(t, "the wallet ran out of outputs");
+  return t;
+};
+const kiOf = (t: WalletTx) => toHex(txKeyImages(t.tx)[0] as Uint8Array);
 
 function ledgerIds(n: SimNode): string[] {
   const out: string[] = [];
@@ -38,10 +50,10 @@ function assertAgreement(net: Net, nodes: SimNode[]): void {
 describe("consensus workers in a 4-node network (seeded; seed printed on failure)", () => {
   it("every tx, submitted to one node only, is externalized exactly once in identical, signed blocks", async () => {
     const seed = "worker-net-1";
-    const net = new TestNet({ size: 4, threshold: 3, seed });
-    const txs = Array.from({ length: 24 }, () => makeTx(net.random));
+    const net = await new TestNet({ size: 4, threshold: 3, seed }).start();
+    const txs = Array.from({ length: 8 }, () => makeTx(net));
     for (const [i, tx] of txs.entries()) net.submit(i % 4, tx, i * 37);
-    const all = new Set(txs.map((t) => toHex(t.keyImages[0] as Uint8Array)));
+    const all = new Set(txs.map(kiOf));
     const done = () => net.nodes.every((n) => keyImagesIn(n).length === all.size);
     assert.ok(await net.run(done, 120_000), `not all txs externalized (seed ${seed})`);
     assertAgreement(net, net.nodes);
@@ -69,19 +81,18 @@ describe("consensus workers in a 4-node network (seeded; seed printed on failure
     const seed = "worker-net-withhold";
     // n4 relays fast (2 ms) and withholds; direct links from the issuer are slower (30 ms), so
     // other nodes first hear messages through n4 and ask it for the bodies.
-    const net = new TestNet({
+    const net = await new TestNet({
       size: 4,
       threshold: 2,
       seed,
       delay: (from, to) => (from === "n4:8443" || to === "n4:8443" ? 2 : 30),
-    });
+    }).start();
     const withholder = net.node(3);
     withholder.withholds = true;
-    const tx = makeTx(net.random);
-    const hidden = makeTx(net.random);
+    const tx = makeTx(net);
+    const hidden = makeTx(net);
     net.submit(0, tx);
     net.submit(3, hidden); // only n4 has it, and it never serves it
-    const kiOf = (t: typeof tx) => toHex(t.keyImages[0] as Uint8Array);
     const others = [net.node(0), net.node(1), net.node(2)];
     const done = () => others.every((n) => keyImagesIn(n).includes(kiOf(tx)));
     assert.ok(await net.run(done, 60_000), `slot stalled (seed ${seed})`);
@@ -97,7 +108,12 @@ describe("consensus workers in a 4-node network (seeded; seed printed on failure
 
   it("a node cut off for several slots falls behind, catches up by blocks, then takes part again", async () => {
     const seed = "worker-net-catchup";
-    const net = new TestNet({ size: 4, threshold: 2, seed, rebroadcastIntervalMs: 2000 });
+    const net = await new TestNet({
+      size: 4,
+      threshold: 2,
+      seed,
+      rebroadcastIntervalMs: 2000,
+    }).start();
     const lagging = net.node(3);
     const cut = (up: boolean) => {
       for (const n of net.nodes)
@@ -106,19 +122,19 @@ describe("consensus workers in a 4-node network (seeded; seed printed on failure
             up ? net.cut.delete(key) : net.cut.add(key);
     };
     cut(false);
-    for (let i = 0; i < 8; i++) net.submit(i % 3, makeTx(net.random), i * 1500);
+    for (let i = 0; i < 4; i++) net.submit(i % 3, makeTx(net), i * 1500);
     const live = [net.node(0), net.node(1), net.node(2)];
     assert.ok(
-      await net.run(() => live.every((n) => keyImagesIn(n).length === 8), 120_000),
+      await net.run(() => live.every((n) => keyImagesIn(n).length === 4), 120_000),
       `seed ${seed}`,
     );
     assert.equal(lagging.ledger.numBlocks(), 1n);
     cut(true);
-    const later = makeTx(net.random);
+    const later = makeTx(net);
     net.submit(0, later, net.now + 100);
     const target = () =>
       ledgerIds(lagging).length >= ledgerIds(net.node(0)).length &&
-      keyImagesIn(lagging).length === 9;
+      keyImagesIn(lagging).length === 5;
     assert.ok(await net.run(target, 200_000), `lagging node did not catch up (seed ${seed})`);
     assertAgreement(net, net.nodes);
     // Blocks it caught up carry no enclave signature and its own metadata.
@@ -130,12 +146,17 @@ describe("consensus workers in a 4-node network (seeded; seed printed on failure
 
   it("after a crash and restart a node never contradicts a statement it sent before (scenario 27)", async () => {
     const seed = "worker-net-restart";
-    const net = new TestNet({ size: 4, threshold: 2, seed, rebroadcastIntervalMs: 2000 });
+    const net = await new TestNet({
+      size: 4,
+      threshold: 2,
+      seed,
+      rebroadcastIntervalMs: 2000,
+    }).start();
     const victim = net.node(0);
     // Transactions are not relayed in this wiring (the broadcaster does that), so the ones in
     // flight at the crash are submitted to nodes that stay up.
-    net.submit(1, makeTx(net.random));
-    net.submit(2, makeTx(net.random), 5);
+    net.submit(1, makeTx(net));
+    net.submit(2, makeTx(net), 5);
     // Crash as soon as the victim has issued a ballot statement for slot 1.
     const hasBallot = () =>
       victim.persisted.some(
@@ -146,8 +167,8 @@ describe("consensus workers in a 4-node network (seeded; seed printed on failure
     const before = victim.issued.map((i) => decodeConsensusMsgPayload(i.payload).scpMsg);
     await net.run(() => false, 3000);
     await net.restart(0);
-    net.submit(2, makeTx(net.random), net.now + 10);
-    net.submit(0, makeTx(net.random), net.now + 20);
+    net.submit(2, makeTx(net), net.now + 10);
+    net.submit(0, makeTx(net), net.now + 20);
     const done = () => net.nodes.every((n) => keyImagesIn(n).length === 4);
     assert.ok(await net.run(done, 120_000), `network did not finish after restart (seed ${seed})`);
     assertAgreement(net, net.nodes);

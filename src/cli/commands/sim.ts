@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import {
   BYZANTINE_KINDS,
   type ByzantineKind,
@@ -6,9 +6,13 @@ import {
   type Partition,
   replayTrace,
   runSimulation,
+  runWholeNode,
+  SimError,
   type SimOptions,
   TOPOLOGY_KINDS,
   type TopologyKind,
+  WHOLE_NODE_LIMITS,
+  type WholeNodeOptions,
 } from "../../sim/index.js";
 import { describeError } from "../../util/index.js";
 import {
@@ -66,6 +70,19 @@ Options:
                            one line per externalization: {"event":"externalize","node","slot",
                            "value":[hex…],"virtual_ms"}
   --replay FILE            re-run a trace's inputs and compare every output step by step
+  --whole-node             every node is a whole validator (createValidator: consensus worker,
+                           broadcaster, keepalive; in-process enclave with attested sessions;
+                           memory ledger from one generated origin ledger), fed real
+                           transactions by a simulated wallet; --slots × --values-per-slot
+                           transactions in all. The JSON adds "blocks_identical", "txs_submitted",
+                           "txs_included", "txs_included_twice" and "double_spends"; exit 0 needs
+                           those clean too. --trace writes a record (submits, crashes, restarts,
+                           and one externalize line per node and block, "value" holding the
+                           block id); --replay does not apply to these runs.
+  --tx-rate R              with --whole-node: transactions per virtual second (default 10)
+  --double-spends K        with --whole-node: outputs spent a second time on another node (default ${WHOLE_NODE_LIMITS.doubleSpendsDefault})
+  --restart ID@MS          with --whole-node: restart crashed node ID at MS (its ledger and last
+                           statement survive; it catches up from peers over the network)
   --json                   one JSON document on stdout:
                            {"seed","topology","nodes","slots","agreement","live",
                             "slots_decided_min","virtual_ms","messages_sent","digest",
@@ -112,6 +129,10 @@ const FLAGS = {
   replay: { type: "string" },
   "check-invariants": { type: "boolean" },
   "no-sync": { type: "boolean" },
+  "whole-node": { type: "boolean" },
+  "tx-rate": { type: "string" },
+  "double-spends": { type: "string" },
+  restart: { type: "string", multiple: true },
 } as const;
 
 export const simCommand: Command = {
@@ -144,6 +165,9 @@ export const simCommand: Command = {
       return result.matches ? EXIT_OK : EXIT_NEGATIVE;
     }
 
+    if (values["whole-node"]) return runWholeNodeCommand(values, context);
+    for (const flag of ["tx-rate", "double-spends", "restart"] as const)
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --whole-node`);
     const options = optionsFromFlags(values);
     let fd: number | undefined;
     if (values.trace !== undefined) {
@@ -186,6 +210,65 @@ export const simCommand: Command = {
 };
 
 type Values = ReturnType<typeof parseFlags<typeof FLAGS>>["values"];
+
+/** `sim --whole-node`: whole validators (SPEC §4.3); the trace is a record, not replayable. */
+async function runWholeNodeCommand(
+  values: Values,
+  context: Parameters<Command["run"]>[1],
+): Promise<number> {
+  if (values.replay !== undefined)
+    throw new UsageError("--replay does not apply to --whole-node runs (their traces are records)");
+  if (values["check-invariants"]) throw new UsageError("--check-invariants needs plain sim");
+  const options: WholeNodeOptions = {
+    ...optionsFromFlags(values),
+    restarts: (values.restart ?? []).map(parseCrash),
+    txRate: positiveNumber("tx-rate", values["tx-rate"], 10),
+    doubleSpends: intFlag(
+      "double-spends",
+      values["double-spends"],
+      WHOLE_NODE_LIMITS.doubleSpendsDefault,
+    ),
+  };
+  const lines: string[] = [];
+  let result: Awaited<ReturnType<typeof runWholeNode>>;
+  try {
+    result = await runWholeNode(
+      options,
+      values.trace === undefined ? undefined : (r) => void lines.push(`${JSON.stringify(r)}\n`),
+    );
+  } catch (error) {
+    if (error instanceof SimError && error.code === "BAD_OPTION")
+      throw new UsageError(describeError(error));
+    throw error;
+  }
+  if (values.trace !== undefined) {
+    try {
+      writeFileSync(values.trace, lines.join(""));
+    } catch (error) {
+      throw new UsageError(`${values.trace}: cannot write: ${describeError(error)}`);
+    }
+  }
+  if (values.json) context.stdout.write(`${JSON.stringify(result)}\n`);
+  else
+    context.stdout.write(
+      `whole-node ${result.topology} ${result.nodes} nodes: agreement=${result.agreement} live=${result.live} blocks_identical=${result.blocks_identical} txs ${result.txs_included}/${result.txs_submitted} included (twice ${result.txs_included_twice}, double spends ${result.double_spends}) in ${result.virtual_ms} virtual ms\n`,
+    );
+  const ok =
+    result.agreement &&
+    result.live &&
+    result.blocks_identical &&
+    result.txs_included_twice === 0 &&
+    result.double_spends === 0;
+  return ok ? EXIT_OK : EXIT_NEGATIVE;
+}
+
+function positiveNumber(name: string, value: string | undefined, dflt: number): number {
+  if (value === undefined) return dflt;
+  const n = Number(value);
+  if (!/^[0-9.]+$/.test(value) || !(n > 0))
+    throw new UsageError(`--${name} must be a positive number, got ${JSON.stringify(value)}`);
+  return n;
+}
 
 function optionsFromFlags(v: Values): SimOptions {
   if (v.topology === undefined) throw new UsageError("--topology is required; see sim --help");
