@@ -16,6 +16,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -192,76 +193,123 @@ describe("consensus-service start-up with the real enclave process", () => {
   });
 
   it("a service killed with SIGKILL mid-start leaves no enclave process behind", async () => {
-    // IAS_MODE=PROD against an authority that accepts connections and never answers: the
-    // service is then reliably waiting on the evidence round, with its enclave running, when
-    // it is killed.
-    const held: Socket[] = [];
-    const silent = createServer((socket) => void held.push(socket));
-    silent.listen(0, "127.0.0.1");
-    await once(silent, "listening");
-    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
-    const release = Ed25519Signer.fromSeed(new SeededRandom("release key").bytes(32));
-    const css = signCss(
-      measurementOf(computeEnclaveManifest(root)),
-      BAKED_CONSTANTS.productId,
-      BAKED_CONSTANTS.svn,
-      release,
-    );
-    const cssFile = path.join(dir, "enclave.css");
-    writeFileSync(cssFile, encodeCss(css));
-    const child = spawn(
-      process.execPath,
-      serviceArgs([
-        `--sealed-block-signing-key=${path.join(dir, "sealed-prod")}`,
-        `--attestation-authority-url=${url}`,
-        `--attestation-root=${"ab".repeat(32)}`,
-        `--ias-spid=${"00".repeat(16)}`,
-        "--ias-api-key=k",
-      ]),
-      {
-        cwd: dir,
-        env: {
-          PATH: process.env.PATH ?? "",
-          SGX_MODE: "SW",
-          IAS_MODE: "PROD",
-          CONSENSUS_ENCLAVE_CSS: cssFile,
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let out = "";
-    child.stdout.setEncoding("utf8");
-    const connected = once(silent, "connection");
-    child.stdout.on("data", (chunk: string) => {
-      out += chunk;
-    });
-    // The service asks the authority only after the enclave process is up and initialised.
-    await connected;
-    while (!out.includes("enclave process started")) await once(child.stdout, "data");
-    const pid = enclavePid(
-      out
-        .split("\n")
-        .filter((l) => l !== "")
-        .map((l) => JSON.parse(l) as LogLine),
-    );
+    const started = await startWaitingOnAuthority("sealed-prod");
     try {
-      const exited = once(child, "exit");
-      child.kill("SIGKILL");
+      const exited = once(started.child, "exit");
+      started.child.kill("SIGKILL");
       await exited;
-      // The enclave sees its stdin close and exits; wait for that (bounded), reading /proc.
-      const deadline = Date.now() + 20_000;
-      while (Date.now() < deadline && enclaveRunning(pid)) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      assert.equal(enclaveRunning(pid), false, `enclave process ${pid} outlived a killed service`);
+      await waitGone(started.pid);
+      assert.equal(
+        enclaveRunning(started.pid),
+        false,
+        `enclave process ${started.pid} outlived a killed service`,
+      );
     } finally {
-      // A failing run must not leave its enclave or the silent authority behind.
-      if (enclaveRunning(pid)) process.kill(pid, "SIGKILL");
-      for (const s of held) s.destroy();
-      silent.close();
+      started.cleanup();
+    }
+  });
+
+  it("an enclave process that dies mid-start: the service exits non-zero with one line", async () => {
+    const started = await startWaitingOnAuthority("sealed-prod-2");
+    try {
+      const exited = once(started.child, "exit");
+      process.kill(started.pid, "SIGKILL");
+      const [code] = (await exited) as [number | null];
+      assert.ok(code !== null && code !== 0, `the service exited with ${code}`);
+      const stderr = started
+        .stderr()
+        .split("\n")
+        .filter((l) => l !== "");
+      assert.equal(stderr.length, 1, JSON.stringify(stderr));
+      // Nothing half-done: the sealed key was written whole before the evidence round, and no
+      // temporary file of an interrupted write is left beside it.
+      assert.ok(existsSync(path.join(dir, "sealed-prod-2")), "the sealed key file is missing");
+      const leftovers = readdirSync(dir).filter(
+        (f) => f.startsWith("sealed-prod-2") && f !== "sealed-prod-2",
+      );
+      assert.deepEqual(leftovers, []);
+    } finally {
+      started.cleanup();
     }
   });
 });
+
+/**
+ * Start the service under IAS_MODE=PROD against an authority that accepts connections and never
+ * answers: the service is then reliably waiting on the evidence round, with its enclave running.
+ */
+async function startWaitingOnAuthority(sealedName: string) {
+  const held: Socket[] = [];
+  const silent = createServer((socket) => void held.push(socket));
+  silent.listen(0, "127.0.0.1");
+  await once(silent, "listening");
+  const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+  const release = Ed25519Signer.fromSeed(new SeededRandom("release key").bytes(32));
+  const css = signCss(
+    measurementOf(computeEnclaveManifest(root)),
+    BAKED_CONSTANTS.productId,
+    BAKED_CONSTANTS.svn,
+    release,
+  );
+  const cssFile = path.join(dir, "enclave.css");
+  writeFileSync(cssFile, encodeCss(css));
+  const child = spawn(
+    process.execPath,
+    serviceArgs([
+      `--sealed-block-signing-key=${path.join(dir, sealedName)}`,
+      `--attestation-authority-url=${url}`,
+      `--attestation-root=${"ab".repeat(32)}`,
+      `--ias-spid=${"00".repeat(16)}`,
+      "--ias-api-key=k",
+    ]),
+    {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH ?? "",
+        SGX_MODE: "SW",
+        IAS_MODE: "PROD",
+        CONSENSUS_ENCLAVE_CSS: cssFile,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let out = "";
+  let err = "";
+  child.stdout.setEncoding("utf8");
+  child.stderr.setEncoding("utf8");
+  const connected = once(silent, "connection");
+  child.stdout.on("data", (chunk: string) => {
+    out += chunk;
+  });
+  child.stderr.on("data", (chunk: string) => {
+    err += chunk;
+  });
+  // The service asks the authority only after the enclave process is up and initialised.
+  await connected;
+  while (!out.includes("enclave process started")) await once(child.stdout, "data");
+  const pid = enclavePid(
+    out
+      .split("\n")
+      .filter((l) => l !== "")
+      .map((l) => JSON.parse(l) as LogLine),
+  );
+  const cleanup = (): void => {
+    // A failing run must not leave its service, enclave or the silent authority behind.
+    if (child.exitCode === null) child.kill("SIGKILL");
+    if (enclaveRunning(pid)) process.kill(pid, "SIGKILL");
+    for (const s of held) s.destroy();
+    silent.close();
+  };
+  return { child, pid, stderr: () => err, cleanup };
+}
+
+/** The enclave sees its stdin close and exits; wait for that (bounded), reading /proc. */
+async function waitGone(pid: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline && enclaveRunning(pid)) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 /** Alive and still the enclave (a zombie awaiting its reaper counts as gone). */
 function enclaveRunning(pid: number): boolean {
