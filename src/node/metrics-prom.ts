@@ -11,6 +11,7 @@ import {
   createFamilies,
   type Families,
 } from "./metrics-families.js";
+import type { ValidatorObserver } from "./validator-observer.js";
 
 /** MobileCoin's `cur_slot_phase` values (byzantine_ledger/worker.rs `update_current_slot_metrics`). */
 export const SLOT_PHASE_VALUE: Readonly<Record<Phase, number>> = {
@@ -64,7 +65,7 @@ export type SampleValidator = Pick<Validator, "worker" | "broadcaster">;
  * things happen and `sample` periodically for gauges; `text()` serves admin `GetPrometheusMetrics`
  * and HTTP `/metrics`. Every label taken from outside is bounded (observability-limits.ts).
  */
-export class NodeMetrics {
+export class NodeMetrics implements ValidatorObserver {
   readonly registry = new Registry();
   private readonly f: Families;
   private readonly peerLabel: PeerLabel;
@@ -125,7 +126,11 @@ export class NodeMetrics {
     }
   }
 
-  /** What the runtime fed the validator. */
+  /**
+   * What the runtime fed the validator. Verified consensus messages count here as `in`/`ok` from
+   * their relayer (and as heard from it), so the runtime must not count them again with
+   * `peerMessage`; it calls `peerMessage`/`rejected` for what never reaches the validator.
+   */
   observeInput(input: ValidatorInput): void {
     switch (input.kind) {
       case "consensus-msg":

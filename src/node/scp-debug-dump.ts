@@ -22,6 +22,7 @@ import {
 import { type Logger, nullLogger, toHex } from "../util/index.js";
 import { errorFields } from "./log-lines.js";
 import { OBSERVABILITY_LIMITS } from "./observability-limits.js";
+import type { ValidatorObserver } from "./validator-observer.js";
 
 /**
  * `--scp-debug-dump DIR`: the SCP traffic and slot states of this node, for offline debugging
@@ -66,7 +67,8 @@ export interface ScpDebugDumpOptions {
 
 export type SlotState = ReturnType<Slot["snapshot"]>;
 
-export class ScpDebugDump {
+/** Opening creates DIR if needed and throws if it is unusable (a start-up error, as in MobileCoin). */
+export class ScpDebugDump implements ValidatorObserver {
   private fd: number | undefined;
   private fileSeq: number;
   private fileBytes = 0;
