@@ -111,7 +111,11 @@ export class NodeMetrics implements ValidatorObserver {
     this.count(phase === "initiated" ? `${kind}_initiated` : kind);
   }
 
-  /** A transaction refused by validation (`consensus_service_tx_validation_errors{err}`). */
+  /**
+   * A transaction refused by validation (`consensus_service_tx_validation_errors{err}`): `reason` is
+   * the `TransactionValidationError` / `ProposeTxResult` name (e.g. `ContainsSpentKeyImage`), as
+   * MobileCoin labels it.
+   */
   txRejected(reason: string): void {
     this.f.txValidationErrors.inc({ err: this.reasons.of(reason) });
   }
