@@ -68,9 +68,9 @@ export function serveAdminApi(server: RpcServer, handlers: AdminApiHandlers): Rp
       }),
     )
     .unary(api.setRustLog, (request) => {
-      // Upstream logs before applying; we apply first so a refused text is not announced.
-      handlers.setLogFilter(request.rustLog);
+      // Logged before applying, as upstream, so the line passes the filter being replaced.
       handlers.logger.info(`Updating RUST_LOG to '${request.rustLog}'`);
+      handlers.setLogFilter(request.rustLog);
       return create(EmptySchema, {});
     })
     .unary(api.testLogError, () => {
