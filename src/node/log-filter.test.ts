@@ -97,6 +97,17 @@ describe("log filter at run time", () => {
     );
   });
 
+  it("matches a module directive only at a path boundary", () => {
+    const { lines, root } = setup("error,scp=trace");
+    root.child({ module: "scpx" }).debug("not scp");
+    root.child({ module: "scp.slot" }).debug("under scp");
+    root.child({ module: "scp/slot" }).debug("under scp too");
+    assert.deepEqual(
+      lines.map((l) => l.msg),
+      ["under scp", "under scp too"],
+    );
+  });
+
   it("keeps the filter in force when a new text is refused", () => {
     const { lines, filter, root } = setup("info");
     assert.throws(() => filter.set("info,scp=shout"), LogFilterError);

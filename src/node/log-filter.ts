@@ -35,7 +35,7 @@ const LEVEL_VALUES: Readonly<Record<string, number>> = {
   error: 50,
   off: Number.POSITIVE_INFINITY,
 };
-const MODULE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_:./-]*$/;
+const MODULE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_:.-]*$/;
 
 export interface ModuleDirective {
   readonly module: string;
