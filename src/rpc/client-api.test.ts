@@ -45,6 +45,7 @@ const FAILURES: Record<string, () => Error> = {
 };
 
 let numBlocks = 9n;
+const refusedNames: string[] = [];
 const nodeConfig = create(ConsensusNodeConfigSchema, {
   peerResponderId: "peer:8443",
   blockVersion: 3,
@@ -57,6 +58,7 @@ async function startServer(server: RpcServer): Promise<{ server: RpcServer; clie
       if (failure) throw failure();
     },
     numBlocks: () => numBlocks,
+    onValidationRefused: (name) => void refusedNames.push(name),
     blockVersion: 3,
     nodeConfig: () => nodeConfig,
   });
@@ -117,6 +119,11 @@ describe("client API over loopback", () => {
     assert.equal(tombstone.blockVersion, 3);
     assert.equal((await propose(client, "fee-map")).result, 55);
     assert.equal((await propose(client, "spent")).result, 27);
+    assert.deepEqual(refusedNames.slice(-3), [
+      "TombstoneBlockExceeded",
+      "FeeMapDigestMismatch",
+      "ContainsSpentKeyImage",
+    ]);
   });
 
   it("maps every other refusal to its status, never UNKNOWN", async () => {

@@ -41,6 +41,11 @@ export interface ClientApiHandlers {
    * ask it first, as upstream. Absent: always admitted.
    */
   admission?(): void;
+  /**
+   * Told the `ProposeTxResult` name of every validation refusal (for MobileCoin's
+   * `consensus_service_tx_validation_errors{err}` counter).
+   */
+  onValidationRefused?(result: string): void;
   /** Mint RPCs; absent, this node refuses minting as a node without governors does. */
   proposeMintConfigTx?(tx: MintConfigTx): Promise<void> | void;
   proposeMintTx?(tx: MintTx): Promise<void> | void;
@@ -71,6 +76,7 @@ async function proposeTx(
     if (refusal === undefined) throw error;
     result = refusal.result;
     errMsg = refusal.errMsg;
+    handlers.onValidationRefused?.(ProposeTxResult[result] ?? String(result));
   }
   return create(ProposeTxResponseSchema, {
     result,

@@ -7,6 +7,7 @@ export {
   serveAdminApi,
   serveBuildInfoApi,
 } from "./admin-api.js";
+export { type ConsensusInfoInputs, consensusConfigJson, messagePubkey } from "./admin-info.js";
 export {
   AttestedClient,
   type AttestedClientOptions,
