@@ -17,12 +17,16 @@ import { ConsensusClientAPI } from "../proto/consensus_client_pb.js";
 import { BlockchainAPI } from "../proto/consensus_common_pb.js";
 import { ConsensusNodeConfigSchema } from "../proto/consensus_config_pb.js";
 import {
+  CompressedRistrettoSchema,
+  Ed25519MultiSigSchema,
+  Ed25519SignatureSchema,
   MintConfigTxPrefixSchema,
   MintConfigTxSchema,
+  MintTxPrefixSchema,
   MintTxSchema,
 } from "../proto/external_pb.js";
 import { TxValidationError } from "../transaction/index.js";
-import { nullLogger } from "../util/index.js";
+import { fromHex, nullLogger } from "../util/index.js";
 import { serveClientApi } from "./client-api.js";
 import { clientAuthCheck, mintClientAuthToken, TokenAuthenticator } from "./client-auth.js";
 import { RpcError } from "./errors.js";
@@ -46,6 +50,17 @@ const FAILURES: Record<string, () => Error> = {
 
 let numBlocks = 9n;
 const refusedNames: string[] = [];
+/** The compressed Ristretto basepoint (dalek RISTRETTO_BASEPOINT_COMPRESSED). */
+const RISTRETTO_BASEPOINT = fromHex(
+  "e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76",
+);
+const mintTx = (key: Uint8Array) =>
+  create(MintTxSchema, {
+    prefix: create(MintTxPrefixSchema, {
+      viewPublicKey: create(CompressedRistrettoSchema, { data: key }),
+      spendPublicKey: create(CompressedRistrettoSchema, { data: key }),
+    }),
+  });
 const nodeConfig = create(ConsensusNodeConfigSchema, {
   peerResponderId: "peer:8443",
   blockVersion: 3,
@@ -158,9 +173,25 @@ describe("client API over loopback", () => {
     assert.equal(config.result?.tokenId, 8n);
     assert.equal(config.blockCount, 4n);
     assert.equal(config.blockVersion, 3);
-    const mint = await client.unary(api.proposeMintTx, create(MintTxSchema, {}));
+    const mint = await client.unary(api.proposeMintTx, mintTx(RISTRETTO_BASEPOINT));
     assert.equal(mint.result?.code, 12); // NoMatchingMintConfig
     assert.equal(mint.blockCount, 4n);
+  });
+
+  it("answers mints whose protobuf does not convert INTERNAL, as upstream", async () => {
+    const noKeys = await refusal(client.unary(api.proposeMintTx, create(MintTxSchema, {})));
+    assert.equal(noKeys.code, status.INTERNAL);
+    const notAPoint = await refusal(
+      client.unary(api.proposeMintTx, mintTx(new Uint8Array(32).fill(0xff))),
+    );
+    assert.equal(notAPoint.code, status.INTERNAL);
+    const shortSig = create(MintConfigTxSchema, {
+      signature: create(Ed25519MultiSigSchema, {
+        signatures: [create(Ed25519SignatureSchema, { data: new Uint8Array(63) })],
+      }),
+    });
+    const error = await refusal(client.unary(api.proposeMintConfigTx, shortSig));
+    assert.equal(error.code, status.INTERNAL);
   });
 
   it("refuses bytes that are not the method's message with INVALID_ARGUMENT", async () => {

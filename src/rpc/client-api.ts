@@ -14,6 +14,7 @@ import {
 import type { ConsensusNodeConfig } from "../proto/consensus_config_pb.js";
 import type { MintConfigTx, MintTx } from "../proto/external_pb.js";
 import { MintValidationError, mintValidationResultOf, proposeTxResultOf } from "./errors.js";
+import { checkMintConfigTxShape, checkMintTxShape } from "./mint-shape.js";
 import type { CallContext, RpcServer } from "./service.js";
 
 /**
@@ -108,17 +109,21 @@ export function serveClientApi(server: RpcServer, handlers: ClientApiHandlers): 
     .unary(api.proposeMintConfigTx, async (tx) =>
       create(
         ProposeMintConfigTxResponseSchema,
-        await proposeMint(handlers, () =>
-          handlers.proposeMintConfigTx ? handlers.proposeMintConfigTx(tx) : refuseMintConfigTx(tx),
-        ),
+        await proposeMint(handlers, () => {
+          checkMintConfigTxShape(tx);
+          return handlers.proposeMintConfigTx
+            ? handlers.proposeMintConfigTx(tx)
+            : refuseMintConfigTx(tx);
+        }),
       ),
     )
     .unary(api.proposeMintTx, async (tx) =>
       create(
         ProposeMintTxResponseSchema,
-        await proposeMint(handlers, () =>
-          handlers.proposeMintTx ? handlers.proposeMintTx(tx) : refuseMintTx(),
-        ),
+        await proposeMint(handlers, () => {
+          checkMintTxShape(tx);
+          return handlers.proposeMintTx ? handlers.proposeMintTx(tx) : refuseMintTx();
+        }),
       ),
     );
 }

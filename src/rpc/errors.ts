@@ -23,7 +23,9 @@ export type RpcErrorCode =
   /** The service is not ready (e.g. no attestation evidence installed yet) or is shutting down. */
   | "RPC_NOT_SERVING"
   /** The node is behind the network (catch-up): MobileCoin `NotServing`. */
-  | "RPC_BEHIND";
+  | "RPC_BEHIND"
+  /** A proposed mint whose protobuf does not convert (upstream `InvalidArgument`, INTERNAL). */
+  | "RPC_INVALID_MINT";
 
 /** Raised by the rpc layer itself. */
 export class RpcError extends CodedError<RpcErrorCode> {
@@ -57,6 +59,8 @@ const STATUS_BY_CODE: Readonly<Record<string, RpcStatus>> = {
   RPC_BAD_REQUEST: INVALID_ARGUMENT,
   RPC_NOT_SERVING: UNAVAILABLE,
   RPC_BEHIND: BEHIND,
+  // Upstream maps its InvalidArgument to INTERNAL (grpc_error.rs has no case for it).
+  RPC_INVALID_MINT: INTERNAL,
   // consensus/: the pending-value limit (PENDING_LIMIT) and our bounded transaction cache.
   OVER_CAPACITY: OVER_CAPACITY,
   TX_CACHE_FULL: OVER_CAPACITY,
