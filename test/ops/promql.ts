@@ -31,12 +31,12 @@ const NOT_METRICS = new Set([
 export function selectors(expr: string): Selector[] {
   const braces: string[] = [];
   const text = expr
-    .replace(/\{[^}]*\}/g, (m) => `{${braces.push(m) - 1}}`)
+    .replace(/\{[^}]*\}/g, (m) => `{_${braces.push(m) - 1}_}`)
     .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, " ")
     .replace(/\[[^\]]*\]/g, " ")
     .replace(/(?<![\w:])\d+(\.\d+)?(e[+-]?\d+)?(?![\w:])/gi, " ");
   const out: Selector[] = [];
-  for (const m of text.matchAll(/([a-zA-Z_:][\w:]*)\s*(\{(\d+)\})?\s*(\()?/g)) {
+  for (const m of text.matchAll(/([a-zA-Z_:][\w:]*)\s*(\{_(\d+)_\})?\s*(\()?/g)) {
     const [, name, , braceIndex, call] = m;
     if (call !== undefined || NOT_METRICS.has(name!.toLowerCase())) continue;
     const matchers = braceIndex === undefined ? "" : braces[Number(braceIndex)]!;
