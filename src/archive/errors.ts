@@ -1,27 +1,29 @@
 import { CodedError } from "../util/index.js";
 
 /** Why an archive read, write or sync did not succeed. */
-export type ArchiveErrorCode =
+export const ARCHIVE_ERROR_CODES = [
   /** An archive URL we cannot use (scheme, bucket, query parameter). */
-  | "INVALID_URL"
+  "INVALID_URL",
   /** A failure worth retrying: a 5xx or 429 answer, a timeout, a dropped connection. */
-  | "TRANSIENT"
+  "TRANSIENT",
   /** Transient failures that outlasted every retry. */
-  | "UNAVAILABLE"
+  "UNAVAILABLE",
   /** A failure that retrying will not fix (403, 400, a local I/O error). */
-  | "FETCH_FAILED"
+  "FETCH_FAILED",
   /** A write to the destination that failed for good. */
-  | "WRITE_FAILED"
+  "WRITE_FAILED",
   /** A file larger than the named limit for its kind. */
-  | "TOO_LARGE"
+  "TOO_LARGE",
   /** A block (or a merged file) that failed a check: nothing from it or after it is imported. */
-  | "INVALID_BLOCK"
+  "INVALID_BLOCK",
   /** `--num-blocks` asked for a block that no source has. */
-  | "MISSING_BLOCK"
+  "MISSING_BLOCK",
   /** The destination holds blocks of another chain than the ledger being published. */
-  | "DEST_MISMATCH"
+  "DEST_MISMATCH",
   /** No ledger where one was expected. */
-  | "LEDGER_NOT_FOUND";
+  "LEDGER_NOT_FOUND",
+] as const;
+export type ArchiveErrorCode = (typeof ARCHIVE_ERROR_CODES)[number];
 
 export class ArchiveError extends CodedError<ArchiveErrorCode> {
   constructor(

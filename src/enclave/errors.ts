@@ -82,19 +82,21 @@ export class EnclaveError extends CodedError<EnclaveErrorCode> {
   }
 }
 
-export type EnclaveHostErrorCode =
+export const ENCLAVE_HOST_ERROR_CODES = [
   /** The enclave process exited or was killed; every pending call fails with this. */
-  | "ENCLAVE_EXITED"
+  "ENCLAVE_EXITED",
   /** The enclave process refused to start (bad CSS, measurement mismatch, seal secret file). */
-  | "ENCLAVE_START_FAILED"
+  "ENCLAVE_START_FAILED",
   /** No reply within the call's timeout. */
-  | "CALL_TIMEOUT"
+  "CALL_TIMEOUT",
   /** More calls in flight than the host's bound. */
-  | "TOO_MANY_CALLS_IN_FLIGHT"
+  "TOO_MANY_CALLS_IN_FLIGHT",
   /** The host was closed by its owner. */
-  | "HOST_CLOSED"
+  "HOST_CLOSED",
   /** The enclave sent a frame the host cannot accept (undecodable, unknown id, wrong call). */
-  | "PROTOCOL_VIOLATION";
+  "PROTOCOL_VIOLATION",
+] as const;
+export type EnclaveHostErrorCode = (typeof ENCLAVE_HOST_ERROR_CODES)[number];
 
 /** A failure of the process boundary itself, as the host sees it. */
 export class EnclaveHostError extends CodedError<EnclaveHostErrorCode> {
@@ -108,19 +110,21 @@ export class EnclaveHostError extends CodedError<EnclaveHostErrorCode> {
   }
 }
 
-export type EnclaveSetupErrorCode =
+export const ENCLAVE_SETUP_ERROR_CODES = [
   /** The seal secret file is missing, unreadable, of the wrong size or readable by others. */
-  | "SEAL_SECRET"
+  "SEAL_SECRET",
   /** The signed manifest (CSS) does not parse or its signature does not verify. */
-  | "INVALID_CSS"
+  "INVALID_CSS",
   /** The enclave bundle (manifest) does not parse or does not match the CSS. */
-  | "INVALID_BUNDLE"
+  "INVALID_BUNDLE",
   /** The measurement recomputed from the files differs from the one the CSS signs. */
-  | "MEASUREMENT_MISMATCH"
+  "MEASUREMENT_MISMATCH",
   /** A signing key file that cannot be used. */
-  | "INVALID_SIGNING_KEY"
+  "INVALID_SIGNING_KEY",
   /** A sealed key file that cannot be read or written. */
-  | "SEALED_KEY_FILE";
+  "SEALED_KEY_FILE",
+] as const;
+export type EnclaveSetupErrorCode = (typeof ENCLAVE_SETUP_ERROR_CODES)[number];
 
 /** Set-up of an enclave (files, identity, seal secret) that cannot go ahead: exit 2 with one line. */
 export class EnclaveSetupError extends CodedError<EnclaveSetupErrorCode> {

@@ -1,6 +1,11 @@
 import { CodedError } from "../util/index.js";
 
-export type ConfigErrorCode = "CONFIG_MISSING" | "CONFIG_INVALID" | "CONFIG_UNSUPPORTED";
+export const CONFIG_ERROR_CODES = [
+  "CONFIG_MISSING",
+  "CONFIG_INVALID",
+  "CONFIG_UNSUPPORTED",
+] as const;
+export type ConfigErrorCode = (typeof CONFIG_ERROR_CODES)[number];
 
 /**
  * A configuration problem found before anything starts. `where` names the flag (and its variable)

@@ -31,13 +31,15 @@ import type { CallContext, RpcClient, RpcServer, UnaryHandler } from "./service.
  * one attempt at a time per connection, and `AttestedClient` is a wallet-side NX initiator that
  * holds its own Noise state and verifies the node's evidence against trusted identities.
  */
-export type AttestedRpcErrorCode =
+export const ATTESTED_RPC_ERROR_CODES = [
   /** The enclave refused the handshake (bad message, evidence refused, replay, key not bound…). */
-  | "ATTEST_AUTH_REFUSED"
+  "ATTEST_AUTH_REFUSED",
   /** Our side could not complete a handshake the remote answered (its evidence, its message). */
-  | "ATTEST_AUTH_FAILED"
+  "ATTEST_AUTH_FAILED",
   /** A transport message on an attested channel that could not be sealed or opened. */
-  | "ATTEST_CHANNEL_FAILED";
+  "ATTEST_CHANNEL_FAILED",
+] as const;
+export type AttestedRpcErrorCode = (typeof ATTESTED_RPC_ERROR_CODES)[number];
 
 export class AttestedRpcError extends CodedError<AttestedRpcErrorCode> {
   constructor(

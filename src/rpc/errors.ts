@@ -17,15 +17,17 @@ export interface RpcStatus {
   readonly details: string;
 }
 
-export type RpcErrorCode =
+export const RPC_ERROR_CODES = [
   /** The request bytes do not decode as the method's protobuf message. */
-  | "RPC_BAD_REQUEST"
+  "RPC_BAD_REQUEST",
   /** The service is not ready (e.g. no attestation evidence installed yet) or is shutting down. */
-  | "RPC_NOT_SERVING"
+  "RPC_NOT_SERVING",
   /** The node is behind the network (catch-up): MobileCoin `NotServing`. */
-  | "RPC_BEHIND"
+  "RPC_BEHIND",
   /** A proposed mint whose protobuf does not convert (upstream `InvalidArgument`, INTERNAL). */
-  | "RPC_INVALID_MINT";
+  "RPC_INVALID_MINT",
+] as const;
+export type RpcErrorCode = (typeof RPC_ERROR_CODES)[number];
 
 /** Raised by the rpc layer itself. */
 export class RpcError extends CodedError<RpcErrorCode> {

@@ -4,7 +4,8 @@ import { CodedError } from "../util/index.js";
  * Why a simulation could not be set up or a trace could not be replayed; `NODE_FATAL`: a
  * whole-node validator reported a condition MobileCoin panics on (a bug the run must surface).
  */
-export type SimErrorCode = "BAD_OPTION" | "BAD_TOPOLOGY" | "BAD_TRACE" | "NODE_FATAL";
+export const SIM_ERROR_CODES = ["BAD_OPTION", "BAD_TOPOLOGY", "BAD_TRACE", "NODE_FATAL"] as const;
+export type SimErrorCode = (typeof SIM_ERROR_CODES)[number];
 
 export class SimError extends CodedError<SimErrorCode> {
   constructor(

@@ -119,21 +119,23 @@ export function proposeTxResultCode(error: TxValidationError): number {
 }
 
 /** Codes for malformed transactions (decoding) and for transactions that cannot be built. */
-export type TransactionErrorCode =
+export const TRANSACTION_ERROR_CODES = [
   /** Bytes that are not a protobuf encoding of the message. */
-  | "INVALID_ENCODING"
+  "INVALID_ENCODING",
   /** A decoded message with a field of the wrong shape (missing, wrong length, not canonical). */
-  | "INVALID_FIELD"
+  "INVALID_FIELD",
   /** A size limit exceeded while decoding (message bytes, list lengths). */
-  | "LIMIT_EXCEEDED"
+  "LIMIT_EXCEEDED",
   /** The builder was given inconsistent inputs (amounts that do not balance, unknown token). */
-  | "INVALID_BUILD"
+  "INVALID_BUILD",
   /** The signer does not own an input it was asked to spend (`TrueInputNotOwned`). */
-  | "INPUT_NOT_OWNED"
+  "INPUT_NOT_OWNED",
   /** Inputs, outputs or fee mix tokens at a block version that cannot (`MixedTransactionsNotAllowed`). */
-  | "MIXED_TRANSACTIONS_NOT_ALLOWED"
+  "MIXED_TRANSACTIONS_NOT_ALLOWED",
   /** A fee map that breaks `FeeMap::is_valid_map`. */
-  | "INVALID_FEE_MAP";
+  "INVALID_FEE_MAP",
+] as const;
+export type TransactionErrorCode = (typeof TRANSACTION_ERROR_CODES)[number];
 
 /** A typed failure while decoding or building a transaction. */
 export class TransactionError extends CodedError<TransactionErrorCode> {
@@ -152,9 +154,11 @@ export class TransactionError extends CodedError<TransactionErrorCode> {
  * are the host's faults, not the client's, so they are not `ProposeTxResult`s: MobileCoin's
  * enclave returns `Error::InvalidLocalMembershipProof` and the client API answers gRPC INTERNAL.
  */
-export type LocalLedgerErrorCode =
+export const LOCAL_LEDGER_ERROR_CODES = [
   /** The host's root proofs imply more than one Merkle root (or none). */
-  "INVALID_LOCAL_MEMBERSHIP_PROOF";
+  "INVALID_LOCAL_MEMBERSHIP_PROOF",
+] as const;
+export type LocalLedgerErrorCode = (typeof LOCAL_LEDGER_ERROR_CODES)[number];
 
 /** Inconsistent host-supplied ledger data (enclave `InvalidLocalMembershipProof`). */
 export class LocalLedgerError extends CodedError<LocalLedgerErrorCode> {

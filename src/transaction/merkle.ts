@@ -43,14 +43,16 @@ export interface TxOutMembershipProof {
 }
 
 /** Codes of MobileCoin's membership-proof `Error`s. */
-export type MembershipProofErrorCode =
-  | "HighestIndexMismatch"
-  | "MissingLeafHash"
-  | "IncorrectLeafHash"
-  | "RangeError"
-  | "UnexpectedMembershipElement"
-  | "RootNotCoveringZero"
-  | "CannotDeriveProof";
+export const MEMBERSHIP_PROOF_ERROR_CODES = [
+  "HighestIndexMismatch",
+  "MissingLeafHash",
+  "IncorrectLeafHash",
+  "RangeError",
+  "UnexpectedMembershipElement",
+  "RootNotCoveringZero",
+  "CannotDeriveProof",
+] as const;
+export type MembershipProofErrorCode = (typeof MEMBERSHIP_PROOF_ERROR_CODES)[number];
 
 /** A malformed membership proof (as opposed to a well-formed one that misses the root). */
 export class MembershipProofError extends CodedError<MembershipProofErrorCode> {

@@ -33,14 +33,16 @@ export function isCodedError<Code extends string>(
 }
 
 /** Codes for malformed input found by the helpers in `util/` (encoding and parsing). */
-export type InputErrorCode =
-  | "INVALID_HEX"
-  | "INVALID_BASE64"
-  | "INVALID_LENGTH"
-  | "INVALID_INTEGER"
-  | "LIMIT_EXCEEDED"
-  | "INVALID_URI"
-  | "INVALID_RESPONDER_ID";
+export const INPUT_ERROR_CODES = [
+  "INVALID_HEX",
+  "INVALID_BASE64",
+  "INVALID_LENGTH",
+  "INVALID_INTEGER",
+  "LIMIT_EXCEEDED",
+  "INVALID_URI",
+  "INVALID_RESPONDER_ID",
+] as const;
+export type InputErrorCode = (typeof INPUT_ERROR_CODES)[number];
 
 /** Malformed input from outside: a peer, a client, a file or a flag. Never a programmer error. */
 export class InputError extends CodedError<InputErrorCode> {
