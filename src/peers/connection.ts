@@ -52,7 +52,20 @@ export interface PeerService {
   getBlocks(offset: bigint, limit: number): readonly Block[];
 }
 
-/** Requests a caller may make, checked the same way by every implementation. */
+/** Requests a caller may make, checked the same way by every implementation (and by servers). */
+export function checkConsensusMsgRequest(fromResponderId: string, payload: Uint8Array): void {
+  const idBytes = new TextEncoder().encode(fromResponderId).length;
+  if (idBytes > PEERS_LIMITS.maxResponderIdBytes)
+    throw new PeersError("PAYLOAD_TOO_LARGE", `responder id of ${idBytes} bytes`);
+  if (payload.length > PEERS_LIMITS.maxPayloadBytes)
+    throw new PeersError("PAYLOAD_TOO_LARGE", `consensus payload of ${payload.length} bytes`);
+}
+
+export function checkProposeTxRequest(message: AttestedMessage): void {
+  if (message.aad.length > PEERS_LIMITS.maxAadBytes)
+    throw new PeersError("PAYLOAD_TOO_LARGE", `TxProposeAAD of ${message.aad.length} bytes`);
+}
+
 export function checkGetTxsRequest(txHashes: readonly Uint8Array[]): void {
   if (txHashes.length > PEERS_LIMITS.getTxsChunk)
     throw new PeersError("PAYLOAD_TOO_LARGE", `GetTxs of ${txHashes.length} hashes`);
@@ -144,11 +157,16 @@ class MemoryPeerConnection implements PeerConnection {
     return f(this.network.reach(this.local, this.remoteResponderId));
   }
 
-  sendConsensusMsg(fromResponderId: string, payload: Uint8Array): Promise<ConsensusMsgResult> {
+  async sendConsensusMsg(
+    fromResponderId: string,
+    payload: Uint8Array,
+  ): Promise<ConsensusMsgResult> {
+    checkConsensusMsgRequest(fromResponderId, payload);
     return this.call((s) => s.handleConsensusMsg(fromResponderId, copy(payload)));
   }
 
-  proposeTx(message: AttestedMessage): Promise<{ readonly blockCount: bigint }> {
+  async proposeTx(message: AttestedMessage): Promise<{ readonly blockCount: bigint }> {
+    checkProposeTxRequest(message);
     return this.call((s) => s.handleProposeTx(copyMessage(message)));
   }
 

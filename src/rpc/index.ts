@@ -13,12 +13,31 @@ export {
   serveClientAuth,
   servePeerAuth,
 } from "./attested-api.js";
+export {
+  type BlockchainApiOptions,
+  type BlockchainSource,
+  blocksReplyWithin,
+  type LastBlockInfo,
+  lastBlockInfoToProto,
+  serveBlockchainApi,
+} from "./blockchain-api.js";
+export {
+  CHAIN_ID_CHECKED_METHODS,
+  CHAIN_ID_HEADER,
+  chainIdMetadata,
+  chainIdRequestCheck,
+  checkChainId,
+} from "./chain-id.js";
+export { type ChannelSettings, channelSettingsFor, serverCredentialsFor } from "./credentials.js";
 export { RpcError, type RpcErrorCode, type RpcStatus, rpcStatusOf } from "./errors.js";
 export { RPC_LIMITS } from "./limits.js";
 export { buildNodeConfig, type NodeConfigInputs } from "./node-config.js";
+export { getTxsResultToProto, type PeerApiOptions, servePeerApi } from "./peer-api.js";
+export { GrpcPeerConnection, type GrpcPeerConnectionOptions } from "./peer-connection.js";
 export {
   type CallContext,
   methodPath,
+  type RequestCheck,
   RpcCallError,
   RpcClient,
   RpcServer,

@@ -13,4 +13,13 @@ export const RPC_LIMITS = {
   defaultDeadlineMs: 30_000,
   /** How long `close()` lets calls in flight finish before cancelling them, milliseconds. */
   shutdownGraceMs: 5_000,
+  /** Largest TLS chain, key or CA bundle file we read, bytes (a host CA bundle is about 200 KiB). */
+  maxTlsFileBytes: 4 * 1024 * 1024,
+  /** Deadline of one call to a peer, milliseconds (a GetBlocks page of 2000 headers included). */
+  peerCallDeadlineMs: 10_000,
+  /**
+   * Largest GetBlocks reply a server sends and a peer connection accepts, bytes: a page of 2000
+   * headers is about 400 KB, so a page is cut at this size only if headers grow.
+   */
+  maxBlocksReplyBytes: 4 * 1024 * 1024,
 } as const;

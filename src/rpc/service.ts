@@ -49,24 +49,44 @@ export type UnaryHandler<I extends DescMessage, O extends DescMessage> = (
   context: CallContext,
 ) => Promise<MessageShape<O>> | MessageShape<O>;
 
+/**
+ * A plain Uint8Array view of a grpc-js Buffer, so that decoded `bytes` fields are Uint8Arrays
+ * (protobuf-es slices its input, and a Buffer's slices are Buffers).
+ */
+export function plainBytes(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 function decodeRequest<I extends DescMessage>(schema: I, bytes: Buffer): MessageShape<I> {
   try {
-    return fromBinary(schema, bytes);
+    return fromBinary(schema, plainBytes(bytes));
   } catch (error) {
     throw new RpcError("RPC_BAD_REQUEST", `request is not a ${schema.typeName}: ${String(error)}`);
   }
 }
 
-/** Wrap a typed handler as a grpc-js handler: decode, run, encode, map failures in one place. */
+/**
+ * A check every call of one server passes before its handler runs (e.g. the `chain-id` header);
+ * it throws a typed error to refuse. `path` is the method's `/package.Service/Method`.
+ */
+export type RequestCheck = (path: string, context: CallContext) => void;
+
+/** Wrap a typed handler as a grpc-js handler: decode, check, run, encode, map failures in one place. */
 function wrapUnary<I extends DescMessage, O extends DescMessage>(
   method: DescMethodUnary<I, O>,
   handler: UnaryHandler<I, O>,
   logger: Logger,
+  checks: readonly RequestCheck[],
 ) {
+  const path = methodPath(method);
   return (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void => {
     const context: CallContext = { peer: call.getPeer(), metadata: call.metadata };
     Promise.resolve()
-      .then(() => handler(decodeRequest(method.input, call.request), context))
+      .then(() => {
+        const request = decodeRequest(method.input, call.request);
+        for (const check of checks) check(path, context);
+        return handler(request, context);
+      })
       .then(
         (response) => callback(null, Buffer.from(toBinary(method.output, response))),
         (error: unknown) => {
@@ -88,6 +108,7 @@ export interface RpcServerOptions {
 export class RpcServer {
   readonly #server: Server;
   readonly #logger: Logger;
+  readonly #checks: RequestCheck[] = [];
   readonly #definitions = new Map<
     string,
     { definition: Record<string, ServiceDefinition[string]>; handlers: Record<string, unknown> }
@@ -116,8 +137,14 @@ export class RpcServer {
       originalName: method.localName,
       ...passBytes,
     };
-    entry.handlers[method.name] = wrapUnary(method, handler, this.#logger);
+    entry.handlers[method.name] = wrapUnary(method, handler, this.#logger, this.#checks);
     this.#definitions.set(service, entry);
+    return this;
+  }
+
+  /** Add a check that every call of this server passes first (in the order added). */
+  requestCheck(check: RequestCheck): this {
+    this.#checks.push(check);
     return this;
   }
 
@@ -171,7 +198,7 @@ export class RpcClient {
   ): Promise<MessageShape<O>> {
     const bytes = Buffer.from(toBinary(method.input, request));
     const reply = await this.unaryBytes(methodPath(method), bytes, options);
-    return fromBinary(method.output, reply);
+    return fromBinary(method.output, plainBytes(reply));
   }
 
   /** The raw form, for tests that must send bytes no well-behaved client would. */
