@@ -79,6 +79,6 @@ export function serveBlockchainApi(
       const limit = Math.min(request.limit, PEERS_LIMITS.maxBlocksPerRequest);
       if (limit === 0) return create(BlocksResponseSchema, {});
       const blocks = await source.getBlocks(request.offset, limit);
-      return blocksReplyWithin(blocks.slice(0, limit), maxBytes);
+      return blocksReplyWithin(blocks, maxBytes);
     });
 }

@@ -158,6 +158,20 @@ export function peerConnectionCompliance(name: string, make: () => ConnectionHar
       await rejects(c.getBlocks(0n, 2), "BAD_REPLY");
     });
 
+    it("refuses oversized requests before sending them", async () => {
+      const s = new ScriptedService();
+      const c = await h.connect(LOCAL, s);
+      const big = new Uint8Array(PEERS_LIMITS.maxPayloadBytes + 1);
+      await rejects(c.sendConsensusMsg(LOCAL, big), "PAYLOAD_TOO_LARGE");
+      const longId = `${"h".repeat(PEERS_LIMITS.maxResponderIdBytes)}:1`;
+      await rejects(c.sendConsensusMsg(longId, bytes(1)), "PAYLOAD_TOO_LARGE");
+      const aad = new Uint8Array(PEERS_LIMITS.maxAadBytes + 1);
+      await rejects(c.proposeTx({ channelId: bytes(1), aad, data: bytes(2) }), "PAYLOAD_TOO_LARGE");
+      assert.equal(s.consensusMsgs.length + s.proposals.length, 0, "nothing was sent");
+      const atLimit = new Uint8Array(PEERS_LIMITS.maxPayloadBytes);
+      assert.equal(await c.sendConsensusMsg(LOCAL, atLimit), "ok", "the limit itself passes");
+    });
+
     it("rejects every call to an unreachable peer as PEER_UNAVAILABLE", async () => {
       const c = await h.unreachable(LOCAL);
       await rejects(c.sendConsensusMsg(LOCAL, bytes(1)), "PEER_UNAVAILABLE");
