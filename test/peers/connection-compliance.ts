@@ -63,7 +63,7 @@ export class ScriptedService implements PeerService {
   }
 }
 
-function chainOf(n: number): Block[] {
+export function chainOf(n: number): Block[] {
   const empty = blockContents([], []);
   const out = [newOriginBlock(empty)];
   while (out.length < n)
