@@ -41,6 +41,11 @@ export interface PeerConnection {
   getTxs(channelId: Uint8Array, txHashes: readonly Uint8Array[]): Promise<GetTxsResult>;
   /** `GetBlocks`: consecutive blocks from `offset`, at most `limit` (≤ `maxBlocksPerRequest`). */
   getBlocks(offset: bigint, limit: number): Promise<readonly Block[]>;
+  /**
+   * `attest.AttestedApi.Auth` on the peer port: our IX handshake message 1 in, the peer's message
+   * 2 out (the enclave on each side makes and reads them; see `rpc/PeerConnector`).
+   */
+  auth(authRequest: Uint8Array): Promise<Uint8Array>;
 }
 
 /** The serving side of a peer, as the in-memory transport calls it. */
@@ -50,6 +55,8 @@ export interface PeerService {
   latestMsg(): Uint8Array | undefined;
   getTxs(channelId: Uint8Array, txHashes: readonly Uint8Array[]): GetTxsResult;
   getBlocks(offset: bigint, limit: number): readonly Block[];
+  /** The peer port's Auth; a peer without it answers every Auth as unavailable. */
+  auth?(authRequest: Uint8Array): Promise<Uint8Array>;
 }
 
 /** Requests a caller may make, checked the same way by every implementation (and by servers). */
@@ -189,5 +196,14 @@ class MemoryPeerConnection implements PeerConnection {
     checkGetBlocksRequest(offset, limit);
     const blocks = await this.call((s) => s.getBlocks(offset, limit));
     return checkGetBlocksReply(offset, limit, blocks);
+  }
+
+  async auth(authRequest: Uint8Array): Promise<Uint8Array> {
+    const reply = await this.call((s) => {
+      if (s.auth === undefined)
+        throw new PeersError("PEER_UNAVAILABLE", `peer ${this.remoteResponderId} serves no Auth`);
+      return s.auth(copy(authRequest));
+    });
+    return copy(reply);
   }
 }

@@ -1,4 +1,5 @@
 import { create } from "@bufbuild/protobuf";
+import type { EnclaveHost } from "../enclave/index.js";
 import {
   checkConsensusMsgRequest,
   checkGetTxsRequest,
@@ -7,7 +8,7 @@ import {
   type PeerService,
   TX_HASH_LENGTH,
 } from "../peers/index.js";
-import type { Message } from "../proto/attest_pb.js";
+import { AttestedApi, AuthMessageSchema, type Message } from "../proto/attest_pb.js";
 import { ProposeTxResponseSchema, ProposeTxResult } from "../proto/consensus_common_pb.js";
 import {
   ConsensusMsgResponseSchema,
@@ -17,6 +18,7 @@ import {
   type GetTxsResponse,
   GetTxsResponseSchema,
 } from "../proto/consensus_peer_pb.js";
+import { type AuthHandlerOptions, servePeerAuth } from "./attested-api.js";
 import {
   type BlockchainApiOptions,
   type LastBlockInfo,
@@ -33,6 +35,12 @@ import type { RpcServer } from "./service.js";
  * the service throws is mapped there too.
  */
 export interface PeerApiOptions {
+  /**
+   * Serve the peer port's `attest.AttestedApi.Auth` from this enclave (`peerAuthHandler`);
+   * without it, from the service's own `auth` if it has one.
+   */
+  readonly enclave?: EnclaveHost;
+  readonly authOptions?: AuthHandlerOptions;
   /** Serve `BlockchainAPI` from the service's `getBlocks` and this for GetLastBlockInfo. */
   readonly lastBlockInfo?: () => LastBlockInfo | Promise<LastBlockInfo>;
   readonly blockchain?: BlockchainApiOptions;
@@ -54,6 +62,18 @@ export function getTxsResultToProto(result: GetTxsResult): GetTxsResponse {
   return create(GetTxsResponseSchema, {
     payload: { case: "txHashesNotInCache", value: { txHashes: [...result.txHashes] } },
   });
+}
+
+function serveAuth(server: RpcServer, service: PeerService, options: PeerApiOptions): void {
+  if (options.enclave !== undefined) {
+    servePeerAuth(server, options.enclave, options.authOptions);
+    return;
+  }
+  const auth = service.auth?.bind(service);
+  if (auth === undefined) return;
+  server.unary(AttestedApi.method.auth, async (request) =>
+    create(AuthMessageSchema, { data: await auth(request.data) }),
+  );
 }
 
 export function servePeerApi(
@@ -82,6 +102,7 @@ export function servePeerApi(
       checkTxHashes(request.txHashes);
       return getTxsResultToProto(service.getTxs(request.channelId, request.txHashes));
     });
+  serveAuth(server, service, options);
   const lastBlockInfo = options.lastBlockInfo;
   if (lastBlockInfo === undefined) return server;
   const source = { lastBlockInfo, getBlocks: (o: bigint, l: number) => service.getBlocks(o, l) };

@@ -23,7 +23,7 @@ import {
   type PeerConnection,
   PeersError,
 } from "../peers/index.js";
-import { MessageSchema } from "../proto/attest_pb.js";
+import { AttestedApi, AuthMessageSchema, MessageSchema } from "../proto/attest_pb.js";
 import { BlockchainAPI, BlocksRequestSchema } from "../proto/consensus_common_pb.js";
 import {
   ConsensusMsgResult as ConsensusMsgResultProto,
@@ -120,6 +120,12 @@ export class GrpcPeerConnection implements PeerConnection {
     const reply = this.#decode(method.output, bytes);
     const blocks = reply.blocks.map((b, i) => this.#guard(`block ${i}`, () => blockFromProto(b)));
     return checkGetBlocksReply(offset, limit, blocks);
+  }
+
+  /** `attest.AttestedApi.Auth` on the peer port (checked against our chain id by the peer). */
+  async auth(authRequest: Uint8Array): Promise<Uint8Array> {
+    const request = create(AuthMessageSchema, { data: authRequest });
+    return (await this.#call(AttestedApi.method.auth, request)).data;
   }
 
   /** Close the channel; calls after this fail as PEER_UNAVAILABLE. */

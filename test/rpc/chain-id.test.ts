@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { create } from "@bufbuild/protobuf";
 import { credentials, Metadata, ServerCredentials, status } from "@grpc/grpc-js";
+import { PeersError } from "../../src/peers/index.js";
 import { AttestedApi, AuthMessageSchema } from "../../src/proto/attest_pb.js";
 import {
   ConsensusMsgResponseSchema,
@@ -123,5 +124,26 @@ describe("chain-id over loopback", () => {
     await connection.sendConsensusMsg("us.test:8443", new Uint8Array([1]));
     connection.close();
     assert.deepEqual(seen, [["local"]]);
+  });
+
+  it("a GrpcPeerConnection from another chain is refused at Auth", async () => {
+    const connect = (chainId: string) =>
+      new GrpcPeerConnection({
+        remoteResponderId: "peer.test:8443",
+        uri: parseServiceUri(`insecure-mcp://127.0.0.1:${port}/`, "peer"),
+        chainId,
+      });
+    const ours = connect("local");
+    const theirs = connect("other");
+    assert.deepEqual(await ours.auth(new Uint8Array([5])), new Uint8Array([5]));
+    await assert.rejects(
+      theirs.auth(new Uint8Array([5])),
+      (e) =>
+        e instanceof PeersError &&
+        e.code === "PEER_UNAVAILABLE" &&
+        e.payload.grpcStatus === status.FAILED_PRECONDITION,
+    );
+    ours.close();
+    theirs.close();
   });
 });

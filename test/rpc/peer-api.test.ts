@@ -9,6 +9,7 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { EmptySchema } from "@bufbuild/protobuf/wkt";
 import { credentials, ServerCredentials, status } from "@grpc/grpc-js";
 import { blockToProto } from "../../src/blockchain/index.js";
+import type { EnclaveHost } from "../../src/enclave/index.js";
 import { PEERS_LIMITS, PeersError, type PeersErrorCode } from "../../src/peers/index.js";
 import { BlockIDSchema } from "../../src/proto/blockchain_pb.js";
 import {
@@ -272,5 +273,39 @@ describe("GrpcPeerConnection against broken peers", () => {
     release();
     c.close();
     await rejectsWith(c.getLatestMsg(), "PEER_UNAVAILABLE");
+  });
+});
+
+describe("Auth on the peer port", () => {
+  /** An enclave host that answers peer_accept with a fixed reply, or refuses it. */
+  function fakeEnclave(refuse: boolean): EnclaveHost {
+    return {
+      measurement: new Uint8Array(32),
+      close: async () => {},
+      call: (async (call: { call: string; authRequest?: Uint8Array }) => {
+        if (call.call !== "peer_accept") throw new Error(`unexpected ${call.call}`);
+        if (refuse) return { ok: false, code: "HANDSHAKE_FAILED" };
+        const authResponse = Uint8Array.of(0xee, ...(call.authRequest ?? []));
+        return {
+          ok: true,
+          value: { call: "peer_accept", authResponse, session: new Uint8Array(64) },
+        };
+      }) as EnclaveHost["call"],
+    };
+  }
+
+  it("is served by the enclave when one is given (peerAuthHandler), not by the service", async () => {
+    const s = new ScriptedService();
+    const port = await start((server) => servePeerApi(server, s, { enclave: fakeEnclave(false) }));
+    assert.deepEqual(await connectionTo(port).auth(Uint8Array.of(1, 2)), Uint8Array.of(0xee, 1, 2));
+    assert.equal(s.authRequests.length, 0);
+  });
+
+  it("an enclave refusal reaches the caller as PERMISSION_DENIED, seen as PEER_UNAVAILABLE", async () => {
+    const port = await start((server) =>
+      servePeerApi(server, new ScriptedService(), { enclave: fakeEnclave(true) }),
+    );
+    const e = await rejectsWith(connectionTo(port).auth(Uint8Array.of(1)), "PEER_UNAVAILABLE");
+    assert.equal(e.payload.grpcStatus, status.PERMISSION_DENIED);
   });
 });
