@@ -54,6 +54,8 @@ export interface GrpcPeerConnectionOptions {
   readonly deadlineMs?: number;
   /** Bytes a GetBlocks reply may take (`RPC_LIMITS.maxBlocksReplyBytes`). */
   readonly maxBlocksReplyBytes?: number;
+  /** Bytes any reply may take (`LIMITS.maxGrpcMessageBytes`); larger ones are BAD_REPLY. */
+  readonly maxReplyBytes?: number;
 }
 
 /** Statuses that mean the reply itself was too large for our channel: the peer's fault. */
@@ -71,7 +73,7 @@ export class GrpcPeerConnection implements PeerConnection {
     const channel = channelSettingsFor(options.uri);
     this.#client = new RpcClient(channel.address, channel.credentials, {
       ...channel.options,
-      "grpc.max_receive_message_length": LIMITS.maxGrpcMessageBytes,
+      "grpc.max_receive_message_length": options.maxReplyBytes ?? LIMITS.maxGrpcMessageBytes,
       "grpc.max_send_message_length": LIMITS.maxGrpcMessageBytes,
     });
     this.#metadata = chainIdMetadata(options.chainId);

@@ -60,7 +60,7 @@ function rawClient(port: number): RpcClient {
 
 function connectionTo(
   port: number,
-  extra: { deadlineMs?: number; maxBlocksReplyBytes?: number } = {},
+  extra: { deadlineMs?: number; maxBlocksReplyBytes?: number; maxReplyBytes?: number } = {},
 ) {
   const c = new GrpcPeerConnection({
     remoteResponderId: "peer.test:8443",
@@ -214,6 +214,14 @@ describe("GrpcPeerConnection against broken peers", () => {
       connectionTo(port, { maxBlocksReplyBytes: whole - 1 }).getBlocks(0n, 5),
       "BAD_REPLY",
     );
+  });
+
+  it("any reply over the connection's message limit is BAD_REPLY", async () => {
+    const s = new ScriptedService();
+    s.latest = new Uint8Array(2048).fill(7);
+    const port = await start((server) => servePeerApi(server, s));
+    assert.equal((await connectionTo(port, { maxReplyBytes: 4096 }).getLatestMsg())?.length, 2048);
+    await rejectsWith(connectionTo(port, { maxReplyBytes: 1024 }).getLatestMsg(), "BAD_REPLY");
   });
 
   it("replies that do not decode or break the message rules are BAD_REPLY", async () => {
