@@ -164,17 +164,28 @@ class MemoryPeerConnection implements PeerConnection {
     return f(this.network.reach(this.local, this.remoteResponderId));
   }
 
-  async sendConsensusMsg(
-    fromResponderId: string,
-    payload: Uint8Array,
-  ): Promise<ConsensusMsgResult> {
-    checkConsensusMsgRequest(fromResponderId, payload);
-    return this.call((s) => s.handleConsensusMsg(fromResponderId, copy(payload)));
+  /** Run a request check as a rejection, without adding ticks to the calls that pass it. */
+  private checked<T>(check: () => void, send: () => Promise<T>): Promise<T> {
+    try {
+      check();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return send();
   }
 
-  async proposeTx(message: AttestedMessage): Promise<{ readonly blockCount: bigint }> {
-    checkProposeTxRequest(message);
-    return this.call((s) => s.handleProposeTx(copyMessage(message)));
+  sendConsensusMsg(fromResponderId: string, payload: Uint8Array): Promise<ConsensusMsgResult> {
+    return this.checked(
+      () => checkConsensusMsgRequest(fromResponderId, payload),
+      () => this.call((s) => s.handleConsensusMsg(fromResponderId, copy(payload))),
+    );
+  }
+
+  proposeTx(message: AttestedMessage): Promise<{ readonly blockCount: bigint }> {
+    return this.checked(
+      () => checkProposeTxRequest(message),
+      () => this.call((s) => s.handleProposeTx(copyMessage(message))),
+    );
   }
 
   async getLatestMsg(): Promise<Uint8Array | undefined> {
