@@ -5,6 +5,7 @@
 import { after } from "node:test";
 import { ServerCredentials } from "@grpc/grpc-js";
 import {
+  chainIdRequestCheck,
   GrpcPeerConnection,
   RpcServer,
   servePeerApi,
@@ -67,6 +68,7 @@ export function grpcHarness(transport: Transport): ConnectionHarness {
   return {
     async connect(_local, service) {
       const server = new RpcServer({ logger: nullLogger });
+      server.requestCheck(chainIdRequestCheck(CHAIN_ID));
       servePeerApi(server, service, {
         lastBlockInfo: () => ({ index: 0n, minimumFees: new Map(), networkBlockVersion: 3 }),
       });
