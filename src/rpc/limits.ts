@@ -15,6 +15,12 @@ export const RPC_LIMITS = {
   shutdownGraceMs: 5_000,
   /** Largest TLS chain, key or CA bundle file we read, bytes (a host CA bundle is about 200 KiB). */
   maxTlsFileBytes: 4 * 1024 * 1024,
+  /**
+   * Reconnect backoff of an outgoing peer channel, milliseconds (MobileCoin 1 s → 2 s; grpc-js
+   * would back off to 120 s, so a restarted peer would stay unreachable for minutes).
+   */
+  peerReconnectInitialMs: 1_000,
+  peerReconnectMaxMs: 2_000,
   /** Deadline of one call to a peer, milliseconds (a GetBlocks page of 2000 headers included). */
   peerCallDeadlineMs: 10_000,
   /**

@@ -75,6 +75,8 @@ export class GrpcPeerConnection implements PeerConnection {
       ...channel.options,
       "grpc.max_receive_message_length": options.maxReplyBytes ?? LIMITS.maxGrpcMessageBytes,
       "grpc.max_send_message_length": LIMITS.maxGrpcMessageBytes,
+      "grpc.initial_reconnect_backoff_ms": RPC_LIMITS.peerReconnectInitialMs,
+      "grpc.max_reconnect_backoff_ms": RPC_LIMITS.peerReconnectMaxMs,
     });
     this.#metadata = chainIdMetadata(options.chainId);
     this.#deadlineMs = options.deadlineMs ?? RPC_LIMITS.peerCallDeadlineMs;
