@@ -41,6 +41,11 @@ export interface PeerConnection {
   getTxs(channelId: Uint8Array, txHashes: readonly Uint8Array[]): Promise<GetTxsResult>;
   /** `GetBlocks`: consecutive blocks from `offset`, at most `limit` (≤ `maxBlocksPerRequest`). */
   getBlocks(offset: bigint, limit: number): Promise<readonly Block[]>;
+  /**
+   * `attest.AttestedApi.Auth` on the peer port: our IX handshake message 1 in, the peer's message
+   * 2 out (the enclave on each side makes and reads them; see `rpc/PeerConnector`).
+   */
+  auth(authRequest: Uint8Array): Promise<Uint8Array>;
 }
 
 /** The serving side of a peer, as the in-memory transport calls it. */
@@ -50,9 +55,24 @@ export interface PeerService {
   latestMsg(): Uint8Array | undefined;
   getTxs(channelId: Uint8Array, txHashes: readonly Uint8Array[]): GetTxsResult;
   getBlocks(offset: bigint, limit: number): readonly Block[];
+  /** The peer port's Auth; a peer without it answers every Auth as unavailable. */
+  auth?(authRequest: Uint8Array): Promise<Uint8Array>;
 }
 
-/** Requests a caller may make, checked the same way by every implementation. */
+/** Requests a caller may make, checked the same way by every implementation (and by servers). */
+export function checkConsensusMsgRequest(fromResponderId: string, payload: Uint8Array): void {
+  const idBytes = new TextEncoder().encode(fromResponderId).length;
+  if (idBytes > PEERS_LIMITS.maxResponderIdBytes)
+    throw new PeersError("PAYLOAD_TOO_LARGE", `responder id of ${idBytes} bytes`);
+  if (payload.length > PEERS_LIMITS.maxPayloadBytes)
+    throw new PeersError("PAYLOAD_TOO_LARGE", `consensus payload of ${payload.length} bytes`);
+}
+
+export function checkProposeTxRequest(message: AttestedMessage): void {
+  if (message.aad.length > PEERS_LIMITS.maxAadBytes)
+    throw new PeersError("PAYLOAD_TOO_LARGE", `TxProposeAAD of ${message.aad.length} bytes`);
+}
+
 export function checkGetTxsRequest(txHashes: readonly Uint8Array[]): void {
   if (txHashes.length > PEERS_LIMITS.getTxsChunk)
     throw new PeersError("PAYLOAD_TOO_LARGE", `GetTxs of ${txHashes.length} hashes`);
@@ -144,12 +164,28 @@ class MemoryPeerConnection implements PeerConnection {
     return f(this.network.reach(this.local, this.remoteResponderId));
   }
 
+  /** Run a request check as a rejection, without adding ticks to the calls that pass it. */
+  private checked<T>(check: () => void, send: () => Promise<T>): Promise<T> {
+    try {
+      check();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return send();
+  }
+
   sendConsensusMsg(fromResponderId: string, payload: Uint8Array): Promise<ConsensusMsgResult> {
-    return this.call((s) => s.handleConsensusMsg(fromResponderId, copy(payload)));
+    return this.checked(
+      () => checkConsensusMsgRequest(fromResponderId, payload),
+      () => this.call((s) => s.handleConsensusMsg(fromResponderId, copy(payload))),
+    );
   }
 
   proposeTx(message: AttestedMessage): Promise<{ readonly blockCount: bigint }> {
-    return this.call((s) => s.handleProposeTx(copyMessage(message)));
+    return this.checked(
+      () => checkProposeTxRequest(message),
+      () => this.call((s) => s.handleProposeTx(copyMessage(message))),
+    );
   }
 
   async getLatestMsg(): Promise<Uint8Array | undefined> {
@@ -171,5 +207,14 @@ class MemoryPeerConnection implements PeerConnection {
     checkGetBlocksRequest(offset, limit);
     const blocks = await this.call((s) => s.getBlocks(offset, limit));
     return checkGetBlocksReply(offset, limit, blocks);
+  }
+
+  async auth(authRequest: Uint8Array): Promise<Uint8Array> {
+    const reply = await this.call((s) => {
+      if (s.auth === undefined)
+        throw new PeersError("PEER_UNAVAILABLE", `peer ${this.remoteResponderId} serves no Auth`);
+      return s.auth(copy(authRequest));
+    });
+    return copy(reply);
   }
 }

@@ -13,10 +13,12 @@ export {
 export {
   type AttestedMessage,
   type ConsensusMsgResult,
+  checkConsensusMsgRequest,
   checkGetBlocksReply,
   checkGetBlocksRequest,
   checkGetTxsReply,
   checkGetTxsRequest,
+  checkProposeTxRequest,
   type GetTxsResult,
   MemoryPeerNetwork,
   type PeerConnection,

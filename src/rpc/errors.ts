@@ -26,13 +26,22 @@ export const RPC_ERROR_CODES = [
   "RPC_BEHIND",
   /** A proposed mint whose protobuf does not convert (upstream `InvalidArgument`, INTERNAL). */
   "RPC_INVALID_MINT",
+  /** A `chain-id` request header that differs from ours (payload `serverChainId`, public). */
+  "RPC_CHAIN_ID_MISMATCH",
+  /** A TLS certificate, key or CA file of a service URI that is missing or unusable. */
+  "RPC_TLS_CONFIG",
 ] as const;
 export type RpcErrorCode = (typeof RPC_ERROR_CODES)[number];
 
 /** Raised by the rpc layer itself. */
 export class RpcError extends CodedError<RpcErrorCode> {
-  constructor(code: RpcErrorCode, message: string) {
-    super(code, {}, message);
+  constructor(
+    code: RpcErrorCode,
+    message: string,
+    payload: Readonly<Record<string, unknown>> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(code, payload, message, options);
     this.name = "RpcError";
   }
 }
@@ -57,6 +66,33 @@ const unauthenticated = (details: string): RpcStatus => ({
   details,
 });
 
+/**
+ * MobileCoin's one public detail (util/grpc/src/chain_id.rs): the mismatch names the server's
+ * chain id, so a misconfigured caller can see which network it reached.
+ */
+function chainIdMismatch(error: CodedError): RpcStatus {
+  const serverChainId = String(error.payload.serverChainId ?? "");
+  return { code: status.FAILED_PRECONDITION, details: `chain-id mismatch: '${serverChainId}'` };
+}
+
+/**
+ * Peer input refused by the peers layer (`PeersErrorCode`): MobileCoin answers an undecodable
+ * payload or a bad signature with INVALID_ARGUMENT. PEER_UNAVAILABLE and BAD_REPLY are outbound
+ * failures and never answer a call, so they stay INTERNAL.
+ */
+const PEER_INPUT_CODES: readonly string[] = [
+  "MALFORMED_PAYLOAD",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_VALUE",
+  "INVALID_SCP_MSG",
+  "ZERO_SLOT",
+  "MISSING_NODE_KEY",
+  "UNKNOWN_ISSUER",
+  "ISSUER_KEY_MISMATCH",
+  "INVALID_SIGNATURE",
+  "PREV_BLOCK_MISMATCH",
+];
+
 const STATUS_BY_CODE: Readonly<Record<string, RpcStatus>> = {
   RPC_BAD_REQUEST: INVALID_ARGUMENT,
   RPC_NOT_SERVING: UNAVAILABLE,
@@ -77,6 +113,7 @@ const STATUS_BY_CODE: Readonly<Record<string, RpcStatus>> = {
   AUTH_INVALID_CREDENTIALS: unauthenticated("Authorization header error: Invalid credentials"),
   // node/log-filter.ts: an admin's SetRustLog text that is not a filter.
   LOG_FILTER_INVALID: INVALID_ARGUMENT,
+  ...Object.fromEntries(PEER_INPUT_CODES.map((code) => [code, INVALID_ARGUMENT])),
 };
 
 /** Enclave refusals that mean the client's attested channel failed (MobileCoin `Error::Attest`). */
@@ -114,6 +151,7 @@ const STATUS_BY_PREFIX: readonly [string, RpcStatus][] = [["ATTEST_", PERMISSION
 
 export function rpcStatusOf(error: unknown): RpcStatus {
   if (!(error instanceof CodedError)) return INTERNAL;
+  if (error.code === "RPC_CHAIN_ID_MISMATCH") return chainIdMismatch(error);
   const enclave = enclaveStatusOf(error);
   if (enclave !== undefined) return enclave;
   const exact = STATUS_BY_CODE[error.code];

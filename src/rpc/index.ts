@@ -22,6 +22,21 @@ export {
   serveClientAuth,
   servePeerAuth,
 } from "./attested-api.js";
+export {
+  type BlockchainApiOptions,
+  type BlockchainSource,
+  blocksReplyWithin,
+  type LastBlockInfo,
+  lastBlockInfoToProto,
+  serveBlockchainApi,
+} from "./blockchain-api.js";
+export {
+  CHAIN_ID_CHECKED_METHODS,
+  CHAIN_ID_HEADER,
+  chainIdMetadata,
+  chainIdRequestCheck,
+  checkChainId,
+} from "./chain-id.js";
 export { type ClientApiHandlers, serveClientApi } from "./client-api.js";
 export {
   CLIENT_AUTH_METHODS,
@@ -32,6 +47,7 @@ export {
   TokenAuthenticator,
   type TokenAuthenticatorOptions,
 } from "./client-auth.js";
+export { type ChannelSettings, channelSettingsFor, serverCredentialsFor } from "./credentials.js";
 export {
   type MintRefusal,
   type MintValidationCode,
@@ -47,6 +63,8 @@ export {
 export { type HealthHandlers, serveHealthApi } from "./health-api.js";
 export { RPC_LIMITS } from "./limits.js";
 export { buildNodeConfig, type NodeConfigInputs } from "./node-config.js";
+export { getTxsResultToProto, type PeerApiOptions, servePeerApi } from "./peer-api.js";
+export { GrpcPeerConnection, type GrpcPeerConnectionOptions } from "./peer-connection.js";
 export {
   type CallContext,
   methodPath,

@@ -50,21 +50,29 @@ export type UnaryHandler<I extends DescMessage, O extends DescMessage> = (
 ) => Promise<MessageShape<O>> | MessageShape<O>;
 
 /**
- * A check every call of a server passes before its request is decoded (client auth tokens, the
- * chain-id header). It throws a typed error to refuse; `path` is `/package.Service/Method`, so a
- * check can apply to some methods only.
+ * A plain Uint8Array view of a grpc-js Buffer, so that decoded `bytes` fields are Uint8Arrays
+ * (protobuf-es slices its input, and a Buffer's slices are Buffers).
  */
-export type RequestCheck = (context: CallContext, path: string) => void;
+export function plainBytes(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
 
 function decodeRequest<I extends DescMessage>(schema: I, bytes: Buffer): MessageShape<I> {
   try {
-    return fromBinary(schema, bytes);
+    return fromBinary(schema, plainBytes(bytes));
   } catch (error) {
     throw new RpcError("RPC_BAD_REQUEST", `request is not a ${schema.typeName}: ${String(error)}`);
   }
 }
 
-/** Wrap a typed handler as a grpc-js handler: decode, run, encode, map failures in one place. */
+/**
+ * A check every call of a server passes before its request is decoded (client auth tokens, the
+ * chain-id header): metadata is refused before a stranger's bytes are parsed. It throws a typed
+ * error to refuse; `path` is `/package.Service/Method`, so a check can apply to some methods only.
+ */
+export type RequestCheck = (context: CallContext, path: string) => void;
+
+/** Wrap a typed handler as a grpc-js handler: decode, check, run, encode, map failures in one place. */
 function wrapUnary<I extends DescMessage, O extends DescMessage>(
   method: DescMethodUnary<I, O>,
   handler: UnaryHandler<I, O>,
@@ -102,7 +110,7 @@ export interface RpcServerOptions {
 export class RpcServer {
   readonly #server: Server;
   readonly #logger: Logger;
-  readonly #checks: readonly RequestCheck[];
+  readonly #checks: RequestCheck[];
   readonly #definitions = new Map<
     string,
     { definition: Record<string, ServiceDefinition[string]>; handlers: Record<string, unknown> }
@@ -110,7 +118,7 @@ export class RpcServer {
 
   constructor(options: RpcServerOptions) {
     this.#logger = options.logger;
-    this.#checks = options.checks ?? [];
+    this.#checks = [...(options.checks ?? [])];
     this.#server = new Server({
       "grpc.max_receive_message_length":
         options.maxReceiveMessageBytes ?? RPC_LIMITS.maxReceiveMessageBytes,
@@ -134,6 +142,12 @@ export class RpcServer {
     };
     entry.handlers[method.name] = wrapUnary(method, handler, this.#logger, this.#checks);
     this.#definitions.set(service, entry);
+    return this;
+  }
+
+  /** Add a check that every call of this server passes first (in the order added). */
+  requestCheck(check: RequestCheck): this {
+    this.#checks.push(check);
     return this;
   }
 
@@ -187,7 +201,7 @@ export class RpcClient {
   ): Promise<MessageShape<O>> {
     const bytes = Buffer.from(toBinary(method.input, request));
     const reply = await this.unaryBytes(methodPath(method), bytes, options);
-    return fromBinary(method.output, reply);
+    return fromBinary(method.output, plainBytes(reply));
   }
 
   /** The raw form, for tests that must send bytes no well-behaved client would. */

@@ -41,6 +41,7 @@ export class ScriptedService implements PeerService {
   });
   chain: readonly Block[] = [];
   blocksReply: ((offset: bigint, limit: number) => readonly Block[]) | undefined = undefined;
+  readonly authRequests: Uint8Array[] = [];
 
   handleConsensusMsg(from: string, payload: Uint8Array) {
     this.consensusMsgs.push({ from, payload });
@@ -61,9 +62,24 @@ export class ScriptedService implements PeerService {
     if (this.blocksReply) return this.blocksReply(offset, limit);
     return this.chain.slice(Number(offset), Number(offset) + limit);
   }
+  async auth(request: Uint8Array) {
+    this.authRequests.push(request);
+    return Uint8Array.of(0x02, ...request);
+  }
 }
 
-function chainOf(n: number): Block[] {
+/** A peer that serves everything but Auth. */
+export function withoutAuth(s: PeerService): PeerService {
+  return {
+    handleConsensusMsg: (from, payload) => s.handleConsensusMsg(from, payload),
+    handleProposeTx: (message) => s.handleProposeTx(message),
+    latestMsg: () => s.latestMsg(),
+    getTxs: (channelId, hashes) => s.getTxs(channelId, hashes),
+    getBlocks: (offset, limit) => s.getBlocks(offset, limit),
+  };
+}
+
+export function chainOf(n: number): Block[] {
   const empty = blockContents([], []);
   const out = [newOriginBlock(empty)];
   while (out.length < n)
@@ -158,6 +174,31 @@ export function peerConnectionCompliance(name: string, make: () => ConnectionHar
       await rejects(c.getBlocks(0n, 2), "BAD_REPLY");
     });
 
+    it("refuses oversized requests before sending them", async () => {
+      const s = new ScriptedService();
+      const c = await h.connect(LOCAL, s);
+      const big = new Uint8Array(PEERS_LIMITS.maxPayloadBytes + 1);
+      await rejects(c.sendConsensusMsg(LOCAL, big), "PAYLOAD_TOO_LARGE");
+      const longId = `${"h".repeat(PEERS_LIMITS.maxResponderIdBytes)}:1`;
+      await rejects(c.sendConsensusMsg(longId, bytes(1)), "PAYLOAD_TOO_LARGE");
+      const aad = new Uint8Array(PEERS_LIMITS.maxAadBytes + 1);
+      await rejects(c.proposeTx({ channelId: bytes(1), aad, data: bytes(2) }), "PAYLOAD_TOO_LARGE");
+      assert.equal(s.consensusMsgs.length + s.proposals.length, 0, "nothing was sent");
+      const atLimit = new Uint8Array(PEERS_LIMITS.maxPayloadBytes);
+      assert.equal(await c.sendConsensusMsg(LOCAL, atLimit), "ok", "the limit itself passes");
+    });
+
+    it("carries an Auth handshake message to the peer and its answer back", async () => {
+      const s = new ScriptedService();
+      const c = await h.connect(LOCAL, s);
+      const request = bytes(1, 7, 7);
+      assert.deepEqual(await c.auth(request), bytes(2, 1, 7, 7));
+      request[1] = 0;
+      assert.deepEqual(s.authRequests, [bytes(1, 7, 7)]);
+      const none = await h.connect(LOCAL, withoutAuth(s));
+      await rejects(none.auth(bytes(1)), "PEER_UNAVAILABLE");
+    });
+
     it("rejects every call to an unreachable peer as PEER_UNAVAILABLE", async () => {
       const c = await h.unreachable(LOCAL);
       await rejects(c.sendConsensusMsg(LOCAL, bytes(1)), "PEER_UNAVAILABLE");
@@ -168,6 +209,7 @@ export function peerConnectionCompliance(name: string, make: () => ConnectionHar
       await rejects(c.getLatestMsg(), "PEER_UNAVAILABLE");
       await rejects(c.getTxs(bytes(), [new Uint8Array(32)]), "PEER_UNAVAILABLE");
       await rejects(c.getBlocks(0n, 1), "PEER_UNAVAILABLE");
+      await rejects(c.auth(bytes(1)), "PEER_UNAVAILABLE");
     });
   });
 }
