@@ -18,6 +18,7 @@ export {
   checkGetTxsReply,
   checkGetTxsRequest,
   type GetTxsResult,
+  type MaybePromise,
   MemoryPeerNetwork,
   type PeerConnection,
   type PeerService,
