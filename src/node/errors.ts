@@ -12,3 +12,17 @@ export class ConfigError extends CodedError<ConfigErrorCode, { where: string }> 
     this.name = "ConfigError";
   }
 }
+
+export type RuntimeErrorCode =
+  /** The node is closing or behind: it does not take transactions now (MobileCoin `Unavailable`). */
+  | "NOT_SERVING"
+  /** A peer we have no connection to (not configured). */
+  | "NO_SUCH_PEER";
+
+/** A request the running node refuses for its own state, not for the request's content. */
+export class RuntimeError extends CodedError<RuntimeErrorCode> {
+  constructor(code: RuntimeErrorCode, message: string) {
+    super(code, {}, message);
+    this.name = "RuntimeError";
+  }
+}
