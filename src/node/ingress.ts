@@ -50,6 +50,8 @@ export interface ClientTxAccepted {
 
 export interface IngressStats {
   clientTxsAccepted: number;
+  /** Consensus messages from peers that verified and went to the driver. */
+  consensusMsgsAccepted: number;
   /** Refusals by code (client and peer transactions, consensus messages, GetTxs). */
   readonly refused: Map<string, number>;
 }
@@ -65,7 +67,11 @@ export interface IngressPorts {
 }
 
 export function createIngress(p: IngressPorts): NodeIngress {
-  const stats: IngressStats = { clientTxsAccepted: 0, refused: new Map() };
+  const stats: IngressStats = {
+    clientTxsAccepted: 0,
+    consensusMsgsAccepted: 0,
+    refused: new Map(),
+  };
   const count = (error: unknown): void => {
     if (isCodedError(error))
       stats.refused.set(error.code, (stats.refused.get(error.code) ?? 0) + 1);
@@ -108,13 +114,14 @@ export function createIngress(p: IngressPorts): NodeIngress {
     submitClientTx,
     clientAuth: (authRequest) => acceptClient(p.enclave, authRequest).catch(refuse),
     peerAuth: (authRequest) => acceptPeer(p.enclave, authRequest).catch(refuse),
-    peerService: peerServiceOf(p, bounded, count),
+    peerService: peerServiceOf(p, stats, bounded, count),
     stats,
   };
 }
 
 function peerServiceOf(
   p: IngressPorts,
+  stats: IngressStats,
   bounded: <T>(work: () => Promise<T>) => Promise<T>,
   count: (error: unknown) => void,
 ): PeerService {
@@ -127,6 +134,7 @@ function peerServiceOf(
       try {
         const verified = p.verify(from, payload);
         p.driver.deliver({ kind: "consensus-msg", verified, payload });
+        stats.consensusMsgsAccepted++;
         return "ok";
       } catch (error) {
         if (error instanceof PeersError && error.code === "UNKNOWN_PEER") {

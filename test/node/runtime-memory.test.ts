@@ -25,11 +25,11 @@ import {
   type NodeRuntime,
   rotatingBlockSource,
   type StatementStore,
-  type Timers,
 } from "../../src/node/index.js";
 import {
   decodeConsensusMsgPayload,
   MemoryPeerNetwork,
+  PEERS_LIMITS,
   type PeerConnection,
   type PeerService,
 } from "../../src/peers/index.js";
@@ -43,40 +43,12 @@ import {
 } from "../../src/sim/index.js";
 import { encodeTx, txKeyImages } from "../../src/transaction/index.js";
 import { SeededRandom, toHex } from "../../src/util/index.js";
+import { EPOCH_MS, VirtualTimers } from "./virtual-timers.js";
 
-const EPOCH_MS = 1_800_000_000_000;
 /** Timers fired before a scenario is declared stuck. */
 const MAX_TIMER_FIRINGS = 5_000;
 /** Event-loop turns waited for the drivers' calls to settle. */
 const MAX_SETTLE_TURNS = 10_000;
-
-/** A clock that moves only when the test fires the earliest timer (ties in arming order). */
-class VirtualTimers implements Timers {
-  private now = EPOCH_MS;
-  private seq = 0;
-  private readonly pending = new Map<number, { at: number; fire: () => void }>();
-
-  nowMs(): number {
-    return this.now;
-  }
-  setTimeout(fire: () => void, delayMs: number): unknown {
-    const id = ++this.seq;
-    this.pending.set(id, { at: this.now + Math.max(0, delayMs), fire });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.pending.delete(handle as number);
-  }
-  fireNext(): boolean {
-    let best: [number, { at: number; fire: () => void }] | undefined;
-    for (const e of this.pending) if (best === undefined || e[1].at < best[1].at) best = e;
-    if (best === undefined) return false;
-    this.pending.delete(best[0]);
-    this.now = Math.max(this.now, best[1].at);
-    best[1].fire();
-    return true;
-  }
-}
 
 interface TestNode {
   readonly id: string;
@@ -331,6 +303,13 @@ describe(`node runtime over the memory transport (seed ${SEED})`, () => {
       () => new Set(nodes.map((n) => n.ledger.numBlocks())).size === 1,
       "equal heights",
     );
+    // Event-driven: the block closed on pushed messages, before any keepalive probe was due.
+    assert.ok(
+      w.timers.nowMs() - EPOCH_MS < PEERS_LIMITS.keepaliveSilenceMs,
+      `closed within the first ${PEERS_LIMITS.keepaliveSilenceMs} virtual ms (seed ${SEED})`,
+    );
+    for (const n of nodes)
+      assert.ok(n.runtime.ingress.stats.consensusMsgsAccepted > 0, `${n.id} heard its peers`);
     const reference = blockIds(nodes[0] as TestNode);
     assert.ok(reference.length >= 2, `a block after the origin (seed ${SEED})`);
     for (const n of nodes) {
