@@ -365,6 +365,16 @@ describe(`node runtime over the memory transport (seed ${SEED})`, () => {
       "r persists a statement for its current slot",
     );
     const persisted = r.statements.load()?.payload as Uint8Array;
+    // The others close two blocks without r: after its restart r must catch up to them.
+    const missed = [wallet.wallet.next() as WalletTx, wallet.wallet.next() as WalletTx];
+    for (const tx of missed) {
+      await submit(w, nodes[0] as TestNode, tx);
+      await runUntil(
+        w,
+        () => nodes.filter((n) => n !== r).every((n) => spent(n, tx)),
+        "a block closed without r",
+      );
+    }
     // Crash: the runtime and enclave are gone; the ledger and the statement file survive.
     await r.runtime.close();
     r.incarnation++;
@@ -390,6 +400,10 @@ describe(`node runtime over the memory transport (seed ${SEED})`, () => {
     const reference = blockIds(nodes[0] as TestNode);
     for (const n of nodes)
       assert.deepEqual(blockIds(n), reference, `${n.id}'s blocks differ (seed ${w.seed})`);
+    assert.ok(
+      missed.every((tx) => spent(r, tx)),
+      `r has the blocks it missed (seed ${w.seed})`,
+    );
     for (const n of nodes) await n.runtime.close();
   });
 });
