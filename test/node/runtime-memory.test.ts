@@ -365,7 +365,7 @@ describe(`node runtime over the memory transport (seed ${SEED})`, () => {
       "r persists a statement for its current slot",
     );
     const persisted = r.statements.load()?.payload as Uint8Array;
-    // The others close two blocks without r: after its restart r must catch up to them.
+    // The others close two blocks without r: after its restart r must come level with them.
     const missed = [wallet.wallet.next() as WalletTx, wallet.wallet.next() as WalletTx];
     for (const tx of missed) {
       await submit(w, nodes[0] as TestNode, tx);
