@@ -316,6 +316,20 @@ describe(`node runtime over the memory transport (seed ${SEED})`, () => {
       assert.deepEqual(blockIds(n), reference, `${n.id}'s blocks differ (seed ${SEED})`);
       assertNoDoubleSpend(w, n);
     }
+    // The peer API takes messages from configured peers only; bad ones are refused and counted.
+    const n0 = nodes[0] as TestNode;
+    const real = (nodes[1] as TestNode).statements.load()?.payload as Uint8Array;
+    const peerApi = n0.runtime.ingress.peerService;
+    assert.equal(await peerApi.handleConsensusMsg("stranger.test:8443", real), "unknown-peer");
+    assert.throws(
+      () => peerApi.handleConsensusMsg(nodes[1]?.id as string, new Uint8Array([0xff])),
+      {
+        code: "MALFORMED_PAYLOAD",
+      },
+    );
+    const refused = n0.runtime.ingress.stats.refused;
+    assert.equal(refused.get("UNKNOWN_PEER"), 1, `stranger counted (seed ${SEED})`);
+    assert.equal(refused.get("MALFORMED_PAYLOAD"), 1, `garbage counted (seed ${SEED})`);
     // A transaction already spent is refused with the worker's typed code, at the client API.
     await assert.rejects(submit(w, nodes[1] as TestNode, txs[0] as WalletTx), {
       code: "TX_INVALID",
