@@ -29,6 +29,7 @@ import {
   RebroadcastingNode,
   type ScpMessage,
   ScpNode,
+  type Slot,
 } from "../scp/index.js";
 import { bytesEqual, toHex } from "../util/index.js";
 import { ConsensusError } from "./errors.js";
@@ -619,6 +620,11 @@ export class ConsensusWorker {
   }
 
   /** SCP is paused while a block is formed or appended by catch-up, and while behind. */
+  /** The current slot's state, read-only, for metrics, the debug dump and the admin views. */
+  slotSnapshot(): { readonly index: number } & ReturnType<Slot["snapshot"]> {
+    return { index: this.scp.currentSlotIndex, ...this.scp.currentSlot.snapshot() };
+  }
+
   private get scpPaused(): boolean {
     return this.forming !== undefined || this.catchUpTarget !== undefined || this.sync.isBehind;
   }

@@ -11,6 +11,7 @@ import {
   parseConsensusMsgKey,
   publicKeyFromSpki,
   spkiFromPublicKey,
+  VERIFY_KEY_CACHE_MAX,
 } from "./ed25519.js";
 import { CryptoError } from "./errors.js";
 
@@ -103,9 +104,12 @@ describe("Ed25519 message-signing keys", () => {
 });
 
 describe("Ed25519 verification key cache", () => {
-  it("gives the same answers from cached keys as from fresh ones", () => {
+  it("gives the same answers from cached keys as from fresh ones, past the cache's bound", () => {
     const random = new SeededRandom("cache");
-    const signers = Array.from({ length: 40 }, () => Ed25519Signer.generate(random));
+    // More keys than the cache holds, so that the second round also runs through evictions.
+    const signers = Array.from({ length: VERIFY_KEY_CACHE_MAX + 8 }, () =>
+      Ed25519Signer.generate(random),
+    );
     const message = utf8("block");
     for (let round = 0; round < 2; round++) {
       for (const [i, s] of signers.entries()) {

@@ -4,6 +4,7 @@ import { assert, isCodedError } from "../util/index.js";
 import { RuntimeError } from "./errors.js";
 import { RUNTIME_LIMITS } from "./limits.js";
 import type { Timers } from "./timers.js";
+import type { ValidatorObserver } from "./validator-observer.js";
 
 /**
  * THE timer loop of the process (reference node-runtime.md §1): it owns one validator, hands it
@@ -35,6 +36,8 @@ export interface ActionPorts {
 }
 
 export interface DriverEvents {
+  /** Told every input before the validator sees it and every batch of actions (metrics, dump). */
+  readonly observer?: ValidatorObserver;
   /** A block was completed (metrics: `tx_externalized_count`, latencies). */
   externalized?(action: Extract<ValidatorAction, { kind: "externalized" }>): void;
   /** An input the validator refused with a typed code (counted, never fatal). */
@@ -107,7 +110,7 @@ export class Driver {
    * `TX_INVALID`, …) is thrown to the caller, who answers the client with it.
    */
   submitClientTx(input: Extract<ValidatorInput, { kind: "tx" }>): void {
-    if (this.state !== "running") throw new RuntimeError("NOT_SERVING", "the node is closing");
+    if (this.state !== "running") throw new RuntimeError("RPC_NOT_SERVING", "the node is closing");
     assert(!this.stepping, "a client transaction arrived inside a driver step");
     this.run(() => this.handleOne(input, true));
   }
@@ -141,6 +144,7 @@ export class Driver {
   private handleOne(input: ValidatorInput, rethrow: boolean): void {
     this.stats.inputs++;
     let actions: ValidatorAction[];
+    this.events.observer?.observeInput(input);
     try {
       actions = this.validator.handle(input, this.timers.nowMs());
     } catch (error) {
@@ -157,6 +161,7 @@ export class Driver {
   }
 
   private execute(actions: readonly ValidatorAction[]): void {
+    this.events.observer?.observeActions(actions);
     for (const a of actions) {
       if (this.state === "stopped") return;
       switch (a.kind) {

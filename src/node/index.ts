@@ -53,8 +53,30 @@ export {
 } from "./keyfiles.js";
 export { RUNTIME_LIMITS } from "./limits.js";
 export { checkListenPorts, LISTEN_PROBE_TIMEOUT_MS } from "./listen-check.js";
+export * as logLines from "./log-lines.js";
+export { BoundedLabel, grpcMethodLabel, grpcStatusCodeLabel, PeerLabel } from "./metric-labels.js";
+export {
+  CONSENSUS_SCP_COUNTER_OPS,
+  CONSENSUS_SCP_DURATION_OPS,
+  CONSENSUS_SCP_GAUGE_OPS,
+  PENDING_VALUE_BUCKETS,
+} from "./metrics-families.js";
+export {
+  NodeMetrics,
+  type NodeMetricsOptions,
+  PEER_CONNECTION_STATES,
+  type PeerConnectionState,
+  type PeerDirection,
+  type ProposeKind,
+  type RejectSource,
+  type SampleLedger,
+  type SampleValidator,
+  SLOT_PHASE_VALUE,
+  type SlotView,
+} from "./metrics-prom.js";
 export { MSG_SIGNER_KEY_FORMS, parseMsgSignerKey } from "./msg-signer-key.js";
 export { type LoadNetworkOptions, loadNetworkFile, readConfigText } from "./network.js";
+export { OBSERVABILITY_LIMITS } from "./observability-limits.js";
 export { describeFsError, directoryProblem, fileProblem } from "./paths.js";
 export { enclavePeerAttestor, type PeerAttestor, type PeerAuth } from "./peer-attestor.js";
 export { type MessageVerifier, messageVerifier, type PeerTrust } from "./peer-verify.js";
@@ -65,6 +87,16 @@ export {
   type NodeRuntimePorts,
   trustOf,
 } from "./runtime.js";
+export {
+  dumpFileName,
+  readScpDebugDump,
+  SCP_DUMP_FORMAT_VERSION,
+  ScpDebugDump,
+  type ScpDebugDumpOptions,
+  type ScpDumpReadResult,
+  type ScpDumpRecord,
+  type SlotState,
+} from "./scp-debug-dump.js";
 export { checkServiceConfig, describeServiceCheck, type ServiceCheck } from "./service-check.js";
 export {
   type EnclaveSettings,
@@ -80,3 +112,4 @@ export {
 } from "./statement-store.js";
 export { systemTimers, type Timers } from "./timers.js";
 export { ACCEPTABLE_MOB_FEE_RANGE, parseTokensConfig, type TokensConfig } from "./tokens-file.js";
+export { fanOutObserver, type ValidatorObserver } from "./validator-observer.js";

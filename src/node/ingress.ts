@@ -95,8 +95,9 @@ export function createIngress(p: IngressPorts): NodeIngress {
 
   const submitClientTx = async (message: EnclaveMessage): Promise<ClientTxAccepted> => {
     try {
-      if (!p.driver.running || p.validator.worker.sync.isBehind)
-        throw new RuntimeError("NOT_SERVING", "not taking transactions now");
+      if (!p.driver.running) throw new RuntimeError("RPC_NOT_SERVING", "the node is closing");
+      if (p.validator.worker.sync.isBehind)
+        throw new RuntimeError("RPC_BEHIND", "catching up with the network");
       const pending = p.validator.worker.pending;
       // Refuse before any enclave work when the answer is known (MobileCoin checks first too).
       if (pending.length >= pending.capacity)
@@ -147,7 +148,7 @@ function peerServiceOf(
 
     async handleProposeTx(message: AttestedMessage) {
       try {
-        if (!p.driver.running) throw new RuntimeError("NOT_SERVING", "the node is closing");
+        if (!p.driver.running) throw new RuntimeError("RPC_NOT_SERVING", "the node is closing");
         const txs = await bounded(() => openFromPeer(p.enclave, p.ledger, message));
         for (const tx of txs) p.driver.deliver({ kind: "tx", ...tx, aad: message.aad });
         return { blockCount: p.ledger.numBlocks() };

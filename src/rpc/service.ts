@@ -49,6 +49,13 @@ export type UnaryHandler<I extends DescMessage, O extends DescMessage> = (
   context: CallContext,
 ) => Promise<MessageShape<O>> | MessageShape<O>;
 
+/**
+ * A check every call of a server passes before its request is decoded (client auth tokens, the
+ * chain-id header). It throws a typed error to refuse; `path` is `/package.Service/Method`, so a
+ * check can apply to some methods only.
+ */
+export type RequestCheck = (context: CallContext, path: string) => void;
+
 function decodeRequest<I extends DescMessage>(schema: I, bytes: Buffer): MessageShape<I> {
   try {
     return fromBinary(schema, bytes);
@@ -62,11 +69,16 @@ function wrapUnary<I extends DescMessage, O extends DescMessage>(
   method: DescMethodUnary<I, O>,
   handler: UnaryHandler<I, O>,
   logger: Logger,
+  checks: readonly RequestCheck[],
 ) {
+  const path = methodPath(method);
   return (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void => {
     const context: CallContext = { peer: call.getPeer(), metadata: call.metadata };
     Promise.resolve()
-      .then(() => handler(decodeRequest(method.input, call.request), context))
+      .then(() => {
+        for (const check of checks) check(context, path);
+        return handler(decodeRequest(method.input, call.request), context);
+      })
       .then(
         (response) => callback(null, Buffer.from(toBinary(method.output, response))),
         (error: unknown) => {
@@ -82,12 +94,15 @@ export interface RpcServerOptions {
   readonly logger: Logger;
   readonly maxReceiveMessageBytes?: number;
   readonly maxSendMessageBytes?: number;
+  /** Run on every call, in order, before decoding (see `RequestCheck`). */
+  readonly checks?: readonly RequestCheck[];
 }
 
 /** One gRPC server (a node has two: the peer port and the client port). */
 export class RpcServer {
   readonly #server: Server;
   readonly #logger: Logger;
+  readonly #checks: readonly RequestCheck[];
   readonly #definitions = new Map<
     string,
     { definition: Record<string, ServiceDefinition[string]>; handlers: Record<string, unknown> }
@@ -95,6 +110,7 @@ export class RpcServer {
 
   constructor(options: RpcServerOptions) {
     this.#logger = options.logger;
+    this.#checks = options.checks ?? [];
     this.#server = new Server({
       "grpc.max_receive_message_length":
         options.maxReceiveMessageBytes ?? RPC_LIMITS.maxReceiveMessageBytes,
@@ -116,7 +132,7 @@ export class RpcServer {
       originalName: method.localName,
       ...passBytes,
     };
-    entry.handlers[method.name] = wrapUnary(method, handler, this.#logger);
+    entry.handlers[method.name] = wrapUnary(method, handler, this.#logger, this.#checks);
     this.#definitions.set(service, entry);
     return this;
   }

@@ -40,6 +40,7 @@ function setup() {
   const started: AsyncAction[] = [];
   const appended: bigint[] = [];
   const fatal: unknown[] = [];
+  const observed: string[] = [];
   let release: ((inputs: ValidatorInput[]) => void) | undefined;
   const driver = new Driver(
     v as unknown as Validator,
@@ -54,7 +55,13 @@ function setup() {
       },
     },
     timers,
-    { fatal: (e) => fatal.push(e) },
+    {
+      fatal: (e) => fatal.push(e),
+      observer: {
+        observeInput: (i) => observed.push(`in:${i.kind}`),
+        observeActions: (as) => observed.push(...as.map((a) => `out:${a.kind}`)),
+      },
+    },
   );
   return {
     timers,
@@ -63,6 +70,7 @@ function setup() {
     started,
     appended,
     fatal,
+    observed,
     release: (i: ValidatorInput[]) => release?.(i),
   };
 }
@@ -87,7 +95,7 @@ describe("node driver", () => {
   });
 
   it("feeds a call's result back as an input", async () => {
-    const { v, driver, started, release } = setup();
+    const { v, driver, started, observed, release } = setup();
     v.answer = (i) => (i.kind === "heard-from" ? [{ kind: "fetch-latest-msg", peer: "p" }] : []);
     driver.start();
     driver.deliver(heard);
@@ -97,6 +105,7 @@ describe("node driver", () => {
     await turn();
     assert.equal(driver.inFlight, 0);
     assert.equal(v.seen.at(-1)?.kind, "latest-msg-result");
+    assert.deepEqual(observed, ["in:heard-from", "out:fetch-latest-msg", "in:latest-msg-result"]);
   });
 
   it("throws a client's refusal to the caller and counts a peer's", () => {
