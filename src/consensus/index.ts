@@ -1,4 +1,10 @@
 /** `consensus/`: MobileCoin's byzantine ledger and tx manager, sans I/O (reference node-runtime.md §2). */
+export {
+  assembleValidator,
+  type ValidatorAssemblyPorts,
+  type ValidatorSpec,
+  type ValidatorTuning,
+} from "./assembly.js";
 export { ConsensusError, type ConsensusErrorCode } from "./errors.js";
 export { formBlockCodecFor } from "./form-block-codec.js";
 export { CONSENSUS_LIMITS } from "./limits.js";

@@ -52,6 +52,18 @@ export {
   type InProcessEnclaveOptions,
 } from "./host/in-process.js";
 export { type InitializeEnclaveOptions, initializeEnclave } from "./host/initialize.js";
+export {
+  acceptClient,
+  acceptPeer,
+  checkWellFormed,
+  connectPeer,
+  type MembershipProofSource,
+  openFromPeer,
+  proposeFromClient,
+  type RemoteAuth,
+  sealForPeer,
+  type WellFormedTx,
+} from "./host/pipeline.js";
 export { readSealedKeyFile, writeSealedKeyFile } from "./host/sealed-key-file.js";
 export { BAKED_CONSTANTS } from "./impl/constants.js";
 export { ENCLAVE_LIMITS } from "./limits.js";

@@ -17,3 +17,21 @@ export class ConfigError extends CodedError<ConfigErrorCode, { where: string }> 
     this.name = "ConfigError";
   }
 }
+
+/**
+ * The running node's own refusals. The codes are the ones `rpc/errors.ts` already maps (to
+ * UNAVAILABLE, and MobileCoin's "Temporarily not serving requests" while behind).
+ */
+export type RuntimeErrorCode =
+  /** The node is closing: it takes no new work. */
+  | "RPC_NOT_SERVING"
+  /** The node is behind the network and catching up (MobileCoin `NotServing`). */
+  | "RPC_BEHIND";
+
+/** A request the running node refuses for its own state, not for the request's content. */
+export class RuntimeError extends CodedError<RuntimeErrorCode> {
+  constructor(code: RuntimeErrorCode, message: string) {
+    super(code, {}, message);
+    this.name = "RuntimeError";
+  }
+}

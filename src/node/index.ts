@@ -1,4 +1,15 @@
 /** `node/`: the composition root — configuration, clocks, timers, processes. */
+
+export { ActionExecutor, type ExecutorPorts, type ExecutorStats } from "./action-executor.js";
+export { type BlockSource, type FetchedBlock, rotatingBlockSource } from "./block-source.js";
+export {
+  type ActionPorts,
+  type AsyncAction,
+  Driver,
+  type DriverEvents,
+  type DriverStats,
+  type InlineAction,
+} from "./driver.js";
 export {
   type AttestationLabel,
   blockchainConfigOf,
@@ -10,7 +21,12 @@ export {
   type StartedEnclave,
   startEnclave,
 } from "./enclave-startup.js";
-export { ConfigError, type ConfigErrorCode } from "./errors.js";
+export {
+  ConfigError,
+  type ConfigErrorCode,
+  RuntimeError,
+  type RuntimeErrorCode,
+} from "./errors.js";
 export {
   EVIDENCE_LIMITS,
   EvidenceRefresher,
@@ -21,6 +37,13 @@ export {
   statementSource,
 } from "./evidence.js";
 export {
+  type ClientTxAccepted,
+  createIngress,
+  type IngressPorts,
+  type IngressStats,
+  type NodeIngress,
+} from "./ingress.js";
+export {
   keyfileName,
   MAX_KEYFILE_BYTES,
   MAX_SAMPLE_ACCOUNTS,
@@ -28,6 +51,7 @@ export {
   readPublicAddresses,
   writeSampleKeys,
 } from "./keyfiles.js";
+export { RUNTIME_LIMITS } from "./limits.js";
 export { checkListenPorts, LISTEN_PROBE_TIMEOUT_MS } from "./listen-check.js";
 export * as logLines from "./log-lines.js";
 export { BoundedLabel, grpcMethodLabel, grpcStatusCodeLabel, PeerLabel } from "./metric-labels.js";
@@ -54,6 +78,15 @@ export { MSG_SIGNER_KEY_FORMS, parseMsgSignerKey } from "./msg-signer-key.js";
 export { type LoadNetworkOptions, loadNetworkFile, readConfigText } from "./network.js";
 export { OBSERVABILITY_LIMITS } from "./observability-limits.js";
 export { describeFsError, directoryProblem, fileProblem } from "./paths.js";
+export { enclavePeerAttestor, type PeerAttestor, type PeerAuth } from "./peer-attestor.js";
+export { type MessageVerifier, messageVerifier, type PeerTrust } from "./peer-verify.js";
+export {
+  createNodeRuntime,
+  type NodeRuntime,
+  type NodeRuntimeOptions,
+  type NodeRuntimePorts,
+  trustOf,
+} from "./runtime.js";
 export {
   dumpFileName,
   readScpDebugDump,
@@ -72,5 +105,11 @@ export {
 } from "./service-config.js";
 export { SERVICE_ENVIRONMENT, SERVICE_FLAGS, type ServiceFlag } from "./service-flags.js";
 export { serviceLogger, serviceLogLevel } from "./service-logger.js";
+export {
+  fileStatementStore,
+  memoryStatementStore,
+  type StatementStore,
+} from "./statement-store.js";
+export { systemTimers, type Timers } from "./timers.js";
 export { ACCEPTABLE_MOB_FEE_RANGE, parseTokensConfig, type TokensConfig } from "./tokens-file.js";
 export { fanOutObserver, type ValidatorObserver } from "./validator-observer.js";

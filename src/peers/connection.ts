@@ -48,13 +48,22 @@ export interface PeerConnection {
   auth(authRequest: Uint8Array): Promise<Uint8Array>;
 }
 
-/** The serving side of a peer, as the in-memory transport calls it. */
+/** A synchronous answer, or a promise of one (a node's service waits on its enclave). */
+export type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * The serving side of a peer, as the in-memory transport calls it. A service may answer later
+ * (the node's `PeerTxPropose` and `GetTxs` go through its enclave); a rejection reaches the caller.
+ */
 export interface PeerService {
-  handleConsensusMsg(fromResponderId: string, payload: Uint8Array): ConsensusMsgResult;
-  handleProposeTx(message: AttestedMessage): { readonly blockCount: bigint };
-  latestMsg(): Uint8Array | undefined;
-  getTxs(channelId: Uint8Array, txHashes: readonly Uint8Array[]): GetTxsResult;
-  getBlocks(offset: bigint, limit: number): readonly Block[];
+  handleConsensusMsg(
+    fromResponderId: string,
+    payload: Uint8Array,
+  ): MaybePromise<ConsensusMsgResult>;
+  handleProposeTx(message: AttestedMessage): MaybePromise<{ readonly blockCount: bigint }>;
+  latestMsg(): MaybePromise<Uint8Array | undefined>;
+  getTxs(channelId: Uint8Array, txHashes: readonly Uint8Array[]): MaybePromise<GetTxsResult>;
+  getBlocks(offset: bigint, limit: number): MaybePromise<readonly Block[]>;
   /** The peer port's Auth; a peer without it answers every Auth as unavailable. */
   auth?(authRequest: Uint8Array): Promise<Uint8Array>;
 }
@@ -159,9 +168,9 @@ class MemoryPeerConnection implements PeerConnection {
     readonly remoteResponderId: string,
   ) {}
 
-  private async call<T>(f: (s: PeerService) => T): Promise<T> {
+  private async call<T>(f: (s: PeerService) => MaybePromise<T>): Promise<T> {
     await Promise.resolve();
-    return f(this.network.reach(this.local, this.remoteResponderId));
+    return await f(this.network.reach(this.local, this.remoteResponderId));
   }
 
   /** Run a request check as a rejection, without adding ticks to the calls that pass it. */

@@ -20,6 +20,7 @@ export {
   checkGetTxsRequest,
   checkProposeTxRequest,
   type GetTxsResult,
+  type MaybePromise,
   MemoryPeerNetwork,
   type PeerConnection,
   type PeerService,

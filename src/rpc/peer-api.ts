@@ -82,25 +82,27 @@ export function servePeerApi(
   options: PeerApiOptions = {},
 ): RpcServer {
   server
-    .unary(ConsensusPeerAPI.method.sendConsensusMsg, (request) => {
+    .unary(ConsensusPeerAPI.method.sendConsensusMsg, async (request) => {
       checkConsensusMsgRequest(request.fromResponderId, request.payload);
-      const result = service.handleConsensusMsg(request.fromResponderId, request.payload);
+      const result = await service.handleConsensusMsg(request.fromResponderId, request.payload);
       return create(ConsensusMsgResponseSchema, {
         result: result === "ok" ? ConsensusMsgResult.Ok : ConsensusMsgResult.UnknownPeer,
       });
     })
-    .unary(ConsensusPeerAPI.method.peerTxPropose, (request) => {
+    .unary(ConsensusPeerAPI.method.peerTxPropose, async (request) => {
       const message = toMessage(request);
       checkProposeTxRequest(message);
-      const { blockCount } = service.handleProposeTx(message);
+      const { blockCount } = await service.handleProposeTx(message);
       return create(ProposeTxResponseSchema, { result: ProposeTxResult.Ok, blockCount });
     })
-    .unary(ConsensusPeerAPI.method.getLatestMsg, () =>
-      create(GetLatestMsgResponseSchema, { payload: service.latestMsg() ?? new Uint8Array(0) }),
+    .unary(ConsensusPeerAPI.method.getLatestMsg, async () =>
+      create(GetLatestMsgResponseSchema, {
+        payload: (await service.latestMsg()) ?? new Uint8Array(0),
+      }),
     )
-    .unary(ConsensusPeerAPI.method.getTxs, (request) => {
+    .unary(ConsensusPeerAPI.method.getTxs, async (request) => {
       checkTxHashes(request.txHashes);
-      return getTxsResultToProto(service.getTxs(request.channelId, request.txHashes));
+      return getTxsResultToProto(await service.getTxs(request.channelId, request.txHashes));
     });
   serveAuth(server, service, options);
   const lastBlockInfo = options.lastBlockInfo;

@@ -1,10 +1,5 @@
 import type { Block, BlockContents } from "../blockchain/index.js";
-import {
-  createValidator,
-  formBlockCodecFor,
-  type Validator,
-  workerLedgerOf,
-} from "../consensus/index.js";
+import { assembleValidator, type Validator } from "../consensus/index.js";
 import { Ed25519Signer } from "../crypto/index.js";
 import { type Ledger, openMemoryLedger } from "../ledger/index.js";
 import { verifyConsensusMsg } from "../peers/index.js";
@@ -232,24 +227,21 @@ export class Cluster {
       this.setup.random.fork(`seal/${label}`).bytes(32),
     );
     const o = this.setup.options;
-    n.validator = createValidator(
+    n.validator = assembleValidator(
       {
         local: n.nodeId,
         quorumSet: this.qsets.get(n.id) as QuorumSet,
-        nowMs: this.now,
-        baseRoundIntervalMs: o.baseTimeoutMs,
-        baseBallotIntervalMs: o.baseTimeoutMs,
-        rebroadcastIntervalMs: o.rebroadcastMs ?? o.baseTimeoutMs,
         nodeById: (id) => this.nodeById(id),
         peers: n.peers.map((p) => ({ responderId: p, relayIncomingTxs: true })),
-        ...(o.syncGraceMs !== undefined ? { isBehindGraceMs: o.syncGraceMs } : {}),
+        tuning: {
+          baseRoundIntervalMs: o.baseTimeoutMs,
+          baseBallotIntervalMs: o.baseTimeoutMs,
+          rebroadcastIntervalMs: o.rebroadcastMs ?? o.baseTimeoutMs,
+          isBehindGraceMs: o.syncGraceMs,
+        },
       },
-      {
-        ledger: workerLedgerOf(n.ledger),
-        codec: formBlockCodecForNode(n),
-        signer: n.signer,
-        random: this.setup.random.fork(`validator/${label}`),
-      },
+      { ledger: n.ledger, signer: n.signer, random: this.setup.random.fork(`validator/${label}`) },
+      this.now,
     );
   }
 
@@ -315,11 +307,6 @@ export class Cluster {
     if (!isCodedError(error)) throw error;
     n.refused.push(error.code);
   }
-}
-
-/** The node's form_block encodings: the real codec over its own ledger. */
-function formBlockCodecForNode(n: ClusterNode) {
-  return formBlockCodecFor(n.ledger);
 }
 
 /** A wallet and the origin ledger it funds (shareable between runs; see `SimWallet.rewind`). */

@@ -1,26 +1,25 @@
-import { toBinary } from "@bufbuild/protobuf";
 import {
   AkeInitiator,
+  acceptClient,
+  acceptPeer,
   callOk,
+  connectPeer,
   createDevAuthority,
   DEVELOPMENT_POLICY,
   devRootPublicKey,
   encodeEvidence,
   enrolmentFor,
   InProcessEnclaveHost,
+  openFromPeer,
   peerIdentity,
+  proposeFromClient,
   SwEvidenceVerifier,
-  type WellFormedTxContext,
+  sealForPeer,
+  type WellFormedTx,
 } from "../enclave/index.js";
 import type { LedgerReader } from "../ledger/index.js";
-import { TxOutMembershipProofSchema } from "../proto/external_pb.js";
-import {
-  encodeTx,
-  MOB_MINIMUM_FEE,
-  membershipProofToProto,
-  type Tx,
-} from "../transaction/index.js";
-import { isCodedError, type RandomSource, SeededRandom, toHex } from "../util/index.js";
+import { encodeTx, MOB_MINIMUM_FEE, type Tx } from "../transaction/index.js";
+import { type RandomSource, SeededRandom, toHex } from "../util/index.js";
 import { SIM_BLOCK_VERSION } from "./wallet.js";
 
 /**
@@ -42,11 +41,8 @@ const SIM_CONFIG = {
   governors: undefined,
 };
 
-/** A transaction as the worker takes it (the host ran `tx_is_well_formed`). */
-export interface WellFormed {
-  readonly encrypted: Uint8Array;
-  readonly context: WellFormedTxContext;
-}
+/** A transaction as the worker takes it (the host ran `tx_is_well_formed`; enclave/host/pipeline). */
+export type WellFormed = WellFormedTx;
 
 /** A wallet's NX session to one node. */
 export interface ClientSession {
@@ -104,17 +100,10 @@ export class SimEnclave {
 
   /** IX between two enclaves (peer_init here, peer_accept there, peer_connect here). */
   async connect(peer: SimEnclave): Promise<void> {
-    const { authRequest } = await callOk(this.host, {
-      call: "peer_init",
-      peerResponderId: peer.responderId,
-    });
-    const accepted = await callOk(peer.host, { call: "peer_accept", authRequest });
-    const connected = await callOk(this.host, {
-      call: "peer_connect",
-      peerResponderId: peer.responderId,
-      authResponse: accepted.authResponse,
-    });
-    this.sessions.set(peer.responderId, connected.session);
+    const session = await connectPeer(this.host, peer.responderId, (request) =>
+      acceptPeer(peer.host, request),
+    );
+    this.sessions.set(peer.responderId, session);
   }
 
   /** A wallet opens an NX session to this enclave, verifying its dev evidence at `nowMs`. */
@@ -124,9 +113,8 @@ export class SimEnclave {
       responderId: `${this.responderId}#client`,
       ephemeralSecret: random.fillBytes(new Uint8Array(32)),
     });
-    const accepted = await callOk(this.host, { call: "client_accept", authRequest });
     machine.readAuthResponse({
-      message: accepted.authResponse,
+      message: await acceptClient(this.host, authRequest),
       verifier: new SwEvidenceVerifier({
         policy: DEVELOPMENT_POLICY,
         rootPublicKey: devRootPublicKey(),
@@ -140,11 +128,11 @@ export class SimEnclave {
   /** A client's transaction: client_tx_propose on its session, then tx_is_well_formed. */
   async clientPropose(session: ClientSession, tx: Tx): Promise<WellFormed> {
     const sealed = session.machine.encrypt(new Uint8Array(0), encodeTx(tx));
-    const { context } = await callOk(this.host, {
-      call: "client_tx_propose",
-      message: { aad: sealed.aad, channelId: sealed.channelId, data: sealed.data },
+    return proposeFromClient(this.host, this.ledger, {
+      aad: sealed.aad,
+      channelId: sealed.channelId,
+      data: sealed.data,
     });
-    return this.wellFormed(context.locallyEncryptedTx, context.highestIndices);
   }
 
   /**
@@ -159,34 +147,8 @@ export class SimEnclave {
   ): Promise<WellFormed[]> {
     const session = this.sessions.get(peer.responderId);
     if (session === undefined) throw new RangeError(`no session to ${peer.responderId}`);
-    const { message } = await callOk(this.host, {
-      call: "txs_for_peer",
-      wellFormedEncryptedTxs: encrypted,
-      aad,
-      session,
-    });
-    const { contexts } = await callOk(peer.host, { call: "peer_tx_propose", message });
-    const out: WellFormed[] = [];
-    for (const c of contexts) {
-      try {
-        out.push(await peer.wellFormed(c.locallyEncryptedTx, c.highestIndices));
-      } catch (error) {
-        if (!isCodedError(error)) throw error;
-      }
-    }
-    return out;
-  }
-
-  private async wellFormed(locallyEncryptedTx: Uint8Array, highest: readonly bigint[]) {
-    const r = await callOk(this.host, {
-      call: "tx_is_well_formed",
-      locallyEncryptedTx,
-      blockIndex: this.ledger.numBlocks() - 1n,
-      proofs: this.ledger
-        .getTxOutProofsOfMembership(highest)
-        .map((p) => toBinary(TxOutMembershipProofSchema, membershipProofToProto(p))),
-    });
-    return { encrypted: r.wellFormedEncryptedTx, context: r.context };
+    const message = await sealForPeer(this.host, session, encrypted, aad);
+    return openFromPeer(peer.host, peer.ledger, message);
   }
 
   close(): Promise<void> {
