@@ -25,6 +25,7 @@ export { WalletError, type WalletErrorCode } from "./errors.js";
 export { WALLET_LIMITS } from "./limits.js";
 export { type ChainInfo, NodeClient, type NodeStatus, type ProposeOutcome } from "./node.js";
 export { type PendingEntry, PendingSpends } from "./pending.js";
+export { osRandom } from "./random.js";
 export { proposeTxResultMeaning, proposeTxResultName } from "./result.js";
 export { drawMixinIndices, ringFor } from "./ring.js";
 export {
