@@ -26,7 +26,7 @@ import {
   type TxOut,
   viewTxOut,
 } from "../../src/transaction/index.js";
-import { bytesEqual, SeededRandom, toHex } from "../../src/util/index.js";
+import { SeededRandom, toHex } from "../../src/util/index.js";
 import { buildSend, openLedgerReadOnly, txFateIn } from "../../src/wallet/index.js";
 import {
   ACCOUNTS,
