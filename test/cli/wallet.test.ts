@@ -213,6 +213,13 @@ describe("wallet send against a node with a real enclave", () => {
     assert.equal(node.results.at(-1), "TxFeeError");
     assert.equal(pendingEntries().length, 2, "the refused payment is not pending");
   });
+  it("pays a b58 address given with --to", async () => {
+    const b58 = readFileSync(path.join(fixture.keysDir, "account_keys_3.b58pub"), "utf8").trim();
+    const run = await tool(sendArgs(["--to", b58, "--amount", "5000000000000"]));
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(JSON.parse(run.stdout).result, "Ok");
+    assert.equal(pendingEntries().length, 3);
+  });
 });
 
 describe("status and wait-for-block", () => {
@@ -249,6 +256,12 @@ describe("status and wait-for-block", () => {
     ]);
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /not reached in 1 s/);
+  });
+
+  it("exits 1 with one line when the node cannot be reached", async () => {
+    const run = await tool(["status", "--node", "insecure-mc://127.0.0.1:1/"]);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /^status: the node: [^\n]*\n$/);
   });
 
   it("refuses a URI of the wrong kind with one line", async () => {
