@@ -7,7 +7,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { ServerCredentials } from "@grpc/grpc-js";
+import { signBlockMetadata } from "../../src/blockchain/index.js";
 import { main } from "../../src/cli/consensus-tool.js";
+import { formBlockCodecFor } from "../../src/consensus/index.js";
+import { Ed25519Signer } from "../../src/crypto/index.js";
 import {
   callOk,
   createDevAuthority,
@@ -156,6 +159,8 @@ export interface TestNode {
   /** What each ClientTxPropose answered (a ProposeTxResult name). */
   results: string[];
   ledger: Ledger;
+  /** When set, every accepted transaction is formed into a block (by the enclave) and appended. */
+  commit: boolean;
   close(): Promise<void>;
 }
 
@@ -171,9 +176,10 @@ async function propose(
   host: InProcessEnclaveHost,
   ledger: Ledger,
   message: { aad: Uint8Array; channelId: Uint8Array; data: Uint8Array },
-): Promise<number> {
+): Promise<{ result: number; encrypted?: Uint8Array; highestIndices?: readonly bigint[] }> {
   const proposed = await host.call({ call: "client_tx_propose", message });
-  if (!proposed.ok) return PROPOSE_TX_RESULT[proposed.txCode as keyof typeof PROPOSE_TX_RESULT];
+  if (!proposed.ok)
+    return { result: PROPOSE_TX_RESULT[proposed.txCode as keyof typeof PROPOSE_TX_RESULT] };
   const { context } = proposed.value;
   const wellFormed = await host.call({
     call: "tx_is_well_formed",
@@ -183,10 +189,54 @@ async function propose(
       .getTxOutProofsOfMembership(context.highestIndices)
       .map((p) => toBinary(TxOutMembershipProofSchema, membershipProofToProto(p))),
   });
-  if (wellFormed.ok) return PROPOSE_TX_RESULT.Ok;
+  if (wellFormed.ok)
+    return {
+      result: PROPOSE_TX_RESULT.Ok,
+      encrypted: wellFormed.value.wellFormedEncryptedTx,
+      highestIndices: context.highestIndices,
+    };
   const code = PROPOSE_TX_RESULT[wellFormed.txCode as keyof typeof PROPOSE_TX_RESULT];
   if (code === undefined) throw new Error(`enclave refused: ${wellFormed.code}`);
-  return code;
+  return { result: code };
+}
+
+const METADATA_SIGNER = Ed25519Signer.fromSeed(new SeededRandom("wallet-test-msg-key").bytes(32));
+
+/** What the node's worker does once the network agrees: form_block in the enclave, then append. */
+async function commitBlock(
+  host: InProcessEnclaveHost,
+  ledger: Ledger,
+  encrypted: Uint8Array,
+  highestIndices: readonly bigint[],
+): Promise<void> {
+  const codec = formBlockCodecFor(ledger);
+  const request = codec.request([{ encrypted, context: { highestIndices } } as never]);
+  const formed = codec.reply(await callOk(host, request));
+  ledger.appendBlock({
+    block: formed.block,
+    contents: formed.contents,
+    signature: { ...formed.signature, signedAt: 1_700_000_000n },
+    metadata: signBlockMetadata(
+      {
+        blockId: formed.block.id,
+        quorumSet: {
+          threshold: 1,
+          members: [
+            {
+              type: "Node",
+              node: {
+                responderId: "wallet-test-node.local:8443",
+                publicKey: METADATA_SIGNER.publicKey,
+              },
+            },
+          ],
+        },
+        attestationEvidence: undefined,
+        responderId: "wallet-test-node.local:8443",
+      },
+      METADATA_SIGNER,
+    ),
+  });
 }
 
 /** A client port on loopback: Auth, ClientTxPropose, GetNodeConfig, GetLastBlockInfo, GetBlocks. */
@@ -198,11 +248,24 @@ export async function startTestNode(
   const calls = new Map<string, number>();
   const results: string[] = [];
   const server = new RpcServer({ logger: nullLogger });
+  const node: TestNode = {
+    uri: "",
+    calls,
+    results,
+    ledger,
+    commit: false,
+    close: async () => {
+      await server.close(100);
+      ledger.close();
+    },
+  };
   serveClientAuth(server, host, { onSession: () => count(calls, "Auth") });
   server.unary(ConsensusClientAPI.method.clientTxPropose, async (message) => {
     count(calls, "ClientTxPropose");
-    const result = await propose(host, ledger, message);
+    const { result, encrypted, highestIndices } = await propose(host, ledger, message);
     results.push(resultName(result));
+    if (node.commit && encrypted !== undefined && highestIndices !== undefined)
+      await commitBlock(host, ledger, encrypted, highestIndices);
     return create(ProposeTxResponseSchema, {
       result,
       blockCount: ledger.numBlocks(),
@@ -238,14 +301,6 @@ export async function startTestNode(
     return create(BlocksResponseSchema, { blocks });
   });
   const port = await server.listen("127.0.0.1:0", ServerCredentials.createInsecure());
-  return {
-    uri: `insecure-mc://127.0.0.1:${port}/`,
-    calls,
-    results,
-    ledger,
-    close: async () => {
-      await server.close(100);
-      ledger.close();
-    },
-  };
+  node.uri = `insecure-mc://127.0.0.1:${port}/`;
+  return node;
 }

@@ -293,3 +293,55 @@ describe("following a transaction in the ledger", () => {
     }
   });
 });
+
+describe("wallet send --wait, then wallet balance, over the node's own ledger", () => {
+  const balance = async (i: number) => {
+    const run = await tool([
+      "wallet",
+      "balance",
+      "--keys-dir",
+      fixture.keysDir,
+      "--account",
+      String(i),
+      "--ledger-db",
+      fixture.nodeLedger,
+      "--json",
+    ]);
+    assert.equal(run.status, 0, run.stderr);
+    return BigInt(JSON.parse(run.stdout).balance);
+  };
+
+  it("follows the ledger to the block the enclave formed, and the balances move by amount + fee", async () => {
+    const start = fixture.valuePerOutput * OUTPUTS_PER_ACCOUNT;
+    assert.equal(await balance(5), start);
+    const amount = 3_000_000_000_000n;
+    node.commit = true;
+    let run: Awaited<ReturnType<typeof tool>>;
+    try {
+      run = await tool([
+        ...sendArgs([
+          "--to-account",
+          "6",
+          "--amount",
+          amount.toString(),
+          "--wait",
+          "--timeout-s",
+          "60",
+        ]),
+        "--account",
+        "5",
+        "--ledger-db",
+        fixture.nodeLedger,
+      ]);
+    } finally {
+      node.commit = false;
+    }
+    assert.equal(run.status, 0, run.stderr);
+    const doc = JSON.parse(run.stdout);
+    assert.equal(doc.result, "Ok");
+    assert.equal(doc.block_index, BLOCKS, "the first block after the origin ledger");
+    assert.equal(node.ledger.numBlocks(), BigInt(BLOCKS + 1));
+    assert.equal(await balance(5), start - amount - MOB_MINIMUM_FEE);
+    assert.equal(await balance(6), start + amount);
+  });
+});
