@@ -20,7 +20,7 @@ import type { RandomSource } from "../util/index.js";
 import { WalletError } from "./errors.js";
 import { WALLET_LIMITS } from "./limits.js";
 import { ringFor } from "./ring.js";
-import { keyImageHex, type OwnedTxOut, scanOwned } from "./scan.js";
+import { keyImageHex, OwnedOutputs, type OwnedTxOut } from "./scan.js";
 
 /** What to send: everything the node decides (block version, fee, tombstone) comes in here. */
 export interface SendRequest {
@@ -81,12 +81,14 @@ export function selectInputs(spendable: readonly OwnedTxOut[], target: bigint): 
 /** Unspent MOB outputs of `account` whose key images are neither in the ledger nor in `pending`. */
 export function spendableOutputs(
   ledger: LedgerReader,
-  account: AccountKey,
+  owned: OwnedOutputs,
   pending: ReadonlySet<string>,
 ): OwnedTxOut[] {
-  return scanOwned(ledger, account).filter(
-    (o) => o.spentInBlock === undefined && o.tokenId === 0n && !pending.has(keyImageHex(o)),
-  );
+  return owned
+    .refresh(ledger)
+    .filter(
+      (o) => o.spentInBlock === undefined && o.tokenId === 0n && !pending.has(keyImageHex(o)),
+    );
 }
 
 function checkRequest(r: SendRequest): void {
@@ -102,11 +104,14 @@ export function buildSend(p: {
   /** Key images of outputs already being spent (see PendingSpends). */
   readonly pending: ReadonlySet<string>;
   readonly rng: RandomSource;
+  /** The account's scan kept between payments (default: a fresh full scan). */
+  readonly owned?: OwnedOutputs;
 }): BuiltSend {
   const { request, account, rng } = p;
   checkRequest(request);
   const target = request.amount + request.fee;
-  const inputs = selectInputs(spendableOutputs(p.ledger, account, p.pending), target);
+  const owned = p.owned ?? new OwnedOutputs(account);
+  const inputs = selectInputs(spendableOutputs(p.ledger, owned, p.pending), target);
   const primary = publicAddressOf(account, DEFAULT_SUBADDRESS_INDEX);
   const memos = BlockVersionFeatures.eMemoRequired(request.blockVersion)
     ? {

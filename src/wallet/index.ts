@@ -32,6 +32,7 @@ export {
   type Balance,
   balanceOf,
   keyImageHex,
+  OwnedOutputs,
   type OwnedTxOut,
   openOwned,
   ownerSubaddress,

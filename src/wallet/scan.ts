@@ -92,20 +92,47 @@ export function openOwned(
   };
 }
 
-/** Every output of `account` in `ledger`, spent or not, in ledger order. */
-export function scanOwned(ledger: LedgerReader, account: AccountKey): OwnedTxOut[] {
-  const owned: OwnedTxOut[] = [];
-  const keys = scanKeysOf(account);
-  const count = ledger.numTxOuts();
-  for (let index = 0n; index < count; index++) {
-    const txOut = ledger.getTxOutByIndex(index);
-    const subaddress = ownerSubaddress(txOut, keys);
-    if (subaddress === undefined) continue;
-    if (owned.length >= WALLET_LIMITS.maxOwnedTxOuts)
-      throw new WalletError("BAD_INPUT", `more than ${WALLET_LIMITS.maxOwnedTxOuts} owned outputs`);
-    owned.push(openOwned(txOut, index, account, subaddress, ledger));
+/**
+ * An account's outputs in one ledger, scanned incrementally: each `refresh` examines only the
+ * TxOuts appended since the last one (the view-key work), and re-reads every owned output's spent
+ * status (a key-image lookup). Keep one per account and ledger: a wallet sending many payments
+ * (a load generator) then pays the scan once. A ledger that shrank is scanned again from zero.
+ */
+export class OwnedOutputs {
+  readonly #keys: ScanKeys;
+  #scanned = 0n;
+  #owned: OwnedTxOut[] = [];
+
+  constructor(readonly account: AccountKey) {
+    this.#keys = scanKeysOf(account);
   }
-  return owned;
+
+  /** Every output of the account in `ledger`, spent or not, in ledger order. */
+  refresh(ledger: LedgerReader): OwnedTxOut[] {
+    const count = ledger.numTxOuts();
+    if (count < this.#scanned) {
+      this.#scanned = 0n;
+      this.#owned = [];
+    }
+    for (let index = this.#scanned; index < count; index++) {
+      const txOut = ledger.getTxOutByIndex(index);
+      const subaddress = ownerSubaddress(txOut, this.#keys);
+      if (subaddress === undefined) continue;
+      if (this.#owned.length >= WALLET_LIMITS.maxOwnedTxOuts)
+        throw new WalletError(
+          "BAD_INPUT",
+          `more than ${WALLET_LIMITS.maxOwnedTxOuts} owned outputs`,
+        );
+      this.#owned.push(openOwned(txOut, index, this.account, subaddress, ledger));
+    }
+    this.#scanned = count;
+    return this.#owned.map((o) => ({ ...o, spentInBlock: ledger.checkKeyImage(o.keyImage) }));
+  }
+}
+
+/** Every output of `account` in `ledger`, spent or not, in ledger order (one full scan). */
+export function scanOwned(ledger: LedgerReader, account: AccountKey): OwnedTxOut[] {
+  return new OwnedOutputs(account).refresh(ledger);
 }
 
 export interface Balance {
@@ -117,10 +144,14 @@ export interface Balance {
 }
 
 /** The MOB balance of `account`: its outputs in the ledger whose key images the ledger lacks. */
-export function balanceOf(ledger: LedgerReader, account: AccountKey): Balance {
-  const unspent = scanOwned(ledger, account).filter(
-    (o) => o.spentInBlock === undefined && o.tokenId === 0n,
-  );
+export function balanceOf(
+  ledger: LedgerReader,
+  account: AccountKey,
+  owned: OwnedOutputs = new OwnedOutputs(account),
+): Balance {
+  const unspent = owned
+    .refresh(ledger)
+    .filter((o) => o.spentInBlock === undefined && o.tokenId === 0n);
   return {
     balance: unspent.reduce((sum, o) => sum + o.value, 0n),
     txos: unspent.length,

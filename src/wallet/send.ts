@@ -6,6 +6,7 @@ import { type BuiltSend, buildSend } from "./build.js";
 import { WALLET_LIMITS } from "./limits.js";
 import type { ChainInfo, NodeClient, ProposeOutcome } from "./node.js";
 import { PendingSpends } from "./pending.js";
+import type { OwnedOutputs } from "./scan.js";
 
 export interface SendOptions {
   readonly keysDir: string;
@@ -19,6 +20,8 @@ export interface SendOptions {
   readonly verifier: SwEvidenceVerifier;
   readonly random: RandomSource;
   readonly nowMs: () => number;
+  /** The paying account's scan kept across payments (see OwnedOutputs); must match `account`. */
+  readonly owned?: OwnedOutputs;
 }
 
 export interface SendResult {
@@ -46,6 +49,7 @@ function prepare(o: SendOptions, chain: ChainInfo, pending: PendingSpends) {
       },
       pending: pending.keyImages(),
       rng: o.random,
+      ...(o.owned === undefined ? {} : { owned: o.owned }),
     });
     return { built, tombstoneBlock };
   } finally {

@@ -15,7 +15,7 @@ import { SeededRandom, toHex } from "../util/index.js";
 import { type BuiltSend, buildSend, selectInputs } from "./build.js";
 import { WalletError } from "./errors.js";
 import { drawMixinIndices } from "./ring.js";
-import { balanceOf, type OwnedTxOut } from "./scan.js";
+import { balanceOf, OwnedOutputs, type OwnedTxOut } from "./scan.js";
 import { waitForTx } from "./wait.js";
 
 const VERSION = 2;
@@ -78,13 +78,19 @@ describe("a payment in a block", () => {
     const { accounts, ledger, value, random } = sampleWorld("move");
     const [alice, bob] = accounts as [AccountKey, AccountKey];
     const start = value * BigInt(TXS);
-    assert.equal(balanceOf(ledger, alice).balance, start);
+    // Scans kept across the payment (incremental) and fresh ones must agree.
+    const aliceScan = new OwnedOutputs(alice);
+    const bobScan = new OwnedOutputs(bob);
+    assert.equal(balanceOf(ledger, alice, aliceScan).balance, start);
+    assert.equal(balanceOf(ledger, bob, bobScan).balance, start);
     const amount = 2n * value + 777n; // three inputs
     const built = send(ledger, alice, bob, amount, random);
     assert.equal(built.inputs.length, 3);
     appendTx(ledger, built);
     const a = balanceOf(ledger, alice);
     const b = balanceOf(ledger, bob);
+    assert.deepEqual(balanceOf(ledger, alice, aliceScan), a);
+    assert.deepEqual(balanceOf(ledger, bob, bobScan), b);
     assert.equal(a.balance, start - amount - MOB_MINIMUM_FEE);
     assert.equal(a.txos, TXS - 3 + 1, "three outputs spent, one change output");
     assert.equal(b.balance, start + amount);

@@ -229,7 +229,7 @@ describe("status and wait-for-block", () => {
     const last = node.ledger.getBlock(BigInt(BLOCKS - 1));
     assert.deepEqual(JSON.parse(run.stdout), {
       responder_id: "wallet-test-node.local:8443",
-      block_count: String(BLOCKS),
+      block_count: BLOCKS,
       block_version: BLOCK_VERSION,
       latest_block_id: toHex(last.id),
       minimum_fee: MOB_MINIMUM_FEE.toString(),

@@ -11,7 +11,7 @@ URI is insecure-mc://HOST:PORT/ or mc://HOST:PORT/ (TLS; ?ca-bundle=PATH for a p
 
 Output with --json:
   {"responder_id", "block_count", "block_version", "latest_block_id", "minimum_fee"}
-  (block_count and minimum_fee as decimal strings, latest_block_id as hex)
+  (minimum_fee in picoMOB as a decimal string, as wallet amounts are; latest_block_id as hex)
 
 Exit codes: 0 answered; 1 the node could not be reached or failed; 2 bad arguments.
 
@@ -35,7 +35,7 @@ export const statusCommand: Command = {
       const s = await node.status();
       const doc = {
         responder_id: s.responderId,
-        block_count: s.blockCount.toString(),
+        block_count: Number(s.blockCount),
         block_version: s.blockVersion,
         latest_block_id: toHex(s.latestBlockId),
         minimum_fee: s.minimumFee.toString(),
