@@ -23,7 +23,13 @@ export {
 export { channelCredentialsFor } from "./credentials.js";
 export { WalletError, type WalletErrorCode } from "./errors.js";
 export { WALLET_LIMITS } from "./limits.js";
-export { type ChainInfo, NodeClient, type NodeStatus, type ProposeOutcome } from "./node.js";
+export {
+  type ChainInfo,
+  NodeClient,
+  type NodeStatus,
+  type ProposeContext,
+  type ProposeOutcome,
+} from "./node.js";
 export { type PendingEntry, PendingSpends } from "./pending.js";
 export { osRandom } from "./random.js";
 export { proposeTxResultMeaning, proposeTxResultName } from "./result.js";

@@ -2,7 +2,11 @@ import { create } from "@bufbuild/protobuf";
 import { EmptySchema } from "@bufbuild/protobuf/wkt";
 import type { SwEvidenceVerifier } from "../enclave/index.js";
 import { ConsensusClientAPI } from "../proto/consensus_client_pb.js";
-import { BlockchainAPI, BlocksRequestSchema } from "../proto/consensus_common_pb.js";
+import {
+  BlockchainAPI,
+  BlocksRequestSchema,
+  type ProposeTxResponse,
+} from "../proto/consensus_common_pb.js";
 import { AttestedClient, RpcClient } from "../rpc/index.js";
 import { encodeTx, type Tx } from "../transaction/index.js";
 import { parseServiceUri, type RandomSource, type ServiceUri } from "../util/index.js";
@@ -24,6 +28,14 @@ export interface ChainInfo {
 export interface NodeStatus extends ChainInfo {
   readonly responderId: string;
   readonly latestBlockId: Uint8Array;
+}
+
+/** What attesting to the node needs. */
+export interface ProposeContext {
+  readonly verifier: SwEvidenceVerifier;
+  readonly random: RandomSource;
+  /** Now, for the evidence's validity windows (ms since the Unix epoch). */
+  readonly nowMs: number;
 }
 
 export interface ProposeOutcome {
@@ -104,23 +116,51 @@ export class NodeClient {
     return config.clientResponderId === "" ? this.uri.responderId : config.clientResponderId;
   }
 
-  /** Attest (NX), encrypt the transaction for the enclave, `ClientTxPropose`. */
-  async propose(
-    tx: Tx,
-    p: { verifier: SwEvidenceVerifier; random: RandomSource; nowMs: number },
-  ): Promise<ProposeOutcome> {
-    const attested = new AttestedClient({
-      client: this.rpc,
-      responderId: await this.clientResponderId(),
-      verifier: p.verifier,
-      random: p.random,
-    });
-    await attested.attest(p.nowMs);
-    const reply = await this.rpc.unary(
-      ConsensusClientAPI.method.clientTxPropose,
-      attested.encrypt(encodeTx(tx)),
-      this.#options(),
-    );
+  #session: Promise<AttestedClient> | undefined;
+
+  /** The attested session, made on first use and kept (a wallet sending many payments attests once). */
+  #attested(p: ProposeContext): Promise<AttestedClient> {
+    if (this.#session === undefined) {
+      const session = (async () => {
+        const attested = new AttestedClient({
+          client: this.rpc,
+          responderId: await this.clientResponderId(),
+          verifier: p.verifier,
+          random: p.random,
+        });
+        await attested.attest(p.nowMs);
+        return attested;
+      })();
+      this.#session = session;
+      session.catch(() => {
+        if (this.#session === session) this.#session = undefined;
+      });
+    }
+    return this.#session;
+  }
+
+  /**
+   * Attest (NX) unless a session is kept, encrypt the transaction for the enclave, and
+   * `ClientTxPropose`. Calls on one session run one at a time (its nonces are implicit); any
+   * failure ends the session, and the next proposal attests again. Nothing is retried here: the
+   * caller decides whether to send the same transaction again.
+   */
+  async propose(tx: Tx, p: ProposeContext): Promise<ProposeOutcome> {
+    const session = this.#attested(p);
+    const attested = await session;
+    let reply: ProposeTxResponse;
+    try {
+      reply = await attested.queue.run(() =>
+        this.rpc.unary(
+          ConsensusClientAPI.method.clientTxPropose,
+          attested.encrypt(encodeTx(tx)),
+          this.#options(),
+        ),
+      );
+    } catch (error) {
+      if (this.#session === session) this.#session = undefined;
+      throw error;
+    }
     return {
       result: reply.result,
       name: proposeTxResultName(reply.result),

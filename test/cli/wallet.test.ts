@@ -27,7 +27,15 @@ import {
   viewTxOut,
 } from "../../src/transaction/index.js";
 import { SeededRandom, toHex } from "../../src/util/index.js";
-import { buildSend, openLedgerReadOnly, txFateIn } from "../../src/wallet/index.js";
+import {
+  buildSend,
+  insecureSwVerifier,
+  NodeClient,
+  OwnedOutputs,
+  openLedgerReadOnly,
+  sendPayment,
+  txFateIn,
+} from "../../src/wallet/index.js";
 import {
   ACCOUNTS,
   BLOCK_VERSION,
@@ -213,6 +221,35 @@ describe("wallet send against a node with a real enclave", () => {
     assert.equal(node.results.at(-1), "TxFeeError");
     assert.equal(pendingEntries().length, 2, "the refused payment is not pending");
   });
+  it("keeps one attested session for many payments through the library", async () => {
+    const client = new NodeClient(node.uri);
+    const auths = node.calls.get("Auth") ?? 0;
+    const owned = new OwnedOutputs(account(7));
+    try {
+      const pay = () =>
+        sendPayment({
+          keysDir: fixture.keysDir,
+          account: 7,
+          to: publicAddressOf(account(8), 0n),
+          amount: 2_000_000_000_000n,
+          ledgerDir: fixture.walletLedger,
+          node: client,
+          verifier: insecureSwVerifier(),
+          random: new SeededRandom(`library-payments-${node.results.length}`),
+          nowMs: () => Date.now(),
+          owned,
+        });
+      const first = await pay();
+      const second = await pay();
+      assert.deepEqual([first.outcome.name, second.outcome.name], ["Ok", "Ok"]);
+      assert.equal(node.calls.get("Auth"), auths + 1, "one handshake for both");
+      const firstImages = first.built.keyImages.map(toHex);
+      assert.ok(second.built.keyImages.every((k) => !firstImages.includes(toHex(k))));
+    } finally {
+      client.close();
+    }
+  });
+
   it("pays a b58 address given with --to", async () => {
     const b58 = readFileSync(path.join(fixture.keysDir, "account_keys_3.b58pub"), "utf8").trim();
     const run = await tool(sendArgs(["--to", b58, "--amount", "5000000000000"]));
