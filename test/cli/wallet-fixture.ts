@@ -243,6 +243,7 @@ async function commitBlock(
 export async function startTestNode(
   ledgerDir: string,
   host: InProcessEnclaveHost,
+  credentials: ServerCredentials = ServerCredentials.createInsecure(),
 ): Promise<TestNode> {
   const ledger = openLmdbLedger(ledgerDir);
   const calls = new Map<string, number>();
@@ -300,7 +301,7 @@ export async function startTestNode(
     }
     return create(BlocksResponseSchema, { blocks });
   });
-  const port = await server.listen("127.0.0.1:0", ServerCredentials.createInsecure());
+  const port = await server.listen("127.0.0.1:0", credentials);
   node.uri = `insecure-mc://127.0.0.1:${port}/`;
   return node;
 }

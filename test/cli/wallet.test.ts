@@ -8,10 +8,12 @@
 // node's own ledger is a second, byte-identical generate-sample-ledger). Expected amounts come
 // from generate-sample-ledger's value_per_output and the amounts sent, never from the wallet.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { ServerCredentials } from "@grpc/grpc-js";
 import {
   CHANGE_SUBADDRESS_INDEX,
   type RistrettoPoint,
@@ -293,6 +295,69 @@ describe("status and wait-for-block", () => {
     ]);
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /not reached in 1 s/);
+  });
+
+  it("status over mc:// (TLS) with an openssl-made CA given as ?ca-bundle=", async () => {
+    const dir = path.join(fixture.dir, "tls");
+    mkdirSync(dir);
+    const ssl = (args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
+    ssl(
+      ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"].concat([
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=wallet test CA",
+      ]),
+    );
+    ssl(
+      ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"].concat([
+        "-keyout",
+        "node.key",
+        "-out",
+        "node.csr",
+        "-subj",
+        "/CN=localhost",
+      ]),
+    );
+    writeFileSync(path.join(dir, "san.ext"), "subjectAltName=DNS:localhost\n");
+    ssl(
+      ["x509", "-req", "-in", "node.csr", "-CA", "ca.pem", "-CAkey", "ca.key"].concat([
+        "-CAcreateserial",
+        "-out",
+        "node.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "san.ext",
+      ]),
+    );
+    const read = (f: string) => readFileSync(path.join(dir, f));
+    const credentials = ServerCredentials.createSsl(null, [
+      { private_key: read("node.key"), cert_chain: read("node.pem") },
+    ]);
+    const tlsNode = await startTestNode(fixture.walletLedger, enclave, credentials);
+    try {
+      const port = new URL(tlsNode.uri.replace("insecure-mc", "http")).port;
+      const ca = path.join(dir, "ca.pem");
+      const run = await tool([
+        "status",
+        "--node",
+        `mc://localhost:${port}/?ca-bundle=${ca}`,
+        "--json",
+      ]);
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(JSON.parse(run.stdout).block_count, BLOCKS);
+      // Without the CA the node's certificate is not trusted: a negative answer, one line.
+      const untrusted = await tool(["status", "--node", `mc://localhost:${port}/`]);
+      assert.equal(untrusted.status, 1);
+      assert.match(untrusted.stderr, /^status: the node: [^\n]*\n$/);
+    } finally {
+      await tlsNode.close();
+    }
   });
 
   it("exits 1 with one line when the node cannot be reached", async () => {
