@@ -9,6 +9,9 @@ import { ledgerDistributionCommand } from "./ledger-distribution.js";
 import { ledgerFromArchiveCommand } from "./ledger-from-archive.js";
 import { sampleKeysCommand } from "./sample-keys.js";
 import { simCommand } from "./sim.js";
+import { statusCommand } from "./status.js";
+import { waitForBlockCommand } from "./wait-for-block.js";
+import { walletCommand } from "./wallet.js";
 
 /** Every `consensus-tool` subcommand, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -22,4 +25,7 @@ export const COMMANDS: readonly Command[] = [
   benchCommand,
   attestationAuthorityCommand,
   enclaveBundleCommand,
+  walletCommand,
+  statusCommand,
+  waitForBlockCommand,
 ];
