@@ -189,7 +189,7 @@ export class RpcClient {
   constructor(
     address: string,
     credentials: ChannelCredentials,
-    options: Record<string, number> = {},
+    options: Readonly<Record<string, number | string>> = {},
   ) {
     this.#client = new Client(address, credentials, options);
   }

@@ -20,7 +20,6 @@ export {
   selectInputs,
   spendableOutputs,
 } from "./build.js";
-export { channelCredentialsFor } from "./credentials.js";
 export { WalletError, type WalletErrorCode } from "./errors.js";
 export { WALLET_LIMITS } from "./limits.js";
 export {

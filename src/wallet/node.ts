@@ -7,10 +7,19 @@ import {
   BlocksRequestSchema,
   type ProposeTxResponse,
 } from "../proto/consensus_common_pb.js";
-import { AttestedClient, RpcClient } from "../rpc/index.js";
+import {
+  AttestedClient,
+  type ChannelSettings,
+  channelSettingsFor,
+  RpcClient,
+} from "../rpc/index.js";
 import { encodeTx, type Tx } from "../transaction/index.js";
-import { parseServiceUri, type RandomSource, type ServiceUri } from "../util/index.js";
-import { channelCredentialsFor } from "./credentials.js";
+import {
+  isCodedError,
+  parseServiceUri,
+  type RandomSource,
+  type ServiceUri,
+} from "../util/index.js";
 import { WalletError } from "./errors.js";
 import { WALLET_LIMITS } from "./limits.js";
 import { proposeTxResultName } from "./result.js";
@@ -52,8 +61,8 @@ export class NodeClient {
 
   constructor(uriText: string) {
     this.uri = parseServiceUri(uriText, "client");
-    const host = this.uri.host.includes(":") ? `[${this.uri.host}]` : this.uri.host;
-    this.rpc = new RpcClient(`${host}:${this.uri.port}`, channelCredentialsFor(this.uri));
+    const channel = walletChannel(this.uri);
+    this.rpc = new RpcClient(channel.address, channel.credentials, channel.options);
   }
 
   #options() {
@@ -171,5 +180,16 @@ export class NodeClient {
 
   close(): void {
     this.rpc.close();
+  }
+}
+
+/** The rpc layer's channel for a client URI; an unusable `ca-bundle` is the user's input to fix. */
+function walletChannel(uri: ServiceUri): ChannelSettings {
+  try {
+    return channelSettingsFor(uri);
+  } catch (error) {
+    if (isCodedError(error) && error.code === "RPC_TLS_CONFIG")
+      throw new WalletError("BAD_INPUT", error.message);
+    throw error;
   }
 }

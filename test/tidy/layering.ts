@@ -111,8 +111,7 @@ export const PACKAGE_OWNERS: Readonly<Record<string, readonly string[]>> = {
   "@noble/hashes": ["crypto"],
   "@scure/bip39": ["crypto"],
   "@bufbuild/protobuf": [...PROTO_USERS, "proto"],
-  // wallet: its channel credentials only, until src/rpc/credentials.ts offers them (then remove).
-  "@grpc/grpc-js": ["rpc", "wallet"],
+  "@grpc/grpc-js": ["rpc"],
   "@aws-sdk/client-s3": ["archive"],
   lmdb: ["ledger"],
   pino: ["node"],
