@@ -22,11 +22,13 @@ export class ConfigError extends CodedError<ConfigErrorCode, { where: string }> 
  * The running node's own refusals. The codes are the ones `rpc/errors.ts` already maps (to
  * UNAVAILABLE, and MobileCoin's "Temporarily not serving requests" while behind).
  */
-export type RuntimeErrorCode =
+export const RUNTIME_ERROR_CODES = [
   /** The node is closing: it takes no new work. */
-  | "RPC_NOT_SERVING"
+  "RPC_NOT_SERVING",
   /** The node is behind the network and catching up (MobileCoin `NotServing`). */
-  | "RPC_BEHIND";
+  "RPC_BEHIND",
+] as const;
+export type RuntimeErrorCode = (typeof RUNTIME_ERROR_CODES)[number];
 
 /** A request the running node refuses for its own state, not for the request's content. */
 export class RuntimeError extends CodedError<RuntimeErrorCode> {

@@ -10,7 +10,8 @@ import { CodedError } from "../util/index.js";
  * wins. Without a bare level, lines of no matching module are dropped (env_logger's rule); the
  * empty text means `info` (our service default). Not supported: `/regex` suffixes (refused).
  */
-export type LogFilterErrorCode = "LOG_FILTER_INVALID";
+export const LOG_FILTER_ERROR_CODES = ["LOG_FILTER_INVALID"] as const;
+export type LogFilterErrorCode = (typeof LOG_FILTER_ERROR_CODES)[number];
 
 export class LogFilterError extends CodedError<LogFilterErrorCode> {
   constructor(message: string, payload: Readonly<Record<string, unknown>> = {}) {

@@ -12,21 +12,23 @@ import { type CallContext, methodPath, type RequestCheck } from "./service.js";
  * `|now − timestamp| < max lifetime`. Refusals are `AUTH_…` codes, which the one error map turns
  * into UNAUTHENTICATED with MobileCoin's texts.
  */
-export type ClientAuthErrorCode =
+export const CLIENT_AUTH_ERROR_CODES = [
   /** No authorization header. */
-  | "AUTH_UNAUTHENTICATED"
+  "AUTH_UNAUTHENTICATED",
   /** A token that does not parse, names another user or whose signature is wrong. */
-  | "AUTH_INVALID_TOKEN"
+  "AUTH_INVALID_TOKEN",
   /** A token outside the lifetime window (either direction). */
-  | "AUTH_EXPIRED_TOKEN"
+  "AUTH_EXPIRED_TOKEN",
   /** A header that is not `Basic …`. */
-  | "AUTH_UNSUPPORTED_METHOD"
+  "AUTH_UNSUPPORTED_METHOD",
   /** A `Basic` header without valid base64. */
-  | "AUTH_INVALID_HEADER"
+  "AUTH_INVALID_HEADER",
   /** Base64 that is not UTF-8 `user:password`. */
-  | "AUTH_INVALID_CREDENTIALS"
+  "AUTH_INVALID_CREDENTIALS",
   /** A configured secret of the wrong size (operator error, at start-up). */
-  | "AUTH_BAD_SECRET";
+  "AUTH_BAD_SECRET",
+] as const;
+export type ClientAuthErrorCode = (typeof CLIENT_AUTH_ERROR_CODES)[number];
 
 export class ClientAuthError extends CodedError<ClientAuthErrorCode> {
   constructor(code: ClientAuthErrorCode, message: string) {

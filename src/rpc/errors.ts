@@ -1,5 +1,6 @@
 import { status } from "@grpc/grpc-js";
 import { EnclaveError, EnclaveHostError } from "../enclave/index.js";
+import { PeersError } from "../peers/index.js";
 import { MintValidationResultCode } from "../proto/consensus_client_pb.js";
 import { ProposeTxResult } from "../proto/consensus_common_pb.js";
 import { type TxValidationCode, TxValidationError } from "../transaction/index.js";
@@ -113,7 +114,6 @@ const STATUS_BY_CODE: Readonly<Record<string, RpcStatus>> = {
   AUTH_INVALID_CREDENTIALS: unauthenticated("Authorization header error: Invalid credentials"),
   // node/log-filter.ts: an admin's SetRustLog text that is not a filter.
   LOG_FILTER_INVALID: INVALID_ARGUMENT,
-  ...Object.fromEntries(PEER_INPUT_CODES.map((code) => [code, INVALID_ARGUMENT])),
 };
 
 /** Enclave refusals that mean the client's attested channel failed (MobileCoin `Error::Attest`). */
@@ -152,6 +152,8 @@ const STATUS_BY_PREFIX: readonly [string, RpcStatus][] = [["ATTEST_", PERMISSION
 export function rpcStatusOf(error: unknown): RpcStatus {
   if (!(error instanceof CodedError)) return INTERNAL;
   if (error.code === "RPC_CHAIN_ID_MISMATCH") return chainIdMismatch(error);
+  // Matched by class: other areas reuse some of these code names (e.g. INVALID_SIGNATURE).
+  if (error instanceof PeersError && PEER_INPUT_CODES.includes(error.code)) return INVALID_ARGUMENT;
   const enclave = enclaveStatusOf(error);
   if (enclave !== undefined) return enclave;
   const exact = STATUS_BY_CODE[error.code];

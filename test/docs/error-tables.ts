@@ -8,12 +8,17 @@ import {
   ENCLAVE_ERROR_WIRE,
   ENCLAVE_HOST_ERROR_CODES,
   ENCLAVE_SETUP_ERROR_CODES,
+  EnclaveError,
+  type EnclaveErrorCode,
 } from "../../src/enclave/errors.js";
 import { LEDGER_ERROR_CODES } from "../../src/ledger/errors.js";
-import { CONFIG_ERROR_CODES } from "../../src/node/errors.js";
-import { PEERS_ERROR_CODES } from "../../src/peers/errors.js";
+import { CONFIG_ERROR_CODES, RUNTIME_ERROR_CODES } from "../../src/node/errors.js";
+import { LOG_FILTER_ERROR_CODES } from "../../src/node/log-filter.js";
+import { PEERS_ERROR_CODES, PeersError, type PeersErrorCode } from "../../src/peers/errors.js";
+import { MintValidationResultCode } from "../../src/proto/consensus_client_pb.js";
 import { QUORUM_ERROR_CODES } from "../../src/quorum/errors.js";
 import { ATTESTED_RPC_ERROR_CODES } from "../../src/rpc/attested-api.js";
+import { CLIENT_AUTH_ERROR_CODES } from "../../src/rpc/client-auth.js";
 import { RPC_ERROR_CODES } from "../../src/rpc/errors.js";
 import { SCP_ERROR_CODES } from "../../src/scp/errors.js";
 import { SIM_ERROR_CODES } from "../../src/sim/errors.js";
@@ -23,7 +28,9 @@ import {
   TRANSACTION_ERROR_CODES,
 } from "../../src/transaction/errors.js";
 import { MEMBERSHIP_PROOF_ERROR_CODES } from "../../src/transaction/merkle.js";
+import type { CodedError } from "../../src/util/errors.js";
 import { INPUT_ERROR_CODES } from "../../src/util/errors.js";
+import { WALLET_ERROR_CODES } from "../../src/wallet/errors.js";
 
 /**
  * Every `CodedError` subclass in src/ with the run-time list of its codes: the errors manual
@@ -39,7 +46,12 @@ export interface ErrorTable {
    * What a gRPC caller sees. Default: `rpcStatusOf`. Transaction validation failures are not
    * gRPC errors: the client gets OK with the `ProposeTxResult` number (reference §5.9).
    */
-  readonly status?: "propose-tx-result";
+  readonly status?: "propose-tx-result" | "mint-validation-result";
+  /**
+   * An error of this class with the given code. Where the one error map matches by class as well
+   * as by code (enclave, enclave host, peers), the manual must show what the real class gets.
+   */
+  readonly make?: (code: string) => CodedError;
 }
 
 export const ERROR_TABLES: readonly ErrorTable[] = [
@@ -59,6 +71,7 @@ export const ERROR_TABLES: readonly ErrorTable[] = [
     errorClass: "EnclaveError",
     file: "src/enclave/errors.ts",
     codes: Object.keys(ENCLAVE_ERROR_WIRE),
+    make: (code) => new EnclaveError(code as EnclaveErrorCode, code),
   },
   { errorClass: "AttestError", file: "src/enclave/attest/errors.ts", codes: ATTEST_ERROR_CODES },
   {
@@ -70,7 +83,28 @@ export const ERROR_TABLES: readonly ErrorTable[] = [
   { errorClass: "ConsensusError", file: "src/consensus/errors.ts", codes: CONSENSUS_ERROR_CODES },
   { errorClass: "ScpError", file: "src/scp/errors.ts", codes: SCP_ERROR_CODES },
   { errorClass: "QuorumError", file: "src/quorum/errors.ts", codes: QUORUM_ERROR_CODES },
-  { errorClass: "PeersError", file: "src/peers/errors.ts", codes: PEERS_ERROR_CODES },
+  {
+    errorClass: "PeersError",
+    file: "src/peers/errors.ts",
+    codes: PEERS_ERROR_CODES,
+    make: (code) => new PeersError(code as PeersErrorCode, code),
+  },
+  { errorClass: "RuntimeError", file: "src/node/errors.ts", codes: RUNTIME_ERROR_CODES },
+  { errorClass: "LogFilterError", file: "src/node/log-filter.ts", codes: LOG_FILTER_ERROR_CODES },
+  {
+    errorClass: "ClientAuthError",
+    file: "src/rpc/client-auth.ts",
+    codes: CLIENT_AUTH_ERROR_CODES,
+  },
+  {
+    errorClass: "MintValidationError",
+    file: "src/rpc/errors.ts",
+    codes: Object.keys(MintValidationResultCode).filter(
+      (c) => Number.isNaN(Number(c)) && c !== "Ok",
+    ),
+    status: "mint-validation-result",
+  },
+  { errorClass: "WalletError", file: "src/wallet/errors.ts", codes: WALLET_ERROR_CODES },
   {
     errorClass: "TxValidationError",
     file: "src/transaction/errors.ts",

@@ -4,6 +4,7 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import { status } from "@grpc/grpc-js";
 import * as command from "../../src/cli/command.js";
+import { MintValidationResultCode } from "../../src/proto/consensus_client_pb.js";
 import { rpcStatusOf } from "../../src/rpc/errors.js";
 import { PROPOSE_TX_RESULT } from "../../src/transaction/errors.js";
 import { CodedError } from "../../src/util/errors.js";
@@ -26,7 +27,10 @@ function section(title: string, level: number): Section {
 function expectedStatus(table: ErrorTable, code: string): string {
   if (table.status === "propose-tx-result")
     return `OK (${PROPOSE_TX_RESULT[code as keyof typeof PROPOSE_TX_RESULT]})`;
-  return status[rpcStatusOf(new CodedError(code, {})).code];
+  if (table.status === "mint-validation-result")
+    return `OK (${MintValidationResultCode[code as keyof typeof MintValidationResultCode]})`;
+  const error = table.make?.(code) ?? new CodedError(code, {});
+  return status[rpcStatusOf(error).code];
 }
 
 /** Class names of every `extends CodedError` in src/ (tests left out). */
