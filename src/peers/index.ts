@@ -42,7 +42,7 @@ export {
   TX_HASH_LENGTH,
   topicDigestNode,
 } from "./digest.js";
-export { PeersError, type PeersErrorCode } from "./errors.js";
+export { PEERS_ERROR_CODES, PeersError, type PeersErrorCode } from "./errors.js";
 export {
   type KeepaliveAction,
   type KeepaliveInput,

@@ -1,6 +1,6 @@
 import { status } from "@grpc/grpc-js";
 import { EnclaveError, EnclaveHostError } from "../enclave/index.js";
-import { PeersError } from "../peers/index.js";
+import { PEERS_ERROR_CODES, PeersError } from "../peers/index.js";
 import { MintValidationResultCode } from "../proto/consensus_client_pb.js";
 import { ProposeTxResult } from "../proto/consensus_common_pb.js";
 import { type TxValidationCode, TxValidationError } from "../transaction/index.js";
@@ -77,22 +77,17 @@ function chainIdMismatch(error: CodedError): RpcStatus {
 }
 
 /**
- * Peer input refused by the peers layer (`PeersErrorCode`): MobileCoin answers an undecodable
- * payload or a bad signature with INVALID_ARGUMENT. PEER_UNAVAILABLE and BAD_REPLY are outbound
- * failures and never answer a call, so they stay INTERNAL.
+ * Peer input refused by the peers layer: MobileCoin answers an undecodable payload or a bad
+ * signature with INVALID_ARGUMENT. PEER_UNAVAILABLE and BAD_REPLY are outbound failures and never
+ * answer a call, and an unknown relayer is answered in the reply (`unknown-peer`), so those three
+ * stay INTERNAL.
  */
-const PEER_INPUT_CODES: readonly string[] = [
-  "MALFORMED_PAYLOAD",
-  "PAYLOAD_TOO_LARGE",
-  "UNSUPPORTED_VALUE",
-  "INVALID_SCP_MSG",
-  "ZERO_SLOT",
-  "MISSING_NODE_KEY",
-  "UNKNOWN_ISSUER",
-  "ISSUER_KEY_MISMATCH",
-  "INVALID_SIGNATURE",
-  "PREV_BLOCK_MISMATCH",
-];
+const NOT_PEER_INPUT: ReadonlySet<string> = new Set([
+  "PEER_UNAVAILABLE",
+  "BAD_REPLY",
+  "UNKNOWN_PEER",
+]);
+const PEER_INPUT_CODES: readonly string[] = PEERS_ERROR_CODES.filter((c) => !NOT_PEER_INPUT.has(c));
 
 const STATUS_BY_CODE: Readonly<Record<string, RpcStatus>> = {
   RPC_BAD_REQUEST: INVALID_ARGUMENT,
