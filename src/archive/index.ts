@@ -24,6 +24,8 @@ export { MemoryArchive } from "./memory-store.js";
 export {
   type CheckedBlocks,
   checkFetchedBlocks,
+  FetchAttempt,
+  type FetchRequest,
   MultiSourceFetcher,
   type MultiSourceOptions,
 } from "./multi-fetcher.js";

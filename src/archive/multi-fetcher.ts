@@ -50,13 +50,91 @@ export function checkFetchedBlocks(
   return { good, bad: undefined };
 }
 
+/** One request of an attempt: ask `source` for at most `max` blocks from `fromIndex`. */
+export interface FetchRequest {
+  readonly source: string;
+  readonly fromIndex: bigint;
+  readonly max: number;
+}
+
 /**
- * Blocks from several sources (peers, archives) tried in turn. Every block is checked against
- * our chain (`checkFetchedBlocks`); a source that serves a corrupt or stale block is struck
- * (`SourceScores`: skipped for a back-off period) and the next source is asked from the block
- * after the last good one. A source that fails (unreachable, timed out) is passed over without a
- * strike. A short answer (the source has no more) also moves on, so one lagging mirror does not
- * end a catch-up. Rejects with `UNAVAILABLE` only when no source in play answered at all.
+ * One catch-up attempt over several sources, as a step machine without I/O (so a simulator can
+ * drive it with packets and a node with promises): `next()` names the source to ask and from
+ * where, `replied` / `failed` report its answer, and `result()` gives the checked blocks. Every
+ * answer is checked against our chain (`checkFetchedBlocks`); a source that served a corrupt or
+ * stale block is struck in `scores` and the next source is asked from the block after the last
+ * good one. A failing source is passed over without a strike; a short answer (the source has no
+ * more) also moves on, so one lagging mirror does not end a catch-up.
+ */
+export class FetchAttempt {
+  private readonly out: BlockData[] = [];
+  private parent: Uint8Array;
+  private pos = 0;
+  private answered = false;
+  private asking: FetchRequest | undefined;
+
+  constructor(
+    /** Sources in the order to ask them (`SourceScores.order`: struck ones already left out). */
+    private readonly order: readonly string[],
+    readonly fromIndex: bigint,
+    private readonly max: number,
+    parentId: Uint8Array,
+    private readonly scores: SourceScores,
+  ) {
+    checkFetchRequest(fromIndex, max);
+    this.parent = parentId;
+  }
+
+  /** The next request, or `undefined` when the attempt is over. */
+  next(): FetchRequest | undefined {
+    const want = this.max - this.out.length;
+    const source = this.order[this.pos];
+    if (want === 0 || source === undefined) return undefined;
+    this.pos++;
+    this.asking = { source, fromIndex: this.fromIndex + BigInt(this.out.length), max: want };
+    return this.asking;
+  }
+
+  /** The source asked last answered `blocks` (`corrupt`: it said so itself, after them). */
+  replied(blocks: readonly BlockData[], corrupt: string | undefined, nowMs: number): void {
+    const r = this.take();
+    this.answered = true;
+    const checked = checkFetchedBlocks(blocks, r.fromIndex, this.parent, r.max);
+    this.out.push(...checked.good);
+    this.scores.served(r.source, checked.good.length);
+    const last = checked.good[checked.good.length - 1];
+    if (last !== undefined) this.parent = last.block.id;
+    const bad = checked.bad ?? corrupt;
+    if (bad !== undefined) this.scores.strike(r.source, nowMs, bad);
+  }
+
+  /** The source asked last failed (unreachable, timed out): no strike. */
+  failed(): void {
+    this.scores.failed(this.take().source);
+  }
+
+  /** The checked blocks; `UNAVAILABLE` when no source answered at all. */
+  result(): BlockData[] {
+    if (!this.answered)
+      throw new ArchiveError("UNAVAILABLE", `block ${this.fromIndex}: no block source answered`, {
+        index: String(this.fromIndex),
+      });
+    return [...this.out];
+  }
+
+  private take(): FetchRequest {
+    const r = this.asking;
+    if (r === undefined) throw new Error("FetchAttempt: an answer without a request");
+    this.asking = undefined;
+    return r;
+  }
+}
+
+/**
+ * Blocks from several sources (peers, archives) tried in turn, one `FetchAttempt` per call: every
+ * block checked against our chain, a source that serves a corrupt or stale block struck (skipped
+ * for a back-off period, `SourceScores`), the next one asked from after the last good block.
+ * Rejects with `UNAVAILABLE` only when no source in play answered at all.
  */
 export class MultiSourceFetcher implements BlockFetcher {
   readonly source: string;
@@ -77,43 +155,24 @@ export class MultiSourceFetcher implements BlockFetcher {
 
   async fetch(fromIndex: bigint, max: number): Promise<readonly BlockData[]> {
     checkFetchRequest(fromIndex, max);
-    const out: BlockData[] = [];
-    let parent = this.options.parentId(fromIndex);
-    let answered = false;
-    for (const name of this.scores.order([...this.bySource.keys()], this.options.now())) {
-      const want = max - out.length;
-      if (want === 0) break;
-      const next = fromIndex + BigInt(out.length);
-      const reply = await this.ask(this.bySource.get(name) as BlockFetcher, next, want);
-      if (reply === undefined) continue;
-      answered = true;
-      const checked = checkFetchedBlocks(reply.blocks, next, parent, want);
-      out.push(...checked.good);
-      this.scores.served(name, checked.good.length);
-      const last = checked.good[checked.good.length - 1];
-      if (last !== undefined) parent = last.block.id;
-      const bad = checked.bad ?? reply.corrupt;
-      if (bad !== undefined) this.scores.strike(name, this.options.now(), bad);
+    const order = this.scores.order([...this.bySource.keys()], this.options.now());
+    const attempt = new FetchAttempt(
+      order,
+      fromIndex,
+      max,
+      this.options.parentId(fromIndex),
+      this.scores,
+    );
+    for (let r = attempt.next(); r !== undefined; r = attempt.next()) {
+      const fetcher = this.bySource.get(r.source) as BlockFetcher;
+      try {
+        attempt.replied(await fetcher.fetch(r.fromIndex, r.max), undefined, this.options.now());
+      } catch (error) {
+        if (error instanceof CorruptBlockError)
+          attempt.replied(error.good, error.message, this.options.now());
+        else attempt.failed();
+      }
     }
-    if (!answered)
-      throw new ArchiveError("UNAVAILABLE", `block ${fromIndex}: no block source answered`, {
-        index: String(fromIndex),
-      });
-    return out;
-  }
-
-  /** One source's answer, its good prefix when it served a corrupt block, or nothing if it failed. */
-  private async ask(
-    fetcher: BlockFetcher,
-    fromIndex: bigint,
-    max: number,
-  ): Promise<{ blocks: readonly BlockData[]; corrupt: string | undefined } | undefined> {
-    try {
-      return { blocks: await fetcher.fetch(fromIndex, max), corrupt: undefined };
-    } catch (error) {
-      if (error instanceof CorruptBlockError) return { blocks: error.good, corrupt: error.message };
-      this.scores.failed(fetcher.source);
-      return undefined;
-    }
+    return attempt.result();
   }
 }

@@ -10,6 +10,7 @@ import { type Ledger, openMemoryLedger } from "../ledger/index.js";
 import { verifyConsensusMsg } from "../peers/index.js";
 import type { NodeId, QuorumSet } from "../scp/index.js";
 import { isCodedError, SeededRandom } from "../util/index.js";
+import { type SimArchiveOptions, SimCatchUp } from "./catch-up.js";
 import { EventQueue } from "./event-queue.js";
 import { castFor, type SimCast, type SimOptions } from "./options.js";
 import { PacketNetwork } from "./packet-network.js";
@@ -120,6 +121,8 @@ export class Cluster {
   readonly net: PacketNetwork<PeerPacket>;
   now = 0;
   messagesRejected = 0;
+  /** Catch-up through the block-fetcher seam (peers, and the simulated archive when on). */
+  readonly catchUp: SimCatchUp;
   private nextCallId = 1;
   private readonly keys = new Map<string, Ed25519Signer>();
   private readonly nodeIds = new Map<string, NodeId>();
@@ -140,6 +143,7 @@ export class Cluster {
       setup.random.fork("network"),
       (to, at) => this.queue.push(at, { kind: "deliver", to }),
     );
+    this.catchUp = new SimCatchUp(this, setup.options as SimOptions & SimArchiveOptions);
     for (const id of setup.cast.topo.ids) {
       const signer = Ed25519Signer.generate(setup.random.fork(`msg-key/${id}`));
       this.keys.set(id, signer);
@@ -298,6 +302,16 @@ export class Cluster {
 
   newCallId(): number {
     return this.nextCallId++;
+  }
+
+  /** Call `id` of `n` fails after `callTimeoutMs` of silence (a "timeout" event). */
+  armCallTimeout(n: ClusterNode, id: number): void {
+    this.queue.push(this.now + CLUSTER_LIMITS.callTimeoutMs, {
+      kind: "timeout",
+      node: n.netId,
+      id,
+      incarnation: n.incarnation,
+    });
   }
 
   /** The verification context of `n` now (its ledger, its configured peers). */
