@@ -25,8 +25,10 @@ import type { Cluster, ClusterNode } from "./cluster.js";
 
 /** Named limits of the simulated archive. */
 export const SIM_ARCHIVE_LIMITS = {
+  /** Catch-up requests remembered for reports (the oldest are dropped). */
+  requestLogMax: 10_000,
   /** With `corruptArchive`, the archive serves a tampered block at every index ≡ this mod 3. */
-  corruptIndexMod3: 2n,
+  corruptIndexMod3: 0n,
 } as const;
 
 export interface SimArchiveOptions {
@@ -52,6 +54,8 @@ export class SimCatchUp {
   private readonly reader: ArchiveBlockFetcher | undefined;
   private readonly corrupt: boolean;
   private readonly states = new Map<string, NodeCatchUp>();
+  /** Every request a catch-up made, in order: which node asked which source from where, when. */
+  readonly requests: { netId: string; source: string; fromIndex: bigint; atMs: number }[] = [];
   /** Scores of every incarnation that ended (crashes), for reports. */
   private readonly retired: { netId: string; scores: SourceScore[] }[] = [];
 
@@ -93,10 +97,14 @@ export class SimCatchUp {
     max: number,
   ): Promise<readonly BlockData[] | undefined | "pending"> {
     const s = this.stateOf(n);
-    const sources = [...n.peers, ...(this.archive ? [this.archive.url] : [])];
+    // The archive first (MobileCoin takes block contents from archives), then the peers in
+    // rotation; struck sources are left out until their back-off ends.
+    const url = this.archive?.url;
+    const archive = url !== undefined && !s.scores.isSkipped(url, c.now) ? [url] : [];
+    const order = [...archive, ...s.scores.order(n.peers, c.now)];
     const from = n.ledger.numBlocks();
     const parent = n.ledger.getBlock(from - 1n).id;
-    s.attempt = new FetchAttempt(s.scores.order(sources, c.now), from, max, parent, s.scores);
+    s.attempt = new FetchAttempt(order, from, max, parent, s.scores);
     return this.advance(c, n, s);
   }
 
@@ -147,6 +155,8 @@ export class SimCatchUp {
   ): Promise<readonly BlockData[] | undefined | "pending"> {
     const attempt = s.attempt as FetchAttempt;
     for (let r = attempt.next(); r !== undefined; r = attempt.next()) {
+      if (this.requests.length >= SIM_ARCHIVE_LIMITS.requestLogMax) this.requests.shift();
+      this.requests.push({ netId: n.netId, source: r.source, fromIndex: r.fromIndex, atMs: c.now });
       if (r.source !== this.archive?.url) {
         s.callId = this.askPeer(c, n, r);
         return "pending";

@@ -1,4 +1,6 @@
 /** `sim/`: deterministic simulation of SCP networks with fault injection, traces and replay. */
+
+export { SIM_ARCHIVE_LIMITS, type SimArchiveOptions, SimCatchUp } from "./catch-up.js";
 export {
   AgreementChecker,
   type DecisionKey,
@@ -7,6 +9,7 @@ export {
   observers,
 } from "./checkers.js";
 export {
+  CLUSTER_LIMITS,
   Cluster,
   type ClusterNode,
   halves,
