@@ -36,6 +36,12 @@ export {
   type Partition,
 } from "./packet-network.js";
 export { type ReplayResult, replayTrace } from "./replay.js";
+export {
+  checkRestarts,
+  contradicts,
+  type IssuedStatement,
+  type RestartCheck,
+} from "./restart-check.js";
 export { type ClientSession, hashKey, SimEnclave, type WellFormed } from "./sim-enclave.js";
 export { runSimulation, type TraceRecord, type TraceSink } from "./simulator.js";
 export type { SimResult } from "./summary.js";
