@@ -83,6 +83,10 @@ Options:
   --double-spends K        with --whole-node: outputs spent a second time on another node (default ${WHOLE_NODE_LIMITS.doubleSpendsDefault})
   --restart ID@MS          with --whole-node: restart crashed node ID at MS (its ledger and last
                            statement survive; it catches up from peers over the network)
+  --archive                with --whole-node: one honest node's blocks go to a simulated archive,
+                           every node's first catch-up source (then its peers)
+  --corrupt-archive        with --whole-node: as --archive, but every third archived block has
+                           tampered contents; nodes must skip the archive and still catch up
   --json                   one JSON document on stdout:
                            {"seed","topology","nodes","slots","agreement","live",
                             "slots_decided_min","virtual_ms","messages_sent","digest",
@@ -133,6 +137,8 @@ const FLAGS = {
   "tx-rate": { type: "string" },
   "double-spends": { type: "string" },
   restart: { type: "string", multiple: true },
+  archive: { type: "boolean" },
+  "corrupt-archive": { type: "boolean" },
 } as const;
 
 export const simCommand: Command = {
@@ -166,7 +172,13 @@ export const simCommand: Command = {
     }
 
     if (values["whole-node"]) return runWholeNodeCommand(values, context);
-    for (const flag of ["tx-rate", "double-spends", "restart"] as const)
+    for (const flag of [
+      "tx-rate",
+      "double-spends",
+      "restart",
+      "archive",
+      "corrupt-archive",
+    ] as const)
       if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --whole-node`);
     const options = optionsFromFlags(values);
     let fd: number | undefined;
@@ -228,6 +240,8 @@ async function runWholeNodeCommand(
       values["double-spends"],
       WHOLE_NODE_LIMITS.doubleSpendsDefault,
     ),
+    archive: values.archive === true,
+    corruptArchive: values["corrupt-archive"] === true,
   };
   const lines: string[] = [];
   let result: Awaited<ReturnType<typeof runWholeNode>>;
@@ -258,7 +272,8 @@ async function runWholeNodeCommand(
     result.live &&
     result.blocks_identical &&
     result.txs_included_twice === 0 &&
-    result.double_spends === 0;
+    result.double_spends === 0 &&
+    result.invariant_violations.length === 0;
   return ok ? EXIT_OK : EXIT_NEGATIVE;
 }
 
