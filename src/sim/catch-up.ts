@@ -9,7 +9,7 @@ import {
   SourceSet,
 } from "../archive/index.js";
 import { archiveBlockPath, type BlockData, encodeArchiveBlock } from "../blockchain/index.js";
-import type { Cluster, ClusterNode } from "./cluster.js";
+import type { LedgerReader } from "../ledger/index.js";
 
 /**
  * Catch-up in the whole-node simulator, through the block-fetcher seam: each attempt is a
@@ -38,6 +38,23 @@ export interface SimArchiveOptions {
   readonly corruptArchive?: boolean;
 }
 
+/** What catch-up needs of a simulated node (a `ClusterNode`). */
+export interface CatchUpNode {
+  readonly id: string;
+  readonly netId: string;
+  readonly honest: boolean;
+  readonly peers: readonly string[];
+  readonly incarnation: number;
+  readonly ledger: LedgerReader;
+}
+
+/** What catch-up needs of the cluster: its clock, and GetBlocks over the simulated network. */
+export interface CatchUpHost {
+  readonly now: number;
+  /** Send GetBlocks to `peer` and arm its timeout; the call's id. */
+  requestBlocks(n: CatchUpNode, peer: string, fromIndex: bigint, max: number): number;
+}
+
 interface NodeCatchUp {
   readonly incarnation: number;
   readonly scores: SourceScores;
@@ -59,13 +76,12 @@ export class SimCatchUp {
   /** Scores of every incarnation that ended (crashes), for reports. */
   private readonly retired: { netId: string; scores: SourceScore[] }[] = [];
 
-  constructor(c: Cluster, options: SimArchiveOptions) {
+  /** `honest` and `crashing` node ids pick the publisher: the first honest node never crashed. */
+  constructor(options: SimArchiveOptions, honest: readonly string[], crashing: readonly string[]) {
     this.corrupt = options.corruptArchive === true;
     if (options.archive !== true && !this.corrupt) return;
     this.archive = new MemoryArchive("sim-archive");
-    const crashed = new Set(c.setup.options.crashes.map((x) => x.node));
-    const honest = c.setup.cast.honest;
-    this.publisher = honest.find((id) => !crashed.has(id)) ?? honest[0];
+    this.publisher = honest.find((id) => !crashing.includes(id)) ?? honest[0];
     // The archive never fails transiently, so the retry policy's sleep is never called.
     this.reader = new ArchiveBlockFetcher(
       new SourceSet([this.archive], {
@@ -80,7 +96,7 @@ export class SimCatchUp {
   }
 
   /** The publisher appended `data`: it goes to the archive (tampered, with `corruptArchive`). */
-  published(n: ClusterNode, data: BlockData): void {
+  published(n: CatchUpNode, data: BlockData): void {
     if (this.archive === undefined || n.id !== this.publisher || !n.honest) return;
     const index = data.block.index;
     const tamper = this.corrupt && index % 3n === SIM_ARCHIVE_LIMITS.corruptIndexMod3;
@@ -92,8 +108,8 @@ export class SimCatchUp {
 
   /** Start a catch-up attempt for up to `max` blocks after the node's last one. */
   async start(
-    c: Cluster,
-    n: ClusterNode,
+    c: CatchUpHost,
+    n: CatchUpNode,
     max: number,
   ): Promise<readonly BlockData[] | undefined | "pending"> {
     const s = this.stateOf(n);
@@ -110,8 +126,8 @@ export class SimCatchUp {
 
   /** A GetBlocks answer for call `id`; the attempt's result when it is over. */
   async answered(
-    c: Cluster,
-    n: ClusterNode,
+    c: CatchUpHost,
+    n: CatchUpNode,
     id: number,
     blocks: readonly BlockData[],
   ): Promise<readonly BlockData[] | undefined | "pending"> {
@@ -124,8 +140,8 @@ export class SimCatchUp {
 
   /** The GetBlocks call `id` timed out; the attempt's result when it is over. */
   async timedOut(
-    c: Cluster,
-    n: ClusterNode,
+    c: CatchUpHost,
+    n: CatchUpNode,
     id: number,
   ): Promise<readonly BlockData[] | undefined | "pending"> {
     const s = this.states.get(n.netId);
@@ -149,8 +165,8 @@ export class SimCatchUp {
    * blocks, or `undefined` when no source answered.
    */
   private async advance(
-    c: Cluster,
-    n: ClusterNode,
+    c: CatchUpHost,
+    n: CatchUpNode,
     s: NodeCatchUp,
   ): Promise<readonly BlockData[] | undefined | "pending"> {
     const attempt = s.attempt as FetchAttempt;
@@ -158,7 +174,7 @@ export class SimCatchUp {
       if (this.requests.length >= SIM_ARCHIVE_LIMITS.requestLogMax) this.requests.shift();
       this.requests.push({ netId: n.netId, source: r.source, fromIndex: r.fromIndex, atMs: c.now });
       if (r.source !== this.archive?.url) {
-        s.callId = this.askPeer(c, n, r);
+        s.callId = c.requestBlocks(n, r.source, r.fromIndex, r.max);
         return "pending";
       }
       await this.readArchive(attempt, r, c.now);
@@ -184,15 +200,7 @@ export class SimCatchUp {
     }
   }
 
-  private askPeer(c: Cluster, n: ClusterNode, r: FetchRequest): number {
-    const id = c.newCallId();
-    n.calls.set(id, "blocks");
-    c.send(n, r.source, { kind: "get-blocks", id, from: r.fromIndex, max: r.max });
-    c.armCallTimeout(n, id);
-    return id;
-  }
-
-  private stateOf(n: ClusterNode): NodeCatchUp {
+  private stateOf(n: CatchUpNode): NodeCatchUp {
     const had = this.states.get(n.netId);
     if (had !== undefined && had.incarnation === n.incarnation) return had;
     if (had !== undefined) this.retired.push({ netId: n.netId, scores: had.scores.report() });

@@ -143,7 +143,11 @@ export class Cluster {
       setup.random.fork("network"),
       (to, at) => this.queue.push(at, { kind: "deliver", to }),
     );
-    this.catchUp = new SimCatchUp(this, setup.options as SimOptions & SimArchiveOptions);
+    this.catchUp = new SimCatchUp(
+      setup.options as SimOptions & SimArchiveOptions,
+      setup.cast.honest,
+      setup.options.crashes.map((x) => x.node),
+    );
     for (const id of setup.cast.topo.ids) {
       const signer = Ed25519Signer.generate(setup.random.fork(`msg-key/${id}`));
       this.keys.set(id, signer);
@@ -302,6 +306,15 @@ export class Cluster {
 
   newCallId(): number {
     return this.nextCallId++;
+  }
+
+  /** GetBlocks from `peer` for catch-up (the `SimCatchUp` host); the call's id. */
+  requestBlocks(n: ClusterNode, peer: string, fromIndex: bigint, max: number): number {
+    const id = this.newCallId();
+    n.calls.set(id, "blocks");
+    this.send(n, peer, { kind: "get-blocks", id, from: fromIndex, max });
+    this.armCallTimeout(n, id);
+    return id;
   }
 
   /** Call `id` of `n` fails after `callTimeoutMs` of silence (a "timeout" event). */

@@ -61,8 +61,13 @@ export {
   runWholeNode,
   runWholeNodeCluster,
   WHOLE_NODE_LIMITS,
-  type WholeNodeOptions,
   type WholeNodeResult,
   type WholeNodeRun,
   type WholeNodeTraceSink,
 } from "./whole-node.js";
+export {
+  type WholeNodeOptions,
+  wholeNodeHeader,
+  wholeNodeOptionsFromHeader,
+} from "./whole-node-options.js";
+export { isWholeNodeTrace, replayWholeNode } from "./whole-node-replay.js";

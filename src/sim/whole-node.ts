@@ -5,7 +5,6 @@ import { decodeConsensusMsgPayload } from "../peers/index.js";
 import type { Json } from "../scp/index.js";
 import { txKeyImages, txOutputPublicKeys } from "../transaction/index.js";
 import { concatBytes, isCodedError, toHex } from "../util/index.js";
-import type { SimArchiveOptions } from "./catch-up.js";
 import {
   Cluster,
   type ClusterEvent,
@@ -20,26 +19,13 @@ import type { Packet } from "./packet-network.js";
 import { checkRestarts } from "./restart-check.js";
 import type { SimResult } from "./summary.js";
 import { WALLET_LIMITS, type WalletTx } from "./wallet.js";
+import { type WholeNodeOptions, wholeNodeHeader } from "./whole-node-options.js";
 
 /**
  * `sim --whole-node` (SPEC §4.3): the cluster of whole validators, a wallet submitting real
  * transactions at `txRate` per virtual second (`slots × valuesPerSlot` of them, a few of them
  * spent twice on different nodes), the faults of `sim`, and the summary with the five keys it adds.
  */
-
-export interface WholeNodeOptions extends SimOptions, SimArchiveOptions {
-  /** Transactions per virtual second. */
-  readonly txRate: number;
-  /** Deliberate double-spend attempts (each spends an already submitted output again elsewhere). */
-  readonly doubleSpends?: number;
-  /** Nodes that never relay transactions (peers must fetch the bodies their statements name). */
-  readonly noTxRelay?: readonly string[];
-  /**
-   * Nodes that relay nothing and answer every GetTxs with NotInCache (a withholding peer). Their
-   * own clients' transactions can never land, so the run's end and `live` leave those out.
-   */
-  readonly withholdTxs?: readonly string[];
-}
 
 export interface WholeNodeResult extends SimResult {
   blocks_identical: boolean;
@@ -63,6 +49,8 @@ export const WHOLE_NODE_LIMITS = {
   resubmitAfterMs: 5_000,
   resubmitsMax: 5,
 } as const;
+
+export type { WholeNodeOptions } from "./whole-node-options.js";
 
 export type WholeNodeTraceSink = (record: Record<string, Json>) => void;
 
@@ -124,7 +112,7 @@ export async function runWholeNodeCluster(
   const cluster = new Cluster(clusterSetup(options, perAccount, prepared));
   await cluster.start();
   const books = schedule(cluster, options, total);
-  trace?.({ event: "header", whole_node: true, tx_rate: options.txRate });
+  trace?.(wholeNodeHeader(options));
   const lastFault = lastFaultMs(options);
   let decidedAt: number | undefined;
   for (;;) {
