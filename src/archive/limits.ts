@@ -34,6 +34,14 @@ export const ARCHIVE_LIMITS = {
   maxSources: 64,
   /** Largest merged bucket we write or read (a reader refuses bigger bundles). */
   maxBucket: 10_000,
+  /** Most blocks one block-fetcher call returns (`attempt_ledger_sync(…, 100)` asks 100). */
+  fetchBlocksMax: 1_000,
+  /** A block source that served a corrupt or stale block is skipped this long, ms (first time). */
+  badSourceBackoffMs: 60_000,
+  /** … doubling per repeat offence up to this, ms. */
+  badSourceBackoffMaxMs: 600_000,
+  /** Bad sources remembered by one fetcher (each one's strikes and back-off). */
+  scoredSourcesMax: 256,
 } as const;
 
 /** MobileCoin's default `--merge-buckets`. */

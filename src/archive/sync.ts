@@ -48,7 +48,7 @@ export interface SyncSummary {
   stopped: "end-of-archive" | "num-blocks-reached";
 }
 
-interface Stats {
+export interface Stats {
   fromMerged: number;
   fromSingles: number;
   mergedRejected: number;
@@ -97,7 +97,7 @@ function prefetch<T>(promise: Promise<T>): Promise<T> {
  * single files, which are then the last word: a single file that fails a check stops everything.
  * Ends when the next single file is absent from every source.
  */
-async function* archiveBlocks(
+export async function* archiveBlocks(
   sources: SourceSet,
   start: bigint,
   end: bigint,

@@ -5,6 +5,7 @@ import { type Ledger, openMemoryLedger } from "../ledger/index.js";
 import { verifyConsensusMsg } from "../peers/index.js";
 import type { NodeId, QuorumSet } from "../scp/index.js";
 import { isCodedError, SeededRandom } from "../util/index.js";
+import { type SimArchiveOptions, SimCatchUp } from "./catch-up.js";
 import { EventQueue } from "./event-queue.js";
 import { castFor, type SimCast, type SimOptions } from "./options.js";
 import { PacketNetwork } from "./packet-network.js";
@@ -115,6 +116,8 @@ export class Cluster {
   readonly net: PacketNetwork<PeerPacket>;
   now = 0;
   messagesRejected = 0;
+  /** Catch-up through the block-fetcher seam (peers, and the simulated archive when on). */
+  readonly catchUp: SimCatchUp;
   private nextCallId = 1;
   private readonly keys = new Map<string, Ed25519Signer>();
   private readonly nodeIds = new Map<string, NodeId>();
@@ -134,6 +137,11 @@ export class Cluster {
       },
       setup.random.fork("network"),
       (to, at) => this.queue.push(at, { kind: "deliver", to }),
+    );
+    this.catchUp = new SimCatchUp(
+      setup.options as SimOptions & SimArchiveOptions,
+      setup.cast.honest,
+      setup.options.crashes.map((x) => x.node),
     );
     for (const id of setup.cast.topo.ids) {
       const signer = Ed25519Signer.generate(setup.random.fork(`msg-key/${id}`));
@@ -290,6 +298,25 @@ export class Cluster {
 
   newCallId(): number {
     return this.nextCallId++;
+  }
+
+  /** GetBlocks from `peer` for catch-up (the `SimCatchUp` host); the call's id. */
+  requestBlocks(n: ClusterNode, peer: string, fromIndex: bigint, max: number): number {
+    const id = this.newCallId();
+    n.calls.set(id, "blocks");
+    this.send(n, peer, { kind: "get-blocks", id, from: fromIndex, max });
+    this.armCallTimeout(n, id);
+    return id;
+  }
+
+  /** Call `id` of `n` fails after `callTimeoutMs` of silence (a "timeout" event). */
+  armCallTimeout(n: ClusterNode, id: number): void {
+    this.queue.push(this.now + CLUSTER_LIMITS.callTimeoutMs, {
+      kind: "timeout",
+      node: n.netId,
+      id,
+      incarnation: n.incarnation,
+    });
   }
 
   /** The verification context of `n` now (its ledger, its configured peers). */

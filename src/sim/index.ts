@@ -1,4 +1,6 @@
 /** `sim/`: deterministic simulation of SCP networks with fault injection, traces and replay. */
+
+export { SIM_ARCHIVE_LIMITS, type SimArchiveOptions, SimCatchUp } from "./catch-up.js";
 export {
   AgreementChecker,
   type DecisionKey,
@@ -7,6 +9,7 @@ export {
   observers,
 } from "./checkers.js";
 export {
+  CLUSTER_LIMITS,
   Cluster,
   type ClusterNode,
   halves,
@@ -33,6 +36,12 @@ export {
   type Partition,
 } from "./packet-network.js";
 export { type ReplayResult, replayTrace } from "./replay.js";
+export {
+  checkRestarts,
+  contradicts,
+  type IssuedStatement,
+  type RestartCheck,
+} from "./restart-check.js";
 export { type ClientSession, hashKey, SimEnclave, type WellFormed } from "./sim-enclave.js";
 export { runSimulation, type TraceRecord, type TraceSink } from "./simulator.js";
 export type { SimResult } from "./summary.js";
@@ -52,8 +61,13 @@ export {
   runWholeNode,
   runWholeNodeCluster,
   WHOLE_NODE_LIMITS,
-  type WholeNodeOptions,
   type WholeNodeResult,
   type WholeNodeRun,
   type WholeNodeTraceSink,
 } from "./whole-node.js";
+export {
+  type WholeNodeOptions,
+  wholeNodeHeader,
+  wholeNodeOptionsFromHeader,
+} from "./whole-node-options.js";
+export { isWholeNodeTrace, replayWholeNode } from "./whole-node-replay.js";

@@ -1,11 +1,11 @@
 // Goal: `consensus-tool sim --whole-node` as SPEC §4.3 pins it: every key of `sim`'s JSON plus
 // blocks_identical, txs_submitted, txs_included, txs_included_twice and double_spends; identical
 // arguments print identical JSON; exit 0 on a clean run, 2 on bad arguments; --trace writes the
-// externalize lines in sim's shape.
+// externalize lines in sim's shape, and --replay re-runs that trace record for record.
 // Method: spawn ./bin/consensus-tool.mjs on a 4-node mesh with a little loss and duplication.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
@@ -88,4 +88,19 @@ test("sim --whole-node: SPEC §4.3 JSON, deterministic, exit codes, trace", () =
   );
   assert.equal(tool("--topology", "mesh", "--nodes", "4", "--tx-rate", "5").code, 2);
   assert.equal(tool("--whole-node", "--replay", "run.jsonl").code, 2);
+  // The trace's header holds the options: --replay runs them again and compares every record.
+  const replay = tool("--replay", "run.jsonl", "--json");
+  assert.equal(replay.code, 0, replay.stderr);
+  const r = JSON.parse(replay.stdout);
+  assert.equal(r.matches, true, r.first_mismatch);
+  assert.equal(r.outputs_compared, lines.length);
+  assert.equal(r.digest, j.digest);
+  // An edited record is a divergence (exit 1), named by its position.
+  const edited = [...lines];
+  const k = edited.findIndex((l) => l.event === "externalize");
+  edited[k] = { ...edited[k], value: ["00"] };
+  writeFileSync(path.join(dir, "edited.jsonl"), edited.map((l) => JSON.stringify(l)).join("\n"));
+  const diverged = tool("--replay", "edited.jsonl", "--json");
+  assert.equal(diverged.code, 1);
+  assert.match(JSON.parse(diverged.stdout).first_mismatch, new RegExp(`^record ${k + 1}:`));
 });

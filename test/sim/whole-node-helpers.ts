@@ -81,4 +81,6 @@ export function assertWholeNodeInvariants(run: WholeNodeRun, seed: string): void
   assert.equal(r.live, true, `live (seed ${seed}): ${JSON.stringify(r)}`);
   assert.equal(r.txs_included_twice, 0);
   assert.equal(r.double_spends, 0);
+  // Scenario 27: no restarted node contradicted what it said before its crash.
+  assert.deepEqual(r.invariant_violations, [], `invariant violations (seed ${seed})`);
 }

@@ -3,8 +3,10 @@ import {
   BYZANTINE_KINDS,
   type ByzantineKind,
   DEFAULT_SIM_OPTIONS,
+  isWholeNodeTrace,
   type Partition,
   replayTrace,
+  replayWholeNode,
   runSimulation,
   runWholeNode,
   SimError,
@@ -78,11 +80,16 @@ Options:
                            "txs_included", "txs_included_twice" and "double_spends"; exit 0 needs
                            those clean too. --trace writes a record (submits, crashes, restarts,
                            and one externalize line per node and block, "value" holding the
-                           block id); --replay does not apply to these runs.
+                           block id); --replay FILE runs the header's options again and
+                           compares every record.
   --tx-rate R              with --whole-node: transactions per virtual second (default 10)
   --double-spends K        with --whole-node: outputs spent a second time on another node (default ${WHOLE_NODE_LIMITS.doubleSpendsDefault})
   --restart ID@MS          with --whole-node: restart crashed node ID at MS (its ledger and last
                            statement survive; it catches up from peers over the network)
+  --archive                with --whole-node: one honest node's blocks go to a simulated archive,
+                           every node's first catch-up source (then its peers)
+  --corrupt-archive        with --whole-node: as --archive, but every third archived block has
+                           tampered contents; nodes must skip the archive and still catch up
   --json                   one JSON document on stdout:
                            {"seed","topology","nodes","slots","agreement","live",
                             "slots_decided_min","virtual_ms","messages_sent","digest",
@@ -133,6 +140,8 @@ const FLAGS = {
   "tx-rate": { type: "string" },
   "double-spends": { type: "string" },
   restart: { type: "string", multiple: true },
+  archive: { type: "boolean" },
+  "corrupt-archive": { type: "boolean" },
 } as const;
 
 export const simCommand: Command = {
@@ -144,6 +153,8 @@ export const simCommand: Command = {
     if (positionals.length > 0)
       throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
     if (values.replay !== undefined) {
+      if (values["whole-node"])
+        throw new UsageError("--replay takes no --whole-node: the trace's header says what it is");
       let text: string;
       try {
         text = readFileSync(values.replay, "utf8");
@@ -152,7 +163,8 @@ export const simCommand: Command = {
       }
       let result: ReturnType<typeof replayTrace>;
       try {
-        result = replayTrace(text.split("\n"));
+        const lines = text.split("\n");
+        result = isWholeNodeTrace(lines) ? await replayWholeNode(lines) : replayTrace(lines);
       } catch (error) {
         throw new UsageError(`${values.replay}: ${describeError(error)}`);
       }
@@ -166,7 +178,13 @@ export const simCommand: Command = {
     }
 
     if (values["whole-node"]) return runWholeNodeCommand(values, context);
-    for (const flag of ["tx-rate", "double-spends", "restart"] as const)
+    for (const flag of [
+      "tx-rate",
+      "double-spends",
+      "restart",
+      "archive",
+      "corrupt-archive",
+    ] as const)
       if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --whole-node`);
     const options = optionsFromFlags(values);
     let fd: number | undefined;
@@ -211,13 +229,11 @@ export const simCommand: Command = {
 
 type Values = ReturnType<typeof parseFlags<typeof FLAGS>>["values"];
 
-/** `sim --whole-node`: whole validators (SPEC §4.3); the trace is a record, not replayable. */
+/** `sim --whole-node`: whole validators (SPEC §4.3); `--replay` re-runs a trace's options. */
 async function runWholeNodeCommand(
   values: Values,
   context: Parameters<Command["run"]>[1],
 ): Promise<number> {
-  if (values.replay !== undefined)
-    throw new UsageError("--replay does not apply to --whole-node runs (their traces are records)");
   if (values["check-invariants"]) throw new UsageError("--check-invariants needs plain sim");
   const options: WholeNodeOptions = {
     ...optionsFromFlags(values),
@@ -228,6 +244,8 @@ async function runWholeNodeCommand(
       values["double-spends"],
       WHOLE_NODE_LIMITS.doubleSpendsDefault,
     ),
+    archive: values.archive === true,
+    corruptArchive: values["corrupt-archive"] === true,
   };
   const lines: string[] = [];
   let result: Awaited<ReturnType<typeof runWholeNode>>;
@@ -258,7 +276,8 @@ async function runWholeNodeCommand(
     result.live &&
     result.blocks_identical &&
     result.txs_included_twice === 0 &&
-    result.double_spends === 0;
+    result.double_spends === 0 &&
+    result.invariant_violations.length === 0;
   return ok ? EXIT_OK : EXIT_NEGATIVE;
 }
 
