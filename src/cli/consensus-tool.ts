@@ -46,5 +46,5 @@ export async function main(
     );
     return EXIT_BAD_INPUT;
   }
-  return runCommand(command, rest, context);
+  return runCommand(await command.load(), rest, context);
 }
