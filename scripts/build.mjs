@@ -3,10 +3,11 @@
 // (tsx stays for development and tests). Runs as the `prepare` script during `npm ci`, and from
 // scripts/run-tests.mjs before every test run. Usage: node scripts/build.mjs
 //
-// Outputs (ESM, node20, source maps): dist/consensus-tool.js, dist/consensus-service.js,
+// Outputs (ESM, node20, source maps): dist/consensus-tool.js, dist/consensus-service.js (the
+// fronts), dist/tool-run.js, dist/service-run.js, one module per consensus-tool command,
 // dist/enclave-entry.js (+ the dist/enclave-process.mjs wrapper that the enclave host spawns),
 // dist/decode-worker.js (the archive decoder's worker_threads module, found next to its caller),
-// shared chunks, and dist/build-stamp.json last (see scripts/dist-fresh.mjs for how it is used).
+// shared chunks, and dist/build-stamp.json last (see bin/dist-fresh.mjs for how it is used).
 //
 // Packages stay external: they already ship JavaScript, and bundling them gains little while
 // risking what bundles break (lmdb's native addon, pino's thread-stream workers, grpc-js and the
@@ -22,16 +23,20 @@ const staging = path.join(root, `.tmp-dist-${process.pid}`);
 
 // One build with shared chunks for everything that does work…
 const ENTRIES = {
-  "consensus-tool": "src/cli/consensus-tool.ts",
+  "tool-run": "src/cli/tool-run.ts",
   "service-run": "src/cli/service-run.ts",
   "enclave-entry": "src/enclave/process/entry.ts",
   "decode-worker": "src/archive/decode-worker.ts",
 };
 
-// …and the consensus-service front (usage and --help) on its own, importing ./service-run.js
-// only past --help. In the shared build, esbuild would put SERVICE_FLAGS in one chunk with the
-// rest of node/ (pino, crypto, protobuf), which --help would then load.
-const SERVICE_FRONT = "src/cli/consensus-service.ts";
+// …and each executable's front (usage and --help) built on its own, importing its run module
+// (./tool-run.js, ./service-run.js: outputs of the shared build) only past --help. In the shared
+// build, esbuild would put what the help needs (SERVICE_FLAGS, util) in chunks with the rest of
+// node/ and util/ (pino, crypto, protobuf, bip39), which --help would then load.
+const FRONTS = {
+  "consensus-tool": "src/cli/consensus-tool.ts",
+  "consensus-service": "src/cli/consensus-service.ts",
+};
 
 // The enclave process's first module: the same two lines as src/enclave/process/entry.mjs,
 // without the tsx loader.
@@ -61,12 +66,12 @@ const srcWithoutSideEffects = {
   },
 };
 
-/** The front's `import("./service-run.js")` names the shared build's output next to it. */
-const serviceRunExternal = {
-  name: "service-run-external",
+/** A front's `import("./tool-run.js")` names the shared build's output next to it. */
+const runModulesExternal = {
+  name: "run-modules-external",
   setup(b) {
-    b.onResolve({ filter: /^\.\/service-run\.js$/ }, () => ({
-      path: "./service-run.js",
+    b.onResolve({ filter: /^\.\/(tool|service)-run\.js$/ }, (args) => ({
+      path: args.path,
       external: true,
     }));
   },
@@ -96,9 +101,9 @@ export async function buildDist() {
   });
   await build({
     ...COMMON,
-    entryPoints: { "consensus-service": SERVICE_FRONT },
+    entryPoints: FRONTS,
     outdir: staging,
-    plugins: [serviceRunExternal, srcWithoutSideEffects],
+    plugins: [runModulesExternal, srcWithoutSideEffects],
   });
   writeFileSync(path.join(staging, "enclave-process.mjs"), ENCLAVE_WRAPPER);
   writeFileSync(
