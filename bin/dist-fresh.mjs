@@ -10,10 +10,13 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
+// File times come from the kernel's coarse clock, which may lag Date.now() by a tick (≤ 10 ms):
+// anything stamped within this margin before the build started counts as newer than the build.
+const COARSE_CLOCK_MARGIN_MS = 20;
 const INPUTS = ["package.json", "package-lock.json", "scripts/build.mjs", "bin/dist-fresh.mjs"];
 
 function changedSince(file, sinceMs) {
-  return statSync(file).mtimeMs >= sinceMs;
+  return statSync(file).mtimeMs >= sinceMs - COARSE_CLOCK_MARGIN_MS;
 }
 
 function treeChangedSince(dir, sinceMs) {
