@@ -71,6 +71,19 @@ describe("built executables", () => {
     assert.equal(distIsFresh(root, { MC_NO_DIST: "1" }), false);
   });
 
+  it("the built fronts import nothing before --help: no package, no module of ours", () => {
+    // What makes --help fast (SPEC: never assert timings): everything else is a dynamic import.
+    for (const [front, run] of [
+      ["consensus-tool.js", "./tool-run.js"],
+      ["consensus-service.js", "./service-run.js"],
+    ] as const) {
+      const text = readFileSync(path.join(root, "dist", front), "utf8");
+      assert.deepEqual([...text.matchAll(/^\s*import\b[^(]*?["']([^"']+)["']/gm)], [], front);
+      const dynamic = [...text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
+      assert.deepEqual(dynamic, [run], front);
+    }
+  });
+
   it("--help is the same from dist and from the sources, for both executables", () => {
     for (const bin of ["consensus-tool.mjs", "consensus-service.mjs"]) {
       const built = run(root, bin, ["--help"]);
