@@ -88,7 +88,17 @@ const COMMON = {
   logLevel: "warning",
 };
 
+const SWAP_ATTEMPTS = 5;
+
 export async function buildDist() {
+  try {
+    await buildIntoDist();
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+async function buildIntoDist() {
   // Sources edited after this instant are newer than the build (the stamp records it first).
   const startedMs = Date.now();
   rmSync(staging, { recursive: true, force: true });
@@ -110,12 +120,28 @@ export async function buildDist() {
     path.join(staging, "build-stamp.json"),
     `${JSON.stringify({ startedMs, node: process.version })}\n`,
   );
-  // Swap whole folders, so a running process never sees half a build.
+  swapIntoDist();
+}
+
+/**
+ * Swap whole folders, so a starting process never sees half a build (in the instant between the
+ * two renames it finds no stamp and runs the sources). Another build in the same checkout may
+ * swap in between (the second rename then fails): try again, the last build wins.
+ */
+function swapIntoDist() {
   const old = path.join(root, `.tmp-dist-old-${process.pid}`);
-  mkdirSync(dist, { recursive: true });
-  renameSync(dist, old);
-  renameSync(staging, dist);
-  rmSync(old, { recursive: true, force: true });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      mkdirSync(dist, { recursive: true });
+      renameSync(dist, old);
+      renameSync(staging, dist);
+      break;
+    } catch (error) {
+      if (attempt >= SWAP_ATTEMPTS) throw error;
+    } finally {
+      rmSync(old, { recursive: true, force: true });
+    }
+  }
 }
 
 if (
@@ -125,7 +151,6 @@ if (
   try {
     await buildDist();
   } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
     console.error(`build: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
