@@ -35,7 +35,8 @@ export const BUILT_ENCLAVE_ENTRY = path.join(PACKAGE_ROOT, "dist/enclave-process
 /**
  * The enclave runs from the same place as this module: built when this module is part of a dist/
  * bundle (the bins chose dist because it is fresh, and the build writes both at once), else the
- * TypeScript sources. So a host never pairs with an enclave built from other sources.
+ * TypeScript sources. So a host never pairs with an enclave built from other sources. Either way
+ * the enclave measures the sources (bundle/sources.ts), not the built file it runs from.
  */
 export function defaultEnclaveEntry(moduleUrl: string = import.meta.url): string {
   return moduleUrl.endsWith(".ts") ? ENCLAVE_ENTRY : BUILT_ENCLAVE_ENTRY;
