@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so there is no build step between `npm ci` and use.
-import { register } from "tsx/esm/api";
+// Runs the built dist/consensus-tool.js when it is fresh, else the TypeScript sources through tsx
+// (see dist-fresh.mjs for why that choice is safe).
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { runMain } from "./dist-fresh.mjs";
 
-register();
-const { main } = await import("../src/cli/consensus-tool.ts");
-process.exitCode = await main(process.argv.slice(2));
+await runMain(path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."), "consensus-tool");

@@ -3,10 +3,13 @@
 // Usage: node scripts/run-tests.mjs [DIR_OR_FILE ...]   (default: src and test)
 // Test files are `*.test.ts`. MC_VECTORS_DIR defaults to ../shared/vectors from the repo root.
 // Node 20's runner does not expand globs itself, so the file list is collected here.
+// dist/ is rebuilt first (about a second), so tests that spawn bin/*.mjs run the built files the
+// way `npm ci` users do (the bins fall back to tsx only when dist is stale: bin/dist-fresh.mjs).
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildDist } from "./build.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
@@ -28,6 +31,13 @@ function collect(target) {
 const files = [...new Set(roots.flatMap(collect))].sort();
 if (files.length === 0) {
   console.error("run-tests: no test files found");
+  process.exit(1);
+}
+
+try {
+  await buildDist();
+} catch (error) {
+  console.error(`run-tests: the build failed: ${error instanceof Error ? error.message : error}`);
   process.exit(1);
 }
 

@@ -1,17 +1,11 @@
-import { closestName } from "../quorum/index.js";
-import {
-  type CommandContext,
-  EXIT_BAD_INPUT,
-  EXIT_OK,
-  processContext,
-  runCommand,
-} from "./command.js";
-import { COMMANDS } from "./commands/index.js";
+import { type CommandContext, EXIT_BAD_INPUT, EXIT_OK, processContext } from "./command.js";
+import { SUMMARIES } from "./commands/summaries.js";
 
 /** `consensus-tool`: everything around the validator daemon (SPEC §4.3). */
 export function usage(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  const list = Object.entries(SUMMARIES);
+  const width = Math.max(...list.map(([name]) => name.length));
+  const lines = list.map(([name, summary]) => `  ${name.padEnd(width)}  ${summary}`);
   return [
     "Usage: consensus-tool <command> [options]",
     "",
@@ -34,17 +28,7 @@ export async function main(
     context.stdout.write(`${usage()}\n`);
     return name === undefined ? EXIT_BAD_INPUT : EXIT_OK;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (command === undefined) {
-    const near = closestName(
-      name,
-      COMMANDS.map((c) => c.name),
-    );
-    const hint = near === undefined ? "" : ` (did you mean ${near}?)`;
-    context.stderr.write(
-      `consensus-tool: unknown command ${JSON.stringify(name)}${hint}; see consensus-tool --help\n`,
-    );
-    return EXIT_BAD_INPUT;
-  }
-  return runCommand(command, rest, context);
+  // Loaded only past --help, so that the help starts without crypto, LMDB, gRPC or the AWS SDK.
+  const { runTool } = await import("./tool-run.js");
+  return runTool(name, rest, context);
 }

@@ -78,7 +78,7 @@ describe("docs/RUNNING-A-VALIDATOR.md", () => {
       vars.filter((v) => !known.has(v)),
       [],
     );
-    const commands = new Set(COMMANDS.map((c) => c.name));
+    const commands = new Set<string>(COMMANDS.map((c) => c.name));
     const used = [...DOC.matchAll(/consensus-tool(?:\.mjs)?\s+([a-z-]+)/g)].map((m) => m[1]!);
     assert.ok(used.length > 3);
     assert.deepEqual(

@@ -20,6 +20,7 @@ import {
   parseFlags,
   UsageError,
 } from "../command.js";
+import { SUMMARIES } from "./summaries.js";
 
 const HELP = `Usage: consensus-tool attestation-authority --listen HOST:PORT --key FILE --chain FILE
                                             --enrolled FILE --allow-list FILE [--validity-hours N]
@@ -164,7 +165,7 @@ function certify(args: readonly string[], context: CommandContext): number {
 /** `consensus-tool attestation-authority`: the SW attestation authority service, and `certify`. */
 export const attestationAuthorityCommand: Command = {
   name: "attestation-authority",
-  summary: "run the software attestation authority (HTTP), or certify an authority key",
+  summary: SUMMARIES["attestation-authority"],
   help: HELP,
   async run(args, context) {
     if (args[0] === "certify") return certify(args.slice(1), context);

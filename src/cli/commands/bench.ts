@@ -1,5 +1,6 @@
 import { BENCHMARKS, type BenchOptions, defaultBenchOptions, type Figure } from "../bench/index.js";
 import { type Command, EXIT_OK, intFlag, parseFlags, UsageError } from "../command.js";
+import { SUMMARIES } from "./summaries.js";
 
 function helpText(): string {
   const names = BENCHMARKS.map((b) => `  ${b.name.padEnd(16)} ${b.summary}`).join("\n");
@@ -47,7 +48,7 @@ function formatTable(figures: readonly Figure[]): string {
 
 export const benchCommand: Command = {
   name: "bench",
-  summary: "run a benchmark and report min/median/max figures",
+  summary: SUMMARIES["bench"],
   get help() {
     return helpText();
   },

@@ -2,6 +2,7 @@ import { loadNetworkFile } from "../../node/index.js";
 import { checkIntersection } from "../../quorum/index.js";
 import type { QuorumSet } from "../../scp/index.js";
 import { type Command, EXIT_NEGATIVE, EXIT_OK, parseFlags, UsageError } from "../command.js";
+import { SUMMARIES } from "./summaries.js";
 
 const HELP = `Usage: consensus-tool check-quorum ID=PATH [ID=PATH ...] [--json]
 
@@ -31,7 +32,7 @@ Example:
 
 export const checkQuorumCommand: Command = {
   name: "check-quorum",
-  summary: "check that the quorums of a set of network files intersect",
+  summary: SUMMARIES["check-quorum"],
   help: HELP,
   async run(args, context) {
     const { values, positionals } = parseFlags(args, { json: { type: "boolean" } });

@@ -11,6 +11,7 @@ import {
 } from "../../enclave/index.js";
 import { toHex } from "../../util/index.js";
 import { type Command, EXIT_OK, parseFlags, UsageError } from "../command.js";
+import { SUMMARIES } from "./summaries.js";
 
 /** Largest signing key file we read (a PEM of an Ed25519 key is about 120 bytes). */
 const SIGNING_KEY_FILE_BYTES_MAX = 16 * 1024;
@@ -41,7 +42,7 @@ function readSigningKey(file: string): Ed25519Signer {
 /** `consensus-tool enclave-bundle`: the enclave's manifest and its signed manifest (CSS). */
 export const enclaveBundleCommand: Command = {
   name: "enclave-bundle",
-  summary: "write the enclave bundle (manifest) and its signed manifest (CSS) for this package",
+  summary: SUMMARIES["enclave-bundle"],
   help: `Usage: consensus-tool enclave-bundle --out DIR [--signing-key FILE] [--json]
 
 Measures the software enclave of this package (reference enclave-attest.md §9.3): the canonical

@@ -11,11 +11,12 @@ import { MAX_BLOCK_VERSION } from "../../transaction/index.js";
 import { isCodedError, toHex } from "../../util/index.js";
 import { type Command, EXIT_OK, intFlag, parseFlags, UsageError } from "../command.js";
 import { LMDB_FILES, OutputDir } from "./output-dir.js";
+import { SUMMARIES } from "./summaries.js";
 
 /** `consensus-tool generate-sample-ledger`: a deterministic origin ledger for a test network. */
 export const generateSampleLedgerCommand: Command = {
   name: "generate-sample-ledger",
-  summary: "create a deterministic origin ledger (LMDB) paying the accounts in a keys directory",
+  summary: SUMMARIES["generate-sample-ledger"],
   help: `Usage: consensus-tool generate-sample-ledger --keys-dir DIR --output-dir DIR --txs N --blocks N
                                               [--key-images N] [--block-version V] [--seed HEX] [--json]
 

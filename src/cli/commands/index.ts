@@ -1,31 +1,46 @@
 import type { Command } from "../command.js";
-import { attestationAuthorityCommand } from "./attestation-authority.js";
-import { benchCommand } from "./bench.js";
-import { checkQuorumCommand } from "./check-quorum.js";
-import { enclaveBundleCommand } from "./enclave-bundle.js";
-import { generateSampleLedgerCommand } from "./generate-sample-ledger.js";
-import { keygenCommand } from "./keygen.js";
-import { ledgerDistributionCommand } from "./ledger-distribution.js";
-import { ledgerFromArchiveCommand } from "./ledger-from-archive.js";
-import { sampleKeysCommand } from "./sample-keys.js";
-import { simCommand } from "./sim.js";
-import { statusCommand } from "./status.js";
-import { waitForBlockCommand } from "./wait-for-block.js";
-import { walletCommand } from "./wallet.js";
+import { SUMMARIES } from "./summaries.js";
+
+/**
+ * A `consensus-tool` subcommand as the command list knows it: its name and summary, and how to
+ * load it. Each command module is imported only when that command runs, so `--help` and a
+ * mistyped name start without loading crypto, LMDB, gRPC or the AWS SDK.
+ */
+export interface CommandEntry {
+  name: keyof typeof SUMMARIES;
+  summary: string;
+  load(): Promise<Command>;
+}
+
+function entry(name: keyof typeof SUMMARIES, load: () => Promise<Command>): CommandEntry {
+  return { name, summary: SUMMARIES[name], load };
+}
 
 /** Every `consensus-tool` subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [
-  keygenCommand,
-  sampleKeysCommand,
-  generateSampleLedgerCommand,
-  ledgerDistributionCommand,
-  ledgerFromArchiveCommand,
-  simCommand,
-  checkQuorumCommand,
-  benchCommand,
-  attestationAuthorityCommand,
-  enclaveBundleCommand,
-  walletCommand,
-  statusCommand,
-  waitForBlockCommand,
+export const COMMANDS: readonly CommandEntry[] = [
+  entry("keygen", async () => (await import("./keygen.js")).keygenCommand),
+  entry("sample-keys", async () => (await import("./sample-keys.js")).sampleKeysCommand),
+  entry(
+    "generate-sample-ledger",
+    async () => (await import("./generate-sample-ledger.js")).generateSampleLedgerCommand,
+  ),
+  entry(
+    "ledger-distribution",
+    async () => (await import("./ledger-distribution.js")).ledgerDistributionCommand,
+  ),
+  entry(
+    "ledger-from-archive",
+    async () => (await import("./ledger-from-archive.js")).ledgerFromArchiveCommand,
+  ),
+  entry("sim", async () => (await import("./sim.js")).simCommand),
+  entry("check-quorum", async () => (await import("./check-quorum.js")).checkQuorumCommand),
+  entry("bench", async () => (await import("./bench.js")).benchCommand),
+  entry(
+    "attestation-authority",
+    async () => (await import("./attestation-authority.js")).attestationAuthorityCommand,
+  ),
+  entry("enclave-bundle", async () => (await import("./enclave-bundle.js")).enclaveBundleCommand),
+  entry("wallet", async () => (await import("./wallet.js")).walletCommand),
+  entry("status", async () => (await import("./status.js")).statusCommand),
+  entry("wait-for-block", async () => (await import("./wait-for-block.js")).waitForBlockCommand),
 ];

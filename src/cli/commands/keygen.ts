@@ -2,11 +2,12 @@ import { randomBytes } from "node:crypto";
 import { Ed25519Signer } from "../../crypto/index.js";
 import { fromHex } from "../../util/index.js";
 import { type Command, EXIT_OK, parseFlags, UsageError } from "../command.js";
+import { SUMMARIES } from "./summaries.js";
 
 /** `consensus-tool keygen`: an Ed25519 message-signing key in the encodings the runbook uses. */
 export const keygenCommand: Command = {
   name: "keygen",
-  summary: "generate an Ed25519 message-signing key (--msg-signer-key and consensus-msg-key forms)",
+  summary: SUMMARIES["keygen"],
   help: `Usage: consensus-tool keygen [--json] [--seed HEX]
 
 Generates an Ed25519 message-signing key, printed as the runbook's openssl steps would produce it:

@@ -20,6 +20,7 @@ import {
   parseFlags,
   UsageError,
 } from "../command.js";
+import { SUMMARIES } from "./summaries.js";
 
 const HELP = `Usage: consensus-tool ledger-distribution --ledger-path DIR --dest URL
                                         [--merge-buckets 100,1000,10000] [--once] [--json]
@@ -150,7 +151,7 @@ function checkFileDestination(dest: string): void {
 
 export const ledgerDistributionCommand: Command = {
   name: "ledger-distribution",
-  summary: "publish ledger blocks to a file:// or s3:// block archive (single + merged files)",
+  summary: SUMMARIES["ledger-distribution"],
   help: HELP,
   async run(args, context) {
     const { values, positionals } = parseFlags(args, {

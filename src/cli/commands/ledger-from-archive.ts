@@ -28,6 +28,7 @@ import {
 } from "../command.js";
 import { openLedgerAt, stderrLogger } from "./ledger-distribution.js";
 import { LMDB_FILES, OutputDir } from "./output-dir.js";
+import { SUMMARIES } from "./summaries.js";
 
 const DEFAULT_LEDGER_DB = "/tmp/ledgerdb";
 /** A progress line on stderr every this many imported blocks. */
@@ -257,7 +258,7 @@ function failureReport(
 
 export const ledgerFromArchiveCommand: Command = {
   name: "ledger-from-archive",
-  summary: "create or extend an LMDB ledger from block archives, checking every block",
+  summary: SUMMARIES["ledger-from-archive"],
   help: HELP,
   async run(args, context) {
     const options = parseOptions(args, context.env);

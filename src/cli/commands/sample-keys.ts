@@ -4,11 +4,12 @@ import { MAX_SAMPLE_ACCOUNTS, writeSampleKeys } from "../../node/index.js";
 import { isCodedError } from "../../util/index.js";
 import { type Command, EXIT_OK, intFlag, parseFlags, UsageError } from "../command.js";
 import { OutputDir } from "./output-dir.js";
+import { SUMMARIES } from "./summaries.js";
 
 /** `consensus-tool sample-keys`: deterministic test accounts, as MobileCoin's `sample-keys`. */
 export const sampleKeysCommand: Command = {
   name: "sample-keys",
-  summary: "write N deterministic test accounts (key files and public addresses)",
+  summary: SUMMARIES["sample-keys"],
   help: `Usage: consensus-tool sample-keys --num N --dir DIR [--seed HEX] [--json]
 
 Writes N accounts derived deterministically from --seed, as MobileCoin's sample-keys does:

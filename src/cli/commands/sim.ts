@@ -25,6 +25,7 @@ import {
   parseFlags,
   UsageError,
 } from "../command.js";
+import { SUMMARIES } from "./summaries.js";
 
 const HELP = `Usage: consensus-tool sim --topology mesh|cycle|metamesh|figure2|random --nodes N [options] [--json]
        consensus-tool sim --replay FILE [--json]
@@ -146,7 +147,7 @@ const FLAGS = {
 
 export const simCommand: Command = {
   name: "sim",
-  summary: "simulate an SCP network with faults; check agreement and liveness",
+  summary: SUMMARIES["sim"],
   help: HELP,
   async run(args, context) {
     const { values, positionals } = parseFlags(args, FLAGS);

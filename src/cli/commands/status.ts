@@ -1,6 +1,7 @@
 import { toHex } from "../../util/index.js";
 import { NodeClient } from "../../wallet/index.js";
 import { type Command, EXIT_OK, parseFlags, UsageError } from "../command.js";
+import { SUMMARIES } from "./summaries.js";
 import { nodeFailure } from "./wallet-node.js";
 
 const HELP = `Usage: consensus-tool status --node URI [--json]
@@ -20,7 +21,7 @@ Example:
 
 export const statusCommand: Command = {
   name: "status",
-  summary: "a node's responder id, block count, block version, latest block id and minimum fee",
+  summary: SUMMARIES["status"],
   help: HELP,
   async run(args, context) {
     const { values, positionals } = parseFlags(args, {

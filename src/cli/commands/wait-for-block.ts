@@ -1,6 +1,7 @@
 import { parseU64 } from "../../util/index.js";
 import { NodeClient, realWaitClock, WALLET_LIMITS, waitForBlock } from "../../wallet/index.js";
 import { type Command, EXIT_NEGATIVE, EXIT_OK, parseFlags, UsageError } from "../command.js";
+import { SUMMARIES } from "./summaries.js";
 import { timeoutFlag } from "./wallet-node.js";
 
 const HELP = `Usage: consensus-tool wait-for-block --node URI --block N [--timeout-s S]
@@ -20,7 +21,7 @@ Example:
 
 export const waitForBlockCommand: Command = {
   name: "wait-for-block",
-  summary: "wait until a node's block count exceeds N",
+  summary: SUMMARIES["wait-for-block"],
   help: HELP,
   async run(args, context) {
     const { values, positionals } = parseFlags(args, {

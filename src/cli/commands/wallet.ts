@@ -25,6 +25,7 @@ import {
   parseFlags,
   UsageError,
 } from "../command.js";
+import { SUMMARIES } from "./summaries.js";
 import { nodeFailure, picoMobFlag, timeoutFlag } from "./wallet-node.js";
 
 const HELP = `Usage: consensus-tool wallet balance --keys-dir DIR --account I --ledger-db DIR [--json]
@@ -217,7 +218,7 @@ async function report(values: Values, sent: SendResult, context: CommandContext)
 
 export const walletCommand: Command = {
   name: "wallet",
-  summary: "balance and send over the sample accounts (a ledger read-only, a node's client API)",
+  summary: SUMMARIES["wallet"],
   help: HELP,
   async run(args, context) {
     const [sub, ...rest] = args;

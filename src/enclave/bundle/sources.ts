@@ -8,8 +8,19 @@ import { fileURLToPath } from "node:url";
  * Found by scanning source text the way the tidy test does, so no compiler is needed at start-up.
  */
 
-/** The repository (package) root: three folders up from src/enclave/bundle/. */
-export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+/**
+ * The repository (package) root: the nearest folder above this module with a package.json. That
+ * is three folders up from src/enclave/bundle/, and one up from dist/ when this module is part of
+ * a built bundle (scripts/build.mjs), where import.meta.url names the bundle's file.
+ */
+export const PACKAGE_ROOT = packageRootAbove(path.dirname(fileURLToPath(import.meta.url)));
+
+function packageRootAbove(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (isFile(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(start, "../../..");
+  }
+}
 
 /** The enclave process's entry files, relative to the package root. */
 export const ENCLAVE_ENTRY_FILES: readonly string[] = [

@@ -29,6 +29,18 @@ import type { EnclaveHost } from "./host.js";
  * - the child exits when its stdin closes, so it cannot outlive this process.
  */
 export const ENCLAVE_ENTRY = path.join(PACKAGE_ROOT, "src/enclave/process/entry.mjs");
+/** The same entry built by scripts/build.mjs: no tsx loader in the enclave process. */
+export const BUILT_ENCLAVE_ENTRY = path.join(PACKAGE_ROOT, "dist/enclave-process.mjs");
+
+/**
+ * The enclave runs from the same place as this module: built when this module is part of a dist/
+ * bundle (the bins chose dist because it is fresh, and the build writes both at once), else the
+ * TypeScript sources. So a host never pairs with an enclave built from other sources. Either way
+ * the enclave measures the sources (bundle/sources.ts), not the built file it runs from.
+ */
+export function defaultEnclaveEntry(moduleUrl: string = import.meta.url): string {
+  return moduleUrl.endsWith(".ts") ? ENCLAVE_ENTRY : BUILT_ENCLAVE_ENTRY;
+}
 
 export interface ChildEnclaveOptions {
   sealSecretPath: string;
@@ -58,7 +70,7 @@ export function childSpawnSpec(options: ChildEnclaveOptions): {
   return {
     command: process.execPath,
     args: [
-      options.entry ?? ENCLAVE_ENTRY,
+      options.entry ?? defaultEnclaveEntry(),
       "--seal-secret",
       options.sealSecretPath,
       "--css",
