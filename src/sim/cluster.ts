@@ -57,6 +57,13 @@ export type PeerPacket =
     };
 
 /** One running validator (a `split` Byzantine node runs two, one per half, under one name). */
+/** The two kinds of request a simulated node waits on an answer for. */
+export type CallKind = "fetch" | "blocks";
+
+export function callKey(kind: CallKind, id: number): string {
+  return `${kind}/${id}`;
+}
+
 export interface ClusterNode {
   readonly id: string;
   /** Its address on the packet network (the id, or `id#half` for a split node's instances). */
@@ -78,7 +85,11 @@ export interface ClusterNode {
   readonly issued: { payload: Uint8Array; incarnation: number }[];
   wakeAt: number | undefined;
   /** Requests in flight: id → what to report when it times out. */
-  readonly calls: Map<number, "fetch" | "blocks">;
+  /**
+   * Calls in flight, by `callKey`: the worker numbers its transaction fetches and the cluster its
+   * block requests, so ids alone collide (a late GetTxs answer once cancelled a block request).
+   */
+  readonly calls: Set<string>;
   syncedBlocks: number;
   /** GetTxs requests it answered, and how many of its own requests were delivered. */
   fetchesServed: number;
@@ -92,7 +103,7 @@ export type ClusterEvent =
   | { kind: "submit"; tx: WalletTx; to: string }
   /** The wallet checks whether `tx` landed; if not, it sends it again to the next node. */
   | { kind: "resubmit"; tx: WalletTx; after: string; attempt: number }
-  | { kind: "timeout"; node: string; id: number; incarnation: number }
+  | { kind: "timeout"; node: string; call: CallKind; id: number; incarnation: number }
   | { kind: "crash"; node: string }
   | { kind: "restart"; node: string };
 
@@ -214,7 +225,7 @@ export class Cluster {
       persisted: undefined,
       issued: [],
       wakeAt: undefined,
-      calls: new Map(),
+      calls: new Set(),
       syncedBlocks: 0,
       fetchesServed: 0,
       fetchesDelivered: 0,
@@ -303,17 +314,18 @@ export class Cluster {
   /** GetBlocks from `peer` for catch-up (the `SimCatchUp` host); the call's id. */
   requestBlocks(n: ClusterNode, peer: string, fromIndex: bigint, max: number): number {
     const id = this.newCallId();
-    n.calls.set(id, "blocks");
+    n.calls.add(callKey("blocks", id));
     this.send(n, peer, { kind: "get-blocks", id, from: fromIndex, max });
-    this.armCallTimeout(n, id);
+    this.armCallTimeout(n, "blocks", id);
     return id;
   }
 
   /** Call `id` of `n` fails after `callTimeoutMs` of silence (a "timeout" event). */
-  armCallTimeout(n: ClusterNode, id: number): void {
+  armCallTimeout(n: ClusterNode, call: CallKind, id: number): void {
     this.queue.push(this.now + CLUSTER_LIMITS.callTimeoutMs, {
       kind: "timeout",
       node: n.netId,
+      call,
       id,
       incarnation: n.incarnation,
     });

@@ -9,6 +9,7 @@ import {
   Cluster,
   type ClusterEvent,
   type ClusterNode,
+  callKey,
   clusterSetup,
   type PeerPacket,
   type PreparedWallet,
@@ -220,10 +221,8 @@ async function step(
     case "timeout": {
       const n = c.instance(e.node);
       if (n === undefined || n.down || n.incarnation !== e.incarnation) return;
-      const what = n.calls.get(e.id);
-      if (what === undefined) return;
-      n.calls.delete(e.id);
-      if (what === "blocks") {
+      if (!n.calls.delete(callKey(e.call, e.id))) return;
+      if (e.call === "blocks") {
         await caughtUp(c, n, await c.catchUp.timedOut(c, n, e.id), trace);
         return;
       }
@@ -333,7 +332,7 @@ async function onPacket(
     case "get-blocks":
       return onGetBlocks(c, n, from, m);
     case "blocks": {
-      if (!n.calls.delete(m.id)) return;
+      if (!n.calls.delete(callKey("blocks", m.id))) return;
       const blocks = m.blocks.map((b) => ({ ...b, signature: undefined, metadata: undefined }));
       await caughtUp(c, n, await c.catchUp.answered(c, n, m.id, blocks), trace);
       return;
@@ -427,7 +426,7 @@ async function onTxs(
   m: Extract<PeerPacket, { kind: "txs" }>,
   trace: WholeNodeTraceSink | undefined,
 ): Promise<void> {
-  if (!n.calls.delete(m.id)) return;
+  if (!n.calls.delete(callKey("fetch", m.id))) return;
   let outcome: Parameters<ClusterNode["validator"]["handle"]>[0];
   if (m.notInCache.length > 0) {
     outcome = {
@@ -483,13 +482,8 @@ async function act(
       return proposeTx(c, n, a);
     case "fetch-txs":
       return fetchTxs(c, n, a);
-    case "fetch-latest-msg": {
-      const up = c.nodes.some((x) => x.id === a.peer && !x.down);
-      const outcome = up ? "empty" : "failed";
-      const input = { kind: "latest-msg-result", peer: a.peer, outcome } as const;
-      await execute(c, n, n.validator.handle(input, c.now));
-      return;
-    }
+    case "fetch-latest-msg":
+      return fetchLatestMsg(c, n, a.peer, trace);
     case "sync-ledger":
       await caughtUp(c, n, await c.catchUp.start(c, n, a.maxBlocks), trace);
       return;
@@ -539,10 +533,40 @@ async function proposeTx(c: Cluster, n: ClusterNode, a: ActionOf<"propose-tx">):
   await execute(c, n, n.validator.handle(result, c.now));
 }
 
+/**
+ * Keepalive's GetLatestMsg, answered at once by the peer's worker (as the node's PeerService does):
+ * a message answer is verified and handled as if the peer had sent it. A node cut off while its
+ * peers externalized learns the slot's outcome this way once the cut heals and nobody is sending.
+ */
+async function fetchLatestMsg(
+  c: Cluster,
+  n: ClusterNode,
+  peer: string,
+  trace: WholeNodeTraceSink | undefined,
+): Promise<void> {
+  const from = c.nodes.find((x) => x.id === peer && !x.down);
+  const payload = from?.validator.worker.latestIssued.payload();
+  let outcome: "empty" | "message" | "failed" = from === undefined ? "failed" : "empty";
+  if (from !== undefined && payload !== undefined) {
+    try {
+      const verified = c.verify(n, from.id, payload);
+      const input = { kind: "consensus-msg", verified, payload } as const;
+      await execute(c, n, n.validator.handle(input, c.now), trace);
+      outcome = "message";
+    } catch (error) {
+      if (!isCodedError(error)) throw error;
+      c.messagesRejected++;
+      outcome = "failed";
+    }
+  }
+  const result = { kind: "latest-msg-result", peer, outcome } as const;
+  await execute(c, n, n.validator.handle(result, c.now), trace);
+}
+
 function fetchTxs(c: Cluster, n: ClusterNode, a: ActionOf<"fetch-txs">): void {
-  n.calls.set(a.id, "fetch");
+  n.calls.add(callKey("fetch", a.id));
   c.send(n, a.peer, { kind: "get-txs", id: a.id, hashes: a.txHashes });
-  c.armCallTimeout(n, a.id);
+  c.armCallTimeout(n, "fetch", a.id);
 }
 
 async function appendBlock(

@@ -7,7 +7,7 @@ import {
   type WholeNodeRun,
 } from "../../src/sim/index.js";
 import { txKeyImages, txOutputPublicKeys } from "../../src/transaction/index.js";
-import { toHex } from "../../src/util/index.js";
+import { SeededRandom, toHex } from "../../src/util/index.js";
 
 export function wholeNodeOptions(over: Partial<WholeNodeOptions>): WholeNodeOptions {
   return {
@@ -83,4 +83,44 @@ export function assertWholeNodeInvariants(run: WholeNodeRun, seed: string): void
   assert.equal(r.double_spends, 0);
   // Scenario 27: no restarted node contradicted what it said before its crash.
   assert.deepEqual(r.invariant_violations, [], `invariant violations (seed ${seed})`);
+}
+
+/** One random network and fault plan for `seed`. */
+export function drawCase(seed: string): WholeNodeOptions {
+  const r = new SeededRandom(`case/${seed}`);
+  const topology = r.pick(["mesh", "mesh", "metamesh", "random"] as const);
+  const nodes = topology === "metamesh" ? 6 : r.pick([4, 4, 5]);
+  const base = wholeNodeOptions({
+    seed,
+    topology,
+    nodes,
+    ...(topology === "metamesh" ? { orgs: 3, perOrg: 2 } : {}),
+    valuesPerSlot: 1,
+    txRate: 5,
+    doubleSpends: r.pick([0, 0, 1]),
+    loss: r.pick([0, 0.05, 0.15]),
+    duplicate: r.pick([0, 0.05, 0.15]),
+    delayMinMs: 1,
+    delayMaxMs: r.pick([10, 50, 150]),
+    faultsEndMs: 3_000,
+    rebroadcastMs: 1_000,
+    syncGraceMs: 1_000,
+    timeLimitMs: 90_000,
+  });
+  const fault = r.pick(["none", "partition", "crash", "byzantine"] as const);
+  if (fault === "partition") {
+    const cut = 1 + r.nextInt(nodes - 1);
+    const ids = Array.from({ length: nodes }, (_, i) => `n${i + 1}`);
+    base.partitions = [
+      { groups: [ids.slice(0, cut)], startMs: 0, endMs: 1_000 + r.nextInt(2_000) },
+    ];
+  } else if (fault === "crash") {
+    const victim = `n${1 + r.nextInt(nodes)}`;
+    base.crashes = [{ node: victim, atMs: r.nextInt(500) }];
+    base.restarts = [{ node: victim, atMs: 1_000 + r.nextInt(3_000) }];
+  } else if (fault === "byzantine" && topology !== "metamesh") {
+    base.byzantine = 1;
+    base.byzantineKind = r.pick(["silent", "split"] as const);
+  }
+  return base;
 }
