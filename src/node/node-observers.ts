@@ -17,7 +17,10 @@ export const HOUSEKEEPING_INTERVAL_MS = 1_000;
 export function logObserver(log: Logger, ledger: LedgerReader): ValidatorObserver {
   let wasBehindLogged = false;
   return {
-    observeInput() {},
+    observeInput(input) {
+      if (input.kind === "catch-up-blocks")
+        appendingBlocks(log, input.blocks.length, ledger.numBlocks());
+    },
     observeActions(actions: readonly ValidatorAction[]) {
       for (const a of actions) {
         if (a.kind === "append-block") {
@@ -29,7 +32,6 @@ export function logObserver(log: Logger, ledger: LedgerReader): ValidatorObserve
         } else if (a.kind === "sync-ledger") {
           if (!wasBehindLogged) isBehind(log);
           wasBehindLogged = true;
-          appendingBlocks(log, a.maxBlocks, ledger.numBlocks());
         }
       }
     },
