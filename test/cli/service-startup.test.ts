@@ -113,7 +113,7 @@ function serviceArgs(extra: readonly string[]): string[] {
  * Run the service until it exits by itself (a refused start) or logs "Listening..." (then it is
  * stopped with SIGTERM), and collect its exit status, JSON log and stderr lines.
  */
-async function start(extra: readonly string[] = []) {
+async function start(extra: readonly string[] = [], whenRunning: "stop" | "kill-enclave" = "stop") {
   const child = spawn(process.execPath, serviceArgs(extra), {
     cwd: dir,
     env: { PATH: process.env.PATH ?? "", SGX_MODE: "SW", IAS_MODE: "DEV" },
@@ -129,19 +129,23 @@ async function start(extra: readonly string[] = []) {
     out += chunk;
     if (!running && out.includes('"msg":"Listening..."')) {
       running = true;
-      child.kill("SIGTERM");
+      if (whenRunning === "stop") child.kill("SIGTERM");
+      else process.kill(enclavePid(parseLog(out)), "SIGKILL");
     }
   });
   child.stderr.on("data", (chunk: string) => {
     err += chunk;
   });
   const [status] = (await exited) as [number | null];
-  const log = out
+  const stderr = err.split("\n").filter((l) => l !== "");
+  return { status, log: parseLog(out), stderr, running };
+}
+
+function parseLog(out: string): LogLine[] {
+  return out
     .split("\n")
     .filter((l) => l !== "")
     .map((l) => JSON.parse(l) as LogLine);
-  const stderr = err.split("\n").filter((l) => l !== "");
-  return { status, log, stderr, running };
 }
 
 function enclavePid(log: readonly LogLine[]): number {
@@ -191,6 +195,16 @@ describe("consensus-service start-up with the real enclave process", () => {
     const r = await start();
     assert.equal(r.status, 0, r.stderr.join("\n"));
     assert.equal(signerOf(r.log), firstSigner);
+    assertGone(enclavePid(r.log));
+  });
+
+  it("an enclave process that dies while the node runs: exit 1 with one line", async () => {
+    const r = await start([], "kill-enclave");
+    assert.ok(r.running, "it logged Listening...");
+    assert.equal(r.status, 1, r.stderr.join("\n"));
+    assert.deepEqual(r.stderr, [
+      "consensus-service: the enclave process exited with signal SIGKILL",
+    ]);
     assertGone(enclavePid(r.log));
   });
 
