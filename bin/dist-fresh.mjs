@@ -53,5 +53,9 @@ export async function runMain(root, name) {
     register();
     ({ main } = await import(pathToFileURL(path.join(root, "src", "cli", `${name}.ts`)).href));
   }
-  process.exitCode = await main(process.argv.slice(2));
+  const code = await main(process.argv.slice(2));
+  process.exitCode = code;
+  // The command has closed what it opened; a handle some library left open must not keep the
+  // process alive.
+  setTimeout(() => process.exit(code), 1_000).unref();
 }
