@@ -20,6 +20,7 @@ import {
   oneLine,
   processContext,
 } from "./command.js";
+import { PARENT_PIPE_ENV, ParentPipeError, watchParentPipe } from "./parent-pipe.js";
 
 /** `consensus-service`: the validator daemon (SPEC §4.2). */
 export function usage(): string {
@@ -69,6 +70,9 @@ export function usage(): string {
     "",
     "Environment:",
     ...env,
+    `  ${PARENT_PIPE_ENV}`,
+    "        File descriptor of a pipe from a supervisor (consensus-tool testnet): when it closes, the",
+    "        service stops as on SIGTERM, so it never outlives the supervisor.",
     "",
     "A bad flag, key, URI or file makes the service exit with status 2 before binding any port,",
     "printing one line that names the flag or file and what is wrong.",
@@ -90,6 +94,13 @@ export async function main(
   if (argv.includes("--help") || argv.includes("-h")) {
     context.stdout.write(`${usage()}\n`);
     return EXIT_OK;
+  }
+  try {
+    watchParentPipe(context.env);
+  } catch (error) {
+    if (!(error instanceof ParentPipeError)) throw error;
+    context.stderr.write(`consensus-service: ${error.message}\n`);
+    return EXIT_BAD_INPUT;
   }
   const checkOnly = argv.includes("--check-config");
   let summary: string;

@@ -7,6 +7,7 @@ import {
   runCommand,
 } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
+import { ParentPipeError, watchParentPipe } from "./parent-pipe.js";
 
 /** `consensus-tool`: everything around the validator daemon (SPEC §4.3). */
 export function usage(): string {
@@ -29,6 +30,13 @@ export async function main(
   argv: readonly string[],
   context: CommandContext = processContext,
 ): Promise<number> {
+  try {
+    watchParentPipe(context.env);
+  } catch (error) {
+    if (!(error instanceof ParentPipeError)) throw error;
+    context.stderr.write(`consensus-tool: ${error.message}\n`);
+    return EXIT_BAD_INPUT;
+  }
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     context.stdout.write(`${usage()}\n`);

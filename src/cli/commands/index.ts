@@ -10,6 +10,7 @@ import { ledgerFromArchiveCommand } from "./ledger-from-archive.js";
 import { sampleKeysCommand } from "./sample-keys.js";
 import { simCommand } from "./sim.js";
 import { statusCommand } from "./status.js";
+import { testnetCommand } from "./testnet.js";
 import { waitForBlockCommand } from "./wait-for-block.js";
 import { walletCommand } from "./wallet.js";
 
@@ -28,4 +29,5 @@ export const COMMANDS: readonly Command[] = [
   walletCommand,
   statusCommand,
   waitForBlockCommand,
+  testnetCommand,
 ];
