@@ -37,8 +37,8 @@ export function summaryOf(p: {
   readonly stats: LoadStats;
   readonly pids: readonly number[];
 }): TestnetSummary {
-  const counts = p.agreement.ledgers.map((l) => l.blockCount);
-  const final = counts.reduce((max, c) => (c > max ? c : max), 0n);
+  let final = 0n;
+  for (const l of p.agreement.ledgers) if (l.blockCount > final) final = l.blockCount;
   const p50 = p.stats.percentile(50);
   const p99 = p.stats.percentile(99);
   return {

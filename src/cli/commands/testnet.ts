@@ -110,7 +110,10 @@ function progressSink(context: CommandContext, json: boolean) {
       const period = live ? TESTNET_LIMITS.redrawIntervalMs : TESTNET_LIMITS.progressIntervalMs;
       if (nowMs - last < period) return;
       last = nowMs;
-      if (!live) return out.write(`${progressLine(s)}\n`);
+      if (!live) {
+        out.write(`${progressLine(s)}\n`);
+        return;
+      }
       // First frame: clear the screen and hide the cursor; later ones redraw in place.
       out.write(`${drawn ? "" : "\x1b[2J\x1b[?25l"}${frameText(s)}`);
       drawn = true;
@@ -152,7 +155,10 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 function report(result: TestnetResult, json: boolean, out: Output): void {
   const s = result.summary;
-  if (json) return out.write(`${JSON.stringify(s)}\n`);
+  if (json) {
+    out.write(`${JSON.stringify(s)}\n`);
+    return;
+  }
   const last = result.agreement.ledgers[0]?.lastBlockId?.slice(0, 16) ?? "-";
   const verdict = s.agreement
     ? `the ${s.nodes} ledgers agree (${s.block_count} blocks, last ${last}…)`
