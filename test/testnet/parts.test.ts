@@ -168,10 +168,14 @@ describe("testnet folder", () => {
       env: {},
       logFile: path.join(dir, "pipe.log"),
     });
-    await until(() => existsSync(path.join(archive, "00/00/00/00/00/00/00/0000000000000001.pb")));
-    assert.equal(child.exitStatus, undefined);
-    (child.process.stdio[3] as NodeJS.WritableStream & { destroy(): void }).destroy();
-    assert.equal(await child.exited, "code 0");
+    try {
+      await until(() => existsSync(path.join(archive, "00/00/00/00/00/00/00/0000000000000001.pb")));
+      assert.equal(child.exitStatus, undefined);
+      (child.process.stdio[3] as NodeJS.WritableStream & { destroy(): void }).destroy();
+      assert.equal(await child.exited, "code 0");
+    } finally {
+      await children.stopAll();
+    }
   });
 
   it("a child exits by itself when its parent is killed with SIGKILL", {
@@ -199,7 +203,11 @@ describe("testnet folder", () => {
     await until(() => existsSync(path.join(archive, "00/00/00/00/00/00/00/0000000000000001.pb")));
     assert.ok(alive(pid));
     supervisor.kill("SIGKILL");
-    await until(() => !alive(pid));
+    try {
+      await until(() => !alive(pid));
+    } finally {
+      if (alive(pid)) process.kill(pid, "SIGKILL");
+    }
   });
 
   it("refuses an unusable MC_PARENT_PIPE_FD with one line", async () => {
