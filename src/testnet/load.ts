@@ -70,6 +70,8 @@ export class WalletLoad {
       readonly accounts: number;
       readonly nodes: readonly LoadNode[];
       readonly rate: number;
+      /** Payments being proposed or accepted and not yet included, at most (closed loop). */
+      readonly maxOutstanding?: number | undefined;
       readonly stats: LoadStats;
       readonly nowMs: () => number;
     },
@@ -101,7 +103,8 @@ export class WalletLoad {
     // A machine too slow for the rate does not build up an ever-growing backlog.
     const backlog = Math.max(1, Math.ceil(this.o.rate));
     if (due - this.#started > backlog) this.#started = due - backlog;
-    while (this.#started < due && this.#tracked.size < TESTNET_LIMITS.maxTracked) {
+    const limit = Math.min(TESTNET_LIMITS.maxTracked, this.o.maxOutstanding ?? Infinity);
+    while (this.#started < due && this.#tracked.size + this.#inFlight.size < limit) {
       const payer = this.#nextPayer();
       if (payer === undefined) break;
       this.#started++;

@@ -20,6 +20,12 @@ export interface TestnetOptions {
   /** Stop after this long; undefined runs until `stop` aborts. */
   readonly durationMs: number | undefined;
   readonly txRate: number;
+  /** Payments proposed or accepted and not yet included, at most (closed loop); default unbounded. */
+  readonly maxOutstanding?: number | undefined;
+  /** How often nodes are polled and payments followed (default `TESTNET_LIMITS.pollIntervalMs`). */
+  readonly pollIntervalMs?: number;
+  /** Where the load counts (a benchmark passes its own, to see each latency as it comes). */
+  readonly stats?: LoadStats;
 }
 
 /** How the run talks to its caller (the command prints; the run never touches the terminal). */
@@ -110,7 +116,7 @@ async function runNetwork(r: Run): Promise<TestnetResult> {
       `testnet: node ${v.index} client ${v.clientUri} admin ${v.adminUri}${v.dashboardUri === undefined ? "" : ` dashboard ${v.dashboardUri}`}`,
     );
   }
-  const stats = new LoadStats();
+  const stats = r.o.stats ?? new LoadStats();
   const loadNodes = manifest.nodes.map(
     (n): LoadNode => ({
       index: n.index,
@@ -136,6 +142,7 @@ async function runLoad(
     accounts: manifest.accounts,
     nodes: loadNodes,
     rate: r.o.txRate,
+    maxOutstanding: r.o.maxOutstanding,
     stats,
     nowMs: io.nowMs,
   });
@@ -149,7 +156,7 @@ async function runLoad(
     load.tick();
     load.follow(minBlockCount(monitors.map((m) => m.view)));
     io.show(frame("running"));
-    await io.sleep(TESTNET_LIMITS.pollIntervalMs, until);
+    await io.sleep(pollMs(r), until);
   }
   const loadMs = io.nowMs() - t0;
   await load.stop();
@@ -169,6 +176,10 @@ async function runLoad(
     pids: children.all.map((c) => c.pid),
   });
   return { summary, agreement, failures: r.failures };
+}
+
+function pollMs(r: Run): number {
+  return r.o.pollIntervalMs ?? TESTNET_LIMITS.pollIntervalMs;
 }
 
 /** Poll every node once, in parallel. */
@@ -194,7 +205,7 @@ async function waitForNodes(r: Run): Promise<void> {
     if (until.aborted) throw startFailure(r, "stopped before every node answered");
     if (r.io.nowMs() >= deadline)
       throw startFailure(r, `not every node answered within ${TESTNET_LIMITS.startTimeoutMs} ms`);
-    await r.io.sleep(TESTNET_LIMITS.pollIntervalMs, until);
+    await r.io.sleep(pollMs(r), until);
   }
 }
 
@@ -217,7 +228,7 @@ async function drain(r: Run, load: WalletLoad, show: () => void): Promise<void> 
     show();
     const counts = new Set(views.map((v) => v.blockCount));
     if (load.outstanding === 0 && counts.size === 1 && !counts.has(undefined)) return;
-    await r.io.sleep(TESTNET_LIMITS.pollIntervalMs, until);
+    await r.io.sleep(pollMs(r), until);
   }
 }
 
