@@ -35,4 +35,5 @@ min/median/max over them), tx_per_s (payments in a block on every node during th
 over ${E2E_LIMITS.rateIntervalMs / 1000} s intervals), rss_mb and enclave_rss_mb (largest node / enclave process,
 the maximum of 1 s samples), {node,enclave,archiver}_cpu_ms_per_tx (summed over the processes of
 that kind; min/median/max per process), load_cpu_ms_per_tx (this process: building payments and
-polling), window_s. Exit 1 when the network fails its testnet checks or includes nothing.`;
+polling), cores_used (all of them over the window), included_tx, window_s. Exit 1 when the
+network fails its testnet checks or no payment proposed in the window was included.`;

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
 import {
   percentile,
   runTestnet,
@@ -58,7 +57,8 @@ interface Window {
 }
 
 export async function runE2e(o: E2eOptions, io: E2eIo): Promise<E2eResult> {
-  const nowMs = () => performance.now();
+  // Wall-clock time: the load also checks the nodes' attestation evidence against it.
+  const nowMs = () => Date.now();
   const stats = new TimedStats(nowMs);
   const sampler = new ProcessSampler(o.nodes);
   const w: Window = {
@@ -95,7 +95,7 @@ export async function runE2e(o: E2eOptions, io: E2eIo): Promise<E2eResult> {
   } finally {
     if (o.dir === undefined) rmSync(dir, { recursive: true, force: true });
   }
-  return judge(result, w, sampler, stats);
+  return judge(io, result, w, sampler, stats);
 }
 
 /** Called on every poll: RSS samples, and the CPU marks at the window's two ends. */
@@ -116,12 +116,17 @@ function watch(s: Snapshot, o: E2eOptions, w: Window, sampler: ProcessSampler, n
 }
 
 function judge(
+  io: E2eIo,
   result: TestnetResult,
   w: Window,
   sampler: ProcessSampler,
   stats: TimedStats,
 ): E2eResult {
   const problems = [...result.failures];
+  const s = result.summary;
+  io.note(
+    `bench e2e: testnet summary: ${s.blocks} blocks, submitted ${s.transactions_submitted}, accepted ${s.transactions_accepted}, included ${s.transactions_included}, refused ${JSON.stringify(s.transactions_refused)}, ${s.tx_per_s} tx/s, p50 ${s.latency_ms.p50} ms, p99 ${s.latency_ms.p99} ms`,
+  );
   if (!testnetPassed(result.summary, result.failures))
     problems.push(
       `the testnet did not pass: agreement ${result.summary.agreement}, accepted ${result.summary.transactions_accepted}, included ${result.summary.transactions_included}`,
@@ -134,8 +139,8 @@ function judge(
   const inWindow = (at: number) => at >= startMs && at <= endMs;
   const latencies = stats.inclusions.filter((i) => inWindow(i.submittedMs));
   const included = stats.inclusions.filter((i) => inWindow(i.includedMs));
-  if (latencies.length === 0 || included.length === 0) {
-    problems.push("no payment was included in the measurement window");
+  if (latencies.length === 0) {
+    problems.push("no payment proposed in the measurement window was included");
     return { figures: [], problems };
   }
   return { figures: figuresOf(w, sampler, latencies, included), problems };
@@ -157,22 +162,32 @@ function figuresOf(
     startMs,
     endMs,
   );
-  const perTx = (role: "node" | "enclave" | "archiver") => {
-    const spent = cpuSpent(w.startCpu ?? new Map(), w.endCpu ?? new Map(), role).map((c) => c / n);
-    return e2eFigure(`${role}_cpu_ms_per_tx`, "ms", sum(spent), spent);
-  };
   return [
     e2eFigure("p50_ms", "ms", percentile(ms, 50) as number, ms),
     e2eFigure("p99_ms", "ms", percentile(ms, 99) as number, ms),
     e2eFigure("tx_per_s", "tx/s", n / windowS, rates.length > 0 ? rates : [n / windowS]),
     e2eFigure("rss_mb", "MiB", Math.max(...sampler.nodeRss), sampler.nodeRss),
     e2eFigure("enclave_rss_mb", "MiB", Math.max(...sampler.enclaveRss), sampler.enclaveRss),
-    perTx("node"),
-    perTx("enclave"),
-    perTx("archiver"),
-    e2eFigure("load_cpu_ms_per_tx", "ms", (w.selfCpuMs ?? 0) / n, [(w.selfCpuMs ?? 0) / n]),
+    e2eFigure("included_tx", "tx", n, [n]),
     e2eFigure("window_s", "s", windowS, [windowS]),
+    ...cpuFigures(w, n, windowS),
   ];
+}
+
+/** Where the CPU went during the window: per included payment by process kind, and in cores. */
+function cpuFigures(w: Window, n: number, windowS: number): Figure[] {
+  const roles = ["node", "enclave", "archiver"] as const;
+  const spent = roles.map((role) => cpuSpent(w.startCpu ?? new Map(), w.endCpu ?? new Map(), role));
+  const self = w.selfCpuMs ?? 0;
+  const total = sum(spent.map(sum)) + self;
+  const cores = e2eFigure("cores_used", "cores", total / 1000 / windowS, [total / 1000 / windowS]);
+  // Per payment only when some were included in the window.
+  if (n === 0) return [cores];
+  const perTx = roles.map((role, i) => {
+    const each = (spent[i] as number[]).map((c) => c / n);
+    return e2eFigure(`${role}_cpu_ms_per_tx`, "ms", sum(each), each);
+  });
+  return [...perTx, e2eFigure("load_cpu_ms_per_tx", "ms", self / n, [self / n]), cores];
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
