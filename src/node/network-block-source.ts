@@ -32,8 +32,8 @@ export function networkBlockSource(
       const headers = await peer.getBlocks(fromIndex, limit);
       const out: FetchedBlock[] = [];
       for (const header of headers) {
-        const data = await archivedBlock(archives, header.index);
-        if (data === undefined || !bytesEqual(data.block.id, header.id)) break;
+        const data = await archivedBlock(archives, header.index, header.id);
+        if (data === undefined) break;
         out.push({ block: data.block, contents: data.contents });
       }
       return out;
@@ -41,14 +41,17 @@ export function networkBlockSource(
   }));
 }
 
-/** The block from the first archive that has a file for it that decodes and passes its checks. */
-async function archivedBlock(archives: readonly ArchiveSource[], index: bigint) {
+/**
+ * The block from the first archive whose file for `index` decodes, passes its checks and is the
+ * block with id `id` (an archive of another chain, or a stale one, is passed over).
+ */
+async function archivedBlock(archives: readonly ArchiveSource[], index: bigint, id: Uint8Array) {
   for (const archive of archives) {
     try {
       const bytes = await archive.get(archiveBlockPath(index), MAX_ARCHIVE_BLOCK_BYTES);
       if (bytes === undefined) continue;
       const data = decodeArchiveBlock(bytes);
-      if (data.block.index === index) return data;
+      if (data.block.index === index && bytesEqual(data.block.id, id)) return data;
     } catch {
       // An unreachable archive or a bad file: the next archive may have a good one.
     }

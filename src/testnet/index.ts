@@ -13,7 +13,7 @@ export {
   PARENT_PIPE_ENV,
   packageRoot,
 } from "./children.js";
-export { TestnetError, type TestnetErrorCode } from "./errors.js";
+export { TESTNET_ERROR_CODES, TestnetError, type TestnetErrorCode } from "./errors.js";
 export { TestnetLayout } from "./layout.js";
 export { TESTNET_LIMITS } from "./limits.js";
 export {

@@ -17,6 +17,7 @@ import { ATTESTED_RPC_ERROR_CODES } from "../../src/rpc/attested-api.js";
 import { RPC_ERROR_CODES } from "../../src/rpc/errors.js";
 import { SCP_ERROR_CODES } from "../../src/scp/errors.js";
 import { SIM_ERROR_CODES } from "../../src/sim/errors.js";
+import { TESTNET_ERROR_CODES } from "../../src/testnet/errors.js";
 import {
   LOCAL_LEDGER_ERROR_CODES,
   PROPOSE_TX_RESULT,
@@ -102,4 +103,5 @@ export const ERROR_TABLES: readonly ErrorTable[] = [
   { errorClass: "CryptoError", file: "src/crypto/errors.ts", codes: CRYPTO_ERROR_CODES },
   { errorClass: "RingCtError", file: "src/crypto/ringct/errors.ts", codes: RING_CT_ERROR_CODES },
   { errorClass: "SimError", file: "src/sim/errors.ts", codes: SIM_ERROR_CODES },
+  { errorClass: "TestnetError", file: "src/testnet/errors.ts", codes: TESTNET_ERROR_CODES },
 ];

@@ -119,15 +119,23 @@ describe("consensus-tool testnet (real processes)", { concurrency: 1 }, () => {
       );
   });
 
-  it("--dir restarts the same network from its ledgers", { timeout: 600_000 }, async () => {
+  it("--dir restarts the same network from its ledgers; SIGTERM stops it cleanly", {
+    timeout: 600_000,
+  }, async () => {
     const before = readdirSync(dir);
     const first = JSON.parse(readFileSync(path.join(dir, "testnet.json"), "utf8"));
-    const run = start(["--duration", "10", "--json", "--dir", dir]);
+    const run = start(["--json", "--dir", dir]);
+    // Stopped by SIGTERM once payments flow, as a supervisor would stop it.
+    await until(() => /txs submitted [1-9]/.test(run.stderr()) || run.child.exitCode !== null);
+    run.child.kill("SIGTERM");
     const code = await run.exited;
     assert.equal(code, 0, `${run.stdout()}\n${run.stderr()}`);
     const summary = JSON.parse(run.stdout());
     assert.equal(summary.agreement, true);
+    assert.equal(summary.transactions_included, summary.transactions_accepted);
     assert.match(run.stderr(), /restarting 4 nodes/);
+    // The chain continued from the first run's ledgers.
+    assert.ok(summary.block_count > summary.blocks, JSON.stringify(summary));
     assert.deepEqual(readdirSync(dir), before);
     assert.deepEqual(
       JSON.parse(readFileSync(path.join(dir, "testnet.json"), "utf8")).nodes.map(

@@ -153,6 +153,8 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+const ms = (v: number | null): string => (v === null ? "-" : `${v} ms`);
+
 function report(result: TestnetResult, json: boolean, out: Output): void {
   const s = result.summary;
   if (json) {
@@ -161,11 +163,11 @@ function report(result: TestnetResult, json: boolean, out: Output): void {
   }
   const last = result.agreement.ledgers[0]?.lastBlockId?.slice(0, 16) ?? "-";
   const verdict = s.agreement
-    ? `the ${s.nodes} ledgers agree (${s.block_count} blocks, last ${last}…)`
+    ? `${s.nodes === 1 ? "the ledger is whole" : `the ${s.nodes} ledgers agree`} (${s.block_count} blocks, last ${last}…)`
     : `the ledgers DO NOT agree: ${result.agreement.ledgers.map((l) => `node ${l.node} ${l.blockCount} blocks${l.error === undefined ? "" : ` (${l.error})`}`).join(", ")}`;
   out.write(
     [
-      `testnet: ${s.duration_s} s, ${s.blocks} blocks closed, payments submitted ${s.transactions_submitted}, accepted ${s.transactions_accepted}, included ${s.transactions_included}; ${s.tx_per_s} tx/s, latency p50 ${s.latency_ms.p50 ?? "-"} ms p99 ${s.latency_ms.p99 ?? "-"} ms`,
+      `testnet: ${s.duration_s} s, ${s.blocks} blocks closed, payments submitted ${s.transactions_submitted}, accepted ${s.transactions_accepted}, included ${s.transactions_included}; ${s.tx_per_s} tx/s, latency p50 ${ms(s.latency_ms.p50)} p99 ${ms(s.latency_ms.p99)}`,
       `testnet: ${verdict}`,
       ...result.failures.map((f) => `testnet: ${f}`),
       `testnet: folder ${s.dir} (start it again with --dir ${s.dir})`,
