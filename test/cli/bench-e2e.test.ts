@@ -112,6 +112,8 @@ describe("consensus-tool bench e2e (real processes)", () => {
     assert.equal(p50.runs, p99.runs);
     assert.deepEqual([p50.min, p50.max], [p99.min, p99.max]);
     assert.ok(p50.min <= p50.value && p99.value <= p99.max);
+    // p50 is the median of its own samples (nearest rank, as the summary's median).
+    assert.equal(p50.value, p50.median);
     // Throughput: the window's count over its length.
     const included = get("included_tx").value;
     const windowS = get("window_s").value;
