@@ -20,6 +20,9 @@ export interface CommandContext {
   stderr: Output;
   /** Environment, for commands that honour `MC_*` variables. */
   env: Readonly<Record<string, string | undefined>>;
+  /** stdout is a terminal (commands with a live view redraw it; otherwise they print lines). */
+  stdoutIsTty?: boolean;
+  stderrIsTty?: boolean;
 }
 
 export interface Command {
@@ -118,4 +121,6 @@ export const processContext: CommandContext = {
   stdout: { write: (t) => process.stdout.write(t) },
   stderr: { write: (t) => process.stderr.write(t) },
   env: process.env,
+  stdoutIsTty: process.stdout.isTTY === true,
+  stderrIsTty: process.stderr.isTTY === true,
 };

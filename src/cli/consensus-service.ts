@@ -1,5 +1,6 @@
 import { SERVICE_ENVIRONMENT, SERVICE_FLAGS } from "../node/index.js";
 import { type CommandContext, EXIT_OK, processContext } from "./command.js";
+import { PARENT_PIPE_ENV } from "./parent-pipe.js";
 
 /** `consensus-service`: the validator daemon (SPEC §4.2). */
 export function usage(): string {
@@ -49,6 +50,9 @@ export function usage(): string {
     "",
     "Environment:",
     ...env,
+    `  ${PARENT_PIPE_ENV}`,
+    "        File descriptor of a pipe from a supervisor (consensus-tool testnet): when it closes, the",
+    "        service stops as on SIGTERM, so it never outlives the supervisor.",
     "",
     "A bad flag, key, URI or file makes the service exit with status 2 before binding any port,",
     "printing one line that names the flag or file and what is wrong.",

@@ -1,5 +1,6 @@
 import { type CommandContext, EXIT_BAD_INPUT, EXIT_OK, processContext } from "./command.js";
 import { SUMMARIES } from "./commands/summaries.js";
+import { ParentPipeError, watchParentPipe } from "./parent-pipe.js";
 
 /** `consensus-tool`: everything around the validator daemon (SPEC §4.3). */
 export function usage(): string {
@@ -23,6 +24,13 @@ export async function main(
   argv: readonly string[],
   context: CommandContext = processContext,
 ): Promise<number> {
+  try {
+    watchParentPipe(context.env);
+  } catch (error) {
+    if (!(error instanceof ParentPipeError)) throw error;
+    context.stderr.write(`consensus-tool: ${error.message}\n`);
+    return EXIT_BAD_INPUT;
+  }
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     context.stdout.write(`${usage()}\n`);

@@ -14,6 +14,7 @@ import {
 } from "../node/index.js";
 import { describeError, isCodedError, toHex } from "../util/index.js";
 import { type CommandContext, EXIT_BAD_INPUT, EXIT_NEGATIVE, EXIT_OK, oneLine } from "./command.js";
+import { ParentPipeError, watchParentPipe } from "./parent-pipe.js";
 
 /**
  * The part of `consensus-service` past `--help` (see consensus-service.ts for the flags): check the
@@ -23,6 +24,13 @@ export async function runService(
   argv: readonly string[],
   context: CommandContext,
 ): Promise<number> {
+  try {
+    watchParentPipe(context.env);
+  } catch (error) {
+    if (!(error instanceof ParentPipeError)) throw error;
+    context.stderr.write(`consensus-service: ${error.message}\n`);
+    return EXIT_BAD_INPUT;
+  }
   const checkOnly = argv.includes("--check-config");
   let summary: string;
   let config: ServiceConfig;

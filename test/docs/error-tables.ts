@@ -22,6 +22,7 @@ import { CLIENT_AUTH_ERROR_CODES } from "../../src/rpc/client-auth.js";
 import { RPC_ERROR_CODES } from "../../src/rpc/errors.js";
 import { SCP_ERROR_CODES } from "../../src/scp/errors.js";
 import { SIM_ERROR_CODES } from "../../src/sim/errors.js";
+import { TESTNET_ERROR_CODES } from "../../src/testnet/errors.js";
 import {
   LOCAL_LEDGER_ERROR_CODES,
   PROPOSE_TX_RESULT,
@@ -136,4 +137,5 @@ export const ERROR_TABLES: readonly ErrorTable[] = [
   { errorClass: "CryptoError", file: "src/crypto/errors.ts", codes: CRYPTO_ERROR_CODES },
   { errorClass: "RingCtError", file: "src/crypto/ringct/errors.ts", codes: RING_CT_ERROR_CODES },
   { errorClass: "SimError", file: "src/sim/errors.ts", codes: SIM_ERROR_CODES },
+  { errorClass: "TestnetError", file: "src/testnet/errors.ts", codes: TESTNET_ERROR_CODES },
 ];

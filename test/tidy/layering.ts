@@ -34,6 +34,7 @@ export const LAYERS = [
   "rpc",
   "node",
   "wallet",
+  "testnet",
   "cli",
 ] as const;
 
@@ -79,6 +80,9 @@ export const ALLOWED_IMPORTS: Readonly<Record<Layer, readonly Layer[]>> = {
   // The command-line wallet: reads a ledger, builds with the transaction builder, attests over rpc,
   // reads sample keys through node; neither the node nor the simulations depend on it.
   wallet: ["util", "crypto", "transaction", "blockchain", "ledger", "enclave", "rpc", "node"],
+  // The one-command local network: writes keys, ledgers and network files, runs node processes
+  // and drives the wallet as a load; nothing below depends on it.
+  testnet: ["util", "crypto", "ledger", "sim", "rpc", "node", "wallet"],
   cli: LAYERS.slice(0, LAYERS.indexOf("cli")),
 };
 

@@ -1,3 +1,4 @@
+import { E2E_HELP } from "../bench/e2e-limits.js";
 import { BENCHMARKS, type BenchOptions, defaultBenchOptions, type Figure } from "../bench/index.js";
 import { type Command, EXIT_OK, intFlag, parseFlags, UsageError } from "../command.js";
 import { SUMMARIES } from "./summaries.js";
@@ -19,6 +20,9 @@ Options:
 Benchmarks:
 ${names}
   all              every benchmark above, one after another
+  e2e              a real local network under a wallet load (not in "all"; its own flags below)
+
+${E2E_HELP}
 
 Example:
   consensus-tool bench tx-verify --json`;
@@ -53,6 +57,12 @@ export const benchCommand: Command = {
     return helpText();
   },
   async run(args, context) {
+    const e2eAt = args.indexOf("e2e");
+    if (e2eAt >= 0 && args.slice(0, e2eAt).every((a) => a === "--json")) {
+      // Loaded on demand: it pulls in the testnet library (processes, gRPC, the wallet).
+      const { runE2eCommand } = await import("../bench/e2e-command.js");
+      return runE2eCommand(args.toSpliced(e2eAt, 1), context, formatTable);
+    }
     const { values, positionals } = parseFlags(args, {
       json: { type: "boolean" },
       runs: { type: "string" },

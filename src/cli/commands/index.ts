@@ -43,4 +43,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry("wallet", async () => (await import("./wallet.js")).walletCommand),
   entry("status", async () => (await import("./status.js")).statusCommand),
   entry("wait-for-block", async () => (await import("./wait-for-block.js")).waitForBlockCommand),
+  entry("testnet", async () => (await import("./testnet.js")).testnetCommand),
 ];

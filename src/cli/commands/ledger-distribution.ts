@@ -46,6 +46,9 @@ Options (each also read from its environment variable):
   --json                print a summary on stdout:
                         {"resumed_at", "blocks_published", "merged_files_written", "archived_blocks"}
 
+With MC_PARENT_PIPE_FD=N (a pipe from a supervisor such as consensus-tool testnet) it stops as on
+SIGTERM when that pipe closes, so it never outlives the supervisor.
+
 Exit codes: 0 done (or stopped by a signal); 1 the destination stayed unavailable;
             2 bad arguments, no ledger, or a destination that holds another chain.
 
