@@ -4,7 +4,7 @@
 // closes (also when the parent is SIGKILLed), and the live view's text from made-up node data.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -18,6 +18,7 @@ import {
   frameLines,
   frameText,
   inSyncFromInfo,
+  logTail,
   meshThreshold,
   type NodeView,
   percentile,
@@ -208,6 +209,13 @@ describe("testnet folder", () => {
     } finally {
       if (alive(pid)) process.kill(pid, "SIGKILL");
     }
+  });
+
+  it("explains a dead child with the last lines of its log", () => {
+    const log = path.join(dir, "child.log");
+    writeFileSync(log, `${Array.from({ length: 5000 }, (_, i) => `line ${i}`).join("\n")}\n`);
+    assert.equal(logTail(log, 2), "line 4998\nline 4999");
+    assert.equal(logTail(path.join(dir, "no-such.log")), "");
   });
 
   it("refuses an unusable MC_PARENT_PIPE_FD with one line", async () => {
