@@ -211,6 +211,22 @@ describe("testnet folder", () => {
     }
   });
 
+  it("testnet refuses bad flags and a mismatched --dir with one line, exit 2", async () => {
+    for (const args of [
+      ["--nodes", "0"],
+      ["--nodes", "17"],
+      ["--tx-rate", "fast"],
+      ["--duration", "-1"],
+      ["--dir", layout.dir, "--nodes", "5"],
+      ["--dir", layout.keysDir],
+    ]) {
+      const r = await run(toolMain, ["testnet", ...args]);
+      assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+      assert.match(r.stderr, /^testnet: /);
+    }
+  });
+
   it("explains a dead child with the last lines of its log", () => {
     const log = path.join(dir, "child.log");
     writeFileSync(log, `${Array.from({ length: 5000 }, (_, i) => `line ${i}`).join("\n")}\n`);
