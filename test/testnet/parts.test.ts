@@ -90,6 +90,13 @@ describe("testnet folder", () => {
       nodes_without_quorum: [],
       unknown_nodes: [],
     });
+    // Ports come from below the kernel's ephemeral range (outgoing connections cannot take them).
+    const low = Number(
+      readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0],
+    );
+    const ports = (readManifest(layout)?.nodes ?? []).flatMap((n) => Object.values(n.ports));
+    assert.equal(new Set(ports).size, 16);
+    for (const port of ports) assert.ok(port >= 10_000 && port < low, `port ${port}`);
     const toml = readFileSync(layout.networkFile(1), "utf8");
     assert.match(toml, /threshold = 2/);
     assert.equal(toml.match(/type = "Node"/g)?.length, 3);
