@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { TESTNET_LIMITS } from "./limits.js";
@@ -118,12 +118,19 @@ function signal(child: Child, name: NodeJS.Signals): void {
   }
 }
 
-/** The last lines of a child's log, to say why it stopped. */
+/** The last lines of a child's log (from its last `logTailBytes`), to say why it stopped. */
 export function logTail(file: string, lines: number = TESTNET_LIMITS.logTailLines): string {
+  let fd: number | undefined;
   try {
-    const text = readFileSync(file, "utf8").trimEnd();
-    return text.split("\n").slice(-lines).join("\n");
+    fd = openSync(file, "r");
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, TESTNET_LIMITS.logTailBytes);
+    const buffer = Buffer.alloc(length);
+    readSync(fd, buffer, 0, length, size - length);
+    return buffer.toString("utf8").trimEnd().split("\n").slice(-lines).join("\n");
   } catch {
     return "";
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

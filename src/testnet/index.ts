@@ -10,6 +10,7 @@ export {
   Children,
   type ChildSpec,
   executable,
+  logTail,
   PARENT_PIPE_ENV,
   packageRoot,
 } from "./children.js";

@@ -35,8 +35,13 @@ export const TESTNET_LIMITS = {
   monitorCallDeadlineMs: 2_000,
   /** Latency samples kept for the percentiles (the oldest are dropped beyond this). */
   maxLatencySamples: 100_000,
-  /** Lines of a child's log kept to explain an early exit. */
+  /** Lines of a child's log kept to explain an early exit, read from at most this many bytes. */
   logTailLines: 5,
+  logTailBytes: 16 * 1024,
+  /** Lowest port drawn for a node (below: well-known and registered services). */
+  lowestPort: 10_000,
+  /** Random ports tried before giving up on finding free ones. */
+  portDrawAttempts: 10_000,
   /** Largest manifest file (`testnet.json`) read back. */
   maxManifestBytes: 1024 * 1024,
 } as const;

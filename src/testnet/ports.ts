@@ -1,5 +1,8 @@
-import { createServer, type Server } from "node:net";
+import { randomInt } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { type AddressInfo, createServer, type Server } from "node:net";
 import { TestnetError } from "./errors.js";
+import { TESTNET_LIMITS } from "./limits.js";
 import { LOOPBACK, type NodePorts } from "./manifest.js";
 
 function listen(port: number): Promise<Server> {
@@ -14,24 +17,42 @@ function close(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
+/** Where the kernel hands out ports for outgoing connections (Linux; a common default elsewhere). */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync(EPHEMERAL_RANGE_FILE, "utf8").trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > TESTNET_LIMITS.lowestPort ? low : DEFAULT_EPHEMERAL_LOW;
+  } catch {
+    return DEFAULT_EPHEMERAL_LOW;
+  }
+}
+
+const EPHEMERAL_RANGE_FILE = "/proc/sys/net/ipv4/ip_local_port_range";
+const DEFAULT_EPHEMERAL_LOW = 32768;
+
 /**
- * `count` distinct loopback ports free right now: all are held open together while the kernel
- * picks them, so none is handed out twice, then released for the nodes to bind. (Another program
- * may take one in between; the node then refuses to start with one line naming the port.)
+ * `count` distinct loopback ports free right now, drawn at random below the kernel's ephemeral
+ * range: a port picked there could be taken by another program's outgoing connection before the
+ * node binds it. All are held open together while they are picked, so none is handed out twice,
+ * then released for the nodes to bind. (A program may still take one in between; the node then
+ * refuses to start with one line naming the port.)
  */
 export async function freePorts(count: number): Promise<number[]> {
+  const low = TESTNET_LIMITS.lowestPort;
+  const high = ephemeralLow();
   const servers: Server[] = [];
   try {
-    for (let i = 0; i < count; i++) servers.push(await listen(0));
-    return servers.map((s) => {
-      const address = s.address();
-      if (address === null || typeof address === "string")
-        throw new TestnetError("NO_PORT", "the kernel gave no loopback port");
-      return address.port;
-    });
-  } catch (error) {
-    if (error instanceof TestnetError) throw error;
-    throw new TestnetError("NO_PORT", `no free loopback port: ${(error as Error).message}`);
+    for (let tries = 0; servers.length < count; tries++) {
+      if (tries >= TESTNET_LIMITS.portDrawAttempts)
+        throw new TestnetError("NO_PORT", `no ${count} free loopback ports in ${low}–${high - 1}`);
+      const port = low + randomInt(high - low);
+      try {
+        servers.push(await listen(port));
+      } catch {
+        // Taken: draw another.
+      }
+    }
+    return servers.map((s) => (s.address() as AddressInfo).port);
   } finally {
     await Promise.all(servers.map(close));
   }

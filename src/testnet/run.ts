@@ -53,12 +53,7 @@ export interface TestnetResult {
 /** Set up (or reopen) the testnet folder, run the network with its load, stop it and judge it. */
 export async function runTestnet(o: TestnetOptions, io: TestnetIo): Promise<TestnetResult> {
   const layout = new TestnetLayout(o.dir);
-  const { manifest, created } = await prepareTestnet(layout, o.nodes ?? 4);
-  if (o.nodes !== undefined && o.nodes !== manifest.nodes.length)
-    throw new TestnetError(
-      "BAD_INPUT",
-      `--dir ${o.dir} holds a ${manifest.nodes.length}-node testnet; leave out --nodes or give ${manifest.nodes.length}`,
-    );
+  const { manifest, created } = await prepareTestnet(layout, o.nodes);
   io.note(
     `testnet: ${created ? "created" : "restarting"} ${manifest.nodes.length} nodes in ${o.dir}`,
   );

@@ -19,6 +19,8 @@ import { nodePorts, portsFree } from "./ports.js";
 /** Seeds of the sample accounts and the origin ledger (sample-keys' and generate-sample-ledger's defaults). */
 const ACCOUNT_SEED = "01".repeat(32);
 const ORIGIN_SEED = "21".repeat(32);
+/** Validators of a new testnet when `--nodes` is not given (SPEC §4.3). */
+export const DEFAULT_NODES = 4;
 
 export interface PreparedTestnet {
   readonly manifest: Manifest;
@@ -33,16 +35,24 @@ export interface PreparedTestnet {
  */
 export async function prepareTestnet(
   layout: TestnetLayout,
-  nodes: number,
+  nodes: number | undefined,
 ): Promise<PreparedTestnet> {
   const existing = readManifest(layout);
-  if (existing !== undefined) return { manifest: await reopen(layout, existing), created: false };
+  if (existing !== undefined) {
+    const n = existing.nodes.length;
+    if (nodes !== undefined && nodes !== n)
+      throw new TestnetError(
+        "BAD_INPUT",
+        `--dir ${layout.dir} holds a ${n}-node testnet; leave out --nodes or give ${n}`,
+      );
+    return { manifest: await reopen(layout, existing), created: false };
+  }
   if (existsSync(layout.dir) && readdirSync(layout.dir).length > 0)
     throw new TestnetError(
       "BAD_INPUT",
       `--dir ${layout.dir} is not empty and holds no testnet.json; give an empty or new folder, or one made by testnet`,
     );
-  return { manifest: await create(layout, nodes), created: true };
+  return { manifest: await create(layout, nodes ?? DEFAULT_NODES), created: true };
 }
 
 async function create(layout: TestnetLayout, n: number): Promise<Manifest> {

@@ -4,7 +4,7 @@
 // closes (also when the parent is SIGKILLed), and the live view's text from made-up node data.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -18,6 +18,7 @@ import {
   frameLines,
   frameText,
   inSyncFromInfo,
+  logTail,
   meshThreshold,
   type NodeView,
   percentile,
@@ -89,6 +90,13 @@ describe("testnet folder", () => {
       nodes_without_quorum: [],
       unknown_nodes: [],
     });
+    // Ports come from below the kernel's ephemeral range (outgoing connections cannot take them).
+    const low = Number(
+      readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0],
+    );
+    const ports = (readManifest(layout)?.nodes ?? []).flatMap((n) => Object.values(n.ports));
+    assert.equal(new Set(ports).size, 16);
+    for (const port of ports) assert.ok(port >= 10_000 && port < low, `port ${port}`);
     const toml = readFileSync(layout.networkFile(1), "utf8");
     assert.match(toml, /threshold = 2/);
     assert.equal(toml.match(/type = "Node"/g)?.length, 3);
@@ -208,6 +216,29 @@ describe("testnet folder", () => {
     } finally {
       if (alive(pid)) process.kill(pid, "SIGKILL");
     }
+  });
+
+  it("testnet refuses bad flags and a mismatched --dir with one line, exit 2", async () => {
+    for (const args of [
+      ["--nodes", "0"],
+      ["--nodes", "17"],
+      ["--tx-rate", "fast"],
+      ["--duration", "-1"],
+      ["--dir", layout.dir, "--nodes", "5"],
+      ["--dir", layout.keysDir],
+    ]) {
+      const r = await run(toolMain, ["testnet", ...args]);
+      assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+      assert.match(r.stderr, /^testnet: /);
+    }
+  });
+
+  it("explains a dead child with the last lines of its log", () => {
+    const log = path.join(dir, "child.log");
+    writeFileSync(log, `${Array.from({ length: 5000 }, (_, i) => `line ${i}`).join("\n")}\n`);
+    assert.equal(logTail(log, 2), "line 4998\nline 4999");
+    assert.equal(logTail(path.join(dir, "no-such.log")), "");
   });
 
   it("refuses an unusable MC_PARENT_PIPE_FD with one line", async () => {

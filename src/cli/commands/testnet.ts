@@ -87,11 +87,13 @@ function options(args: readonly string[]) {
     throw new UsageError(`--nodes must be between 1 and ${TESTNET_LIMITS.maxNodes}, got ${nodes}`);
   const duration =
     values.duration === undefined ? undefined : intFlag("duration", values.duration, 0, 1);
+  const txRate = rateFlag(values["tx-rate"]);
+  // Every flag is checked before a temporary folder is made.
   return {
     nodes,
     dir: path.resolve(values.dir ?? mkdtempSync(path.join(tmpdir(), "mc-testnet-"))),
     durationMs: duration === undefined ? undefined : duration * 1000,
-    txRate: rateFlag(values["tx-rate"]),
+    txRate,
     json: values.json === true,
   };
 }
