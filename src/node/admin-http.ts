@@ -171,14 +171,14 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
     let size = 0;
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size > ADMIN_LIMITS.httpBodyMaxBytes) {
-        resolve(undefined);
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
+      // Past the limit the rest is read and dropped, so that the 413 reaches the client.
+      if (size <= ADMIN_LIMITS.httpBodyMaxBytes) chunks.push(c);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () =>
+      resolve(
+        size > ADMIN_LIMITS.httpBodyMaxBytes ? undefined : Buffer.concat(chunks).toString("utf8"),
+      ),
+    );
     req.on("error", reject);
   });
 }

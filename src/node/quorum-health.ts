@@ -83,7 +83,9 @@ export interface QuorumHealth {
 export function quorumHealth(i: QuorumHealthInput, cache?: IntersectionCache): QuorumHealth {
   const failed = [...new Set(i.fail ?? [])].sort();
   const declared = declaredSets(i);
-  const members = [...transitiveMembers(i.quorumSet, declared)].sort();
+  const members = [...transitiveMembers(i.quorumSet, declared)]
+    .filter((id) => id !== i.local)
+    .sort();
   const local = new Set(quorumSetNodes(i.quorumSet));
   const states = members.map((id) => memberHealth(i, id, declared, local));
   const up = new Set([i.local]);

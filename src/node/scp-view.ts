@@ -115,12 +115,16 @@ function waitReasons(i: ScpViewInput): WaitReason[] {
     const members = quorumSetNodes(i.quorumSet);
     out.push({
       code: "NO_QUORUM_ON_SLOT",
-      text: `heard on slot ${i.slot} from [${[...on].sort().join(", ")}] only; the quorum set needs ${i.quorumSet.threshold} of [${members.join(", ")}]`,
+      text: `heard on slot ${i.slot} from [${[...on].sort().join(", ")}] only; the quorum set needs ${i.quorumSet.threshold} of [${members.join(", ")}]${leadersText(i.state)}`,
     });
     return out;
   }
   out.push(phaseReason(i));
   return out;
+}
+
+function leadersText(s: SlotStateJson | undefined): string {
+  return s === undefined ? "" : `; nomination round ${s.round} leaders [${s.leaders.join(", ")}]`;
 }
 
 function phaseReason(i: ScpViewInput): WaitReason {
