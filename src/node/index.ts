@@ -101,6 +101,7 @@ export { type MessageVerifier, messageVerifier, type PeerTrust } from "./peer-ve
 export {
   IntersectionCache,
   type MemberHealth,
+  type MemberInput,
   type MemberState,
   type QuorumHealth,
   quorumHealth,

@@ -209,15 +209,16 @@ function forSubsets(
 function largestSurvived(
   candidates: readonly string[],
   survives: (failed: readonly string[]) => boolean,
+  maxK = candidates.length,
 ): Tolerance {
   if (!survives([])) return { tolerates: 0, exact: true };
   const budget = { left: ADMIN_LIMITS.toleranceSubsetsMax };
-  for (let k = 1; k <= candidates.length; k++) {
+  for (let k = 1; k <= maxK; k++) {
     const r = forSubsets(candidates, k, budget, survives);
     if (r === "stopped") return { tolerates: k - 1, exact: true };
     if (r === "budget") return { tolerates: k - 1, exact: false };
   }
-  return { tolerates: candidates.length, exact: true };
+  return { tolerates: Math.max(0, maxK), exact: true };
 }
 
 function livenessTolerance(
@@ -237,16 +238,21 @@ function safetyTolerance(
   cache?: IntersectionCache,
 ): Tolerance {
   const others = [...sets.keys()].filter((id) => id !== local).sort();
-  return largestSurvived(others, (bad) => {
-    const rest = new Map<string, QuorumSet>();
-    for (const [id, q] of sets)
-      if (!bad.includes(id))
-        rest.set(
-          id,
-          bad.reduce((acc, b) => normalizeQuorumSet(acc, b), q),
-        );
-    return intersectionOf(rest, cache).intersects === true;
-  });
+  return largestSurvived(
+    others,
+    (bad) => {
+      const rest = new Map<string, QuorumSet>();
+      for (const [id, q] of sets)
+        if (!bad.includes(id))
+          rest.set(
+            id,
+            bad.reduce((acc, b) => normalizeQuorumSet(acc, b), q),
+          );
+      return intersectionOf(rest, cache).intersects === true;
+      // With fewer than two well-behaved nodes left, "intersects" holds vacuously: not counted.
+    },
+    others.length - 1,
+  );
 }
 
 function intersectionOf(

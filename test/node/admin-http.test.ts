@@ -144,7 +144,12 @@ describe(`admin HTTP over a four-node in-process network (seed ${SEED})`, () => 
     const n0 = w.nodes.get(ADMIN_IDS[0]!)!;
     const filter = new RuntimeLogFilter("info");
     const lines: string[] = [];
-    const sink = new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) });
+    const sink = new Writable({
+      write: (c, _e, cb) => {
+        lines.push(String(c));
+        cb();
+      },
+    });
     const log = pino({ ...filter.pinoOptions() }, sink);
     filter.attach(log);
     const server = await serve(w, n0, filter);
@@ -173,6 +178,10 @@ describe(`admin HTTP over a four-node in-process network (seed ${SEED})`, () => 
     assert.equal(r.status, 413);
     assert.equal((await get(server, "/log-level")).body.rust_log, "debug");
     assert.equal((await get(server, "/nope")).status, 404);
+    const many = Array.from({ length: ADMIN_LIMITS.failIdsMax + 1 }, (_, i) => `x${i}`).join(",");
+    assert.equal((await get(server, `/quorum?fail=${many}`)).status, 400);
+    const whatIf = (await get(server, `/quorum?fail=${ADMIN_IDS[1]},${ADMIN_IDS[2]}`)).body;
+    assert.deepEqual([whatIf.hasQuorum, whatIf.failed], [false, [ADMIN_IDS[1], ADMIN_IDS[2]]]);
     const page = await fetch(new URL("/", server.url));
     assert.match(await page.text(), /uplot\.min\.js/);
     assert.equal((await fetch(new URL("/uplot.min.js", server.url))).status, 200);
