@@ -16,9 +16,11 @@ import {
   AdminStatus,
   createNodeRuntime,
   enclavePeerAttestor,
+  fanOutObserver,
   memoryStatementStore,
   type NodeRuntime,
   rotatingBlockSource,
+  ScpDebugDump,
   StatementTracker,
 } from "../../src/node/index.js";
 import { MemoryPeerNetwork, type PeerConnection } from "../../src/peers/index.js";
@@ -63,7 +65,12 @@ export interface AdminWorld {
 
 export const ADMIN_IDS = [0, 1, 2, 3].map((i) => `n${i}.test:8443`);
 
-export async function makeAdminWorld(seed: string, wallet: PreparedWallet): Promise<AdminWorld> {
+export async function makeAdminWorld(
+  seed: string,
+  wallet: PreparedWallet,
+  /** n0 also writes an --scp-debug-dump here. */
+  dumpDir?: string,
+): Promise<AdminWorld> {
   const ids = ADMIN_IDS;
   const random = new SeededRandom(`admin-world/${seed}`);
   const signers = new Map(ids.map((id) => [id, Ed25519Signer.generate(random.fork(`key/${id}`))]));
@@ -94,11 +101,11 @@ export async function makeAdminWorld(seed: string, wallet: PreparedWallet): Prom
     };
     w.nodes.set(id, n as unknown as AdminNode);
   }
-  for (const n of w.nodes.values()) await boot(w, n);
+  for (const n of w.nodes.values()) await boot(w, n, n.id === ids[0] ? dumpDir : undefined);
   return w;
 }
 
-async function boot(w: AdminWorld, n: AdminNode): Promise<void> {
+async function boot(w: AdminWorld, n: AdminNode, dumpDir?: string): Promise<void> {
   n.enclave = await SimEnclave.start(
     n.id,
     n.ledger,
@@ -149,7 +156,20 @@ async function boot(w: AdminWorld, n: AdminNode): Promise<void> {
           },
         })),
       ),
-      events: { observer: n.tracker, fatal: (error) => n.fatal.push(error) },
+      events: {
+        observer: fanOutObserver(
+          n.tracker,
+          dumpDir === undefined
+            ? undefined
+            : new ScpDebugDump({
+                dir: dumpDir,
+                nowMs: () => w.timers.nowMs(),
+                node: n.id,
+                quorumSet: w.quorum(n.id),
+              }),
+        ),
+        fatal: (error) => n.fatal.push(error),
+      },
     },
   );
   holder.runtime = n.runtime;

@@ -8,6 +8,7 @@ import { keygenCommand } from "./keygen.js";
 import { ledgerDistributionCommand } from "./ledger-distribution.js";
 import { ledgerFromArchiveCommand } from "./ledger-from-archive.js";
 import { sampleKeysCommand } from "./sample-keys.js";
+import { scpDumpCommand } from "./scp-dump.js";
 import { simCommand } from "./sim.js";
 import { statusCommand } from "./status.js";
 import { waitForBlockCommand } from "./wait-for-block.js";
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   ledgerFromArchiveCommand,
   simCommand,
   checkQuorumCommand,
+  scpDumpCommand,
   benchCommand,
   attestationAuthorityCommand,
   enclaveBundleCommand,
