@@ -115,11 +115,13 @@ export class AdminStatus {
         tx_count: b.txCount,
         latencies_ms: b.latenciesMs,
       })),
-      peers: [...s.tracker.tracked].map(([id, n]) => ({
-        id,
-        last_heard_ms: n.lastHeardMs ?? null,
-        queue: s.validator.broadcaster.pending(id),
-      })),
+      peers: [...s.tracker.tracked]
+        .filter(([id]) => id !== s.local)
+        .map(([id, n]) => ({
+          id,
+          last_heard_ms: n.lastHeardMs ?? null,
+          queue: s.validator.broadcaster.pending(id),
+        })),
     };
   }
 

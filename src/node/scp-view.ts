@@ -111,6 +111,10 @@ function waitReasons(i: ScpViewInput): WaitReason[] {
     });
     return out;
   }
+  if (i.pendingValues === 0 && i.statements.size === 0 && (i.state?.x ?? 0) === 0) {
+    out.push({ code: "IDLE", text: "nothing to nominate: no values pending" });
+    return out;
+  }
   if (!isQuorumSlice(i.quorumSet, on)) {
     const members = quorumSetNodes(i.quorumSet);
     out.push({

@@ -23,15 +23,15 @@ async function getJson(path) {
 function text(id, value) {
   $(id).textContent = String(value);
 }
-function chart(id, label, data) {
+function chart(id, label, data, time = true) {
   const el = $(id);
   if (!charts[id]) {
     charts[id] = new uPlot(
       {
         width: 420,
         height: 160,
-        series: [{}, { label, stroke: "#36c", width: 2 }],
-        scales: { x: { time: true } },
+        series: [{ label: time ? "time" : "block" }, { label, stroke: "#36c", width: 2 }],
+        scales: { x: { time } },
       },
       data,
       el,
@@ -39,7 +39,8 @@ function chart(id, label, data) {
   } else charts[id].setData(data);
 }
 function push(status) {
-  const t = status.now_ms / 1000;
+  // The browser's clock: the x axis is when the page saw the value.
+  const t = Date.now() / 1000;
   series.t.push(t);
   series.height.push(status.block_height);
   series.phase.push(PHASES[status.phase] ?? 0);
@@ -49,7 +50,7 @@ function push(status) {
   latency.ms.length = 0;
   for (const b of status.blocks)
     for (const ms of b.latencies_ms) {
-      latency.t.push(b.at_ms / 1000);
+      latency.t.push(b.slot);
       latency.ms.push(ms);
     }
 }
@@ -145,7 +146,7 @@ async function poll() {
     chart("chart-height", "height", [series.t, series.height]);
     chart("chart-phase", "phase", [series.t, series.phase]);
     chart("chart-pending", "pending", [series.t, series.pending]);
-    chart("chart-latency", "latency ms", [latency.t, latency.ms]);
+    chart("chart-latency", "latency ms", [latency.t, latency.ms], false);
     drawQuorum(quorum);
     text(
       "quorum-summary",
