@@ -14,6 +14,20 @@ import type { HealthVerdict } from "./health.js";
  * (what the dashboard polls). Bounded: request target length, body size, concurrent requests,
  * header and request timeouts. Binds loopback unless the URI names another host.
  */
+/** The `error.code` of admin HTTP refusals; documented in docs/OPERATIONS.md. */
+export const ADMIN_HTTP_ERROR_CODES = [
+  "BUSY",
+  "INTERNAL",
+  "URI_TOO_LONG",
+  "METHOD_NOT_ALLOWED",
+  "BAD_QUERY",
+  "BODY_TOO_LARGE",
+  "LOG_FILTER_INVALID",
+  "BAD_REQUEST",
+  "NOT_FOUND",
+] as const;
+type AdminHttpErrorCode = (typeof ADMIN_HTTP_ERROR_CODES)[number];
+
 export interface AdminHttpHandlers {
   readonly status: AdminStatus;
   metricsText(): Promise<string>;
@@ -71,7 +85,10 @@ function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-const err = (code: string, message: string) => ({ ok: false, error: { code, message } });
+const err = (code: AdminHttpErrorCode, message: string) => ({
+  ok: false,
+  error: { code, message },
+});
 
 function send(res: ServerResponse, status: number, body: unknown, type = "application/json"): void {
   if (res.headersSent) return;

@@ -2,6 +2,7 @@
 
 export { ActionExecutor, type ExecutorPorts, type ExecutorStats } from "./action-executor.js";
 export {
+  ADMIN_HTTP_ERROR_CODES,
   type AdminHttpHandlers,
   type AdminHttpServer,
   adminInfoJson,
@@ -123,7 +124,13 @@ export {
   type ScpDumpRecord,
   type SlotState,
 } from "./scp-debug-dump.js";
-export { latestOnSlot, type ScpView, scpView, scpViewInputFromDump } from "./scp-view.js";
+export {
+  latestOnSlot,
+  type ScpView,
+  scpView,
+  scpViewInputFromDump,
+  WAIT_CODES,
+} from "./scp-view.js";
 export { checkServiceConfig, describeServiceCheck, type ServiceCheck } from "./service-check.js";
 export {
   type EnclaveSettings,

@@ -57,16 +57,20 @@ export interface ScpViewInput {
   }[];
 }
 
+/** Why a slot waits (`/scp`, `consensus-tool scp-dump`); documented in docs/OPERATIONS.md. */
+export const WAIT_CODES = [
+  "BEHIND",
+  "TX_FETCH",
+  "EXTERNALIZED",
+  "IDLE",
+  "NO_QUORUM_ON_SLOT",
+  "NO_QUORUM_FOR_NOMINATION",
+  "NO_QUORUM_FOR_PREPARE",
+  "NO_QUORUM_FOR_COMMIT",
+] as const;
+
 export interface WaitReason {
-  readonly code:
-    | "BEHIND"
-    | "TX_FETCH"
-    | "NO_QUORUM_ON_SLOT"
-    | "IDLE"
-    | "NO_QUORUM_FOR_NOMINATION"
-    | "NO_QUORUM_FOR_PREPARE"
-    | "NO_QUORUM_FOR_COMMIT"
-    | "EXTERNALIZED";
+  readonly code: (typeof WAIT_CODES)[number];
   readonly text: string;
 }
 
