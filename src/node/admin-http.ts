@@ -54,8 +54,12 @@ export function parseAdminHttpUri(uri: string): { host: string; port: number } {
     throw new RangeError(`admin HTTP listen URI is not a URI: ${uri}`);
   }
   if (u.protocol !== "http:") throw new RangeError(`admin HTTP listen URI must be http://: ${uri}`);
+  if (u.port === "")
+    throw new RangeError(`admin HTTP listen URI needs a port (http://HOST:PORT/): ${uri}`);
+  if (u.pathname !== "/" || u.search !== "")
+    throw new RangeError(`admin HTTP listen URI takes no path or query: ${uri}`);
   const host = u.hostname === "" ? "127.0.0.1" : u.hostname.replace(/^\[|\]$/g, "");
-  return { host, port: u.port === "" ? 80 : Number(u.port) };
+  return { host, port: Number(u.port) };
 }
 
 export async function startAdminHttp(uri: string, h: AdminHttpHandlers): Promise<AdminHttpServer> {
