@@ -16,7 +16,6 @@ import { prepareWallet, type WalletTx } from "../../src/sim/index.js";
 import {
   ADMIN_IDS,
   type AdminNode,
-  type AdminWorld,
   closeWorld,
   makeAdminWorld,
   runUntil,
@@ -28,11 +27,7 @@ import {
 const SEED = process.env.ADMIN_HTTP_SEED ?? "admin-http-1";
 const wallet = prepareWallet(SEED, 6);
 
-async function serve(
-  w: AdminWorld,
-  n: AdminNode,
-  filter: RuntimeLogFilter,
-): Promise<AdminHttpServer> {
+async function serve(n: AdminNode, filter: RuntimeLogFilter): Promise<AdminHttpServer> {
   return startAdminHttp("http://127.0.0.1:0/", {
     status: n.status,
     metricsText: async () => "# none\n",
@@ -46,6 +41,7 @@ async function serve(
   });
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON bodies, checked field by field below
 async function get(server: AdminHttpServer, path: string): Promise<{ status: number; body: any }> {
   const r = await fetch(new URL(path, server.url));
   return { status: r.status, body: await r.json() };
@@ -66,7 +62,7 @@ describe(`admin HTTP over a four-node in-process network (seed ${SEED})`, () => 
     const w = await makeAdminWorld(SEED, wallet);
     const nodes = ADMIN_IDS.map((id) => w.nodes.get(id)!);
     const [n0, n1, n2, n3] = nodes as [AdminNode, AdminNode, AdminNode, AdminNode];
-    const server = await serve(w, n0, new RuntimeLogFilter("info"));
+    const server = await serve(n0, new RuntimeLogFilter("info"));
     servers.push(server);
     const tx = wallet.wallet.next() as WalletTx;
     await submit(w, n1, tx);
@@ -152,7 +148,7 @@ describe(`admin HTTP over a four-node in-process network (seed ${SEED})`, () => 
     });
     const log = pino({ ...filter.pinoOptions() }, sink);
     filter.attach(log);
-    const server = await serve(w, n0, filter);
+    const server = await serve(n0, filter);
     servers.push(server);
     log.debug("before");
     let r = await fetch(new URL("/log-level", server.url), { method: "POST", body: "debug" });

@@ -57,6 +57,7 @@ tx_source_urls = ["file:///tmp/archive/"]
   return file;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: check-quorum's JSON, compared whole
 async function checkQuorum(args: string[]): Promise<{ code: number; json: any }> {
   let out = "";
   const sink = {
