@@ -4,4 +4,7 @@ import { register } from "tsx/esm/api";
 
 register();
 const { main } = await import("../src/cli/consensus-service.ts");
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+// The node is closed by now; a handle some library left open must not keep the process alive.
+setTimeout(() => process.exit(code), 1_000).unref();

@@ -8,8 +8,11 @@ import {
   SERVICE_ENVIRONMENT,
   SERVICE_FLAGS,
   type ServiceConfig,
-  serviceLogger,
-  startEnclave,
+  SHUTDOWN_DEADLINE_MS,
+  serviceLogging,
+  startValidatorNode,
+  type ValidatorNode,
+  waitForStop,
 } from "../node/index.js";
 import { describeError, isCodedError, toHex } from "../util/index.js";
 import {
@@ -108,47 +111,57 @@ export async function main(
     context.stdout.write(`consensus-service: ${summary}\n`);
     return EXIT_OK;
   }
-  const started = await startUp(config, context);
-  if (started !== EXIT_OK) return started;
-  context.stderr.write(
-    `consensus-service: ${summary}, but this build does not include the validator runtime yet (it arrives with the node issue); exiting\n`,
-  );
-  return EXIT_NEGATIVE;
+  return run(config, context, summary);
 }
 
 /**
- * MobileCoin's start-up order as far as this build goes (reference mobilecoin-service.md §1.3):
- * banner, enclave process with the seal secret, enclave_init with the sealed key file, evidence,
- * the block signer in the log. Until the runtime lands, the enclave is then closed again.
+ * Run the node until SIGTERM/SIGINT (exit 0 after a clean close) or a fatal condition such as
+ * the enclave process dying (exit 1, one line on stderr). A second signal while closing, or a
+ * close that takes longer than `SHUTDOWN_DEADLINE_MS`, exits 1 at once.
  */
-async function startUp(config: ServiceConfig, context: CommandContext): Promise<number> {
-  const logger = serviceLogger(context.env, context.stdout, {
+async function run(
+  config: ServiceConfig,
+  context: CommandContext,
+  summary: string,
+): Promise<number> {
+  const { logger, filter } = serviceLogging(context.env, context.stdout, {
     "mc.local_node_id": config.peerResponderId,
   });
-  let died: EnclaveHostError | undefined;
+  const stop = waitForStop();
+  let node: ValidatorNode;
   try {
-    const enclave = await startEnclave({
-      config,
-      logger,
-      nowMs: () => Date.now(),
-      onEnclaveExit: (error) => {
-        died = error;
-      },
-    });
-    logger.info(
-      {
-        blockSignerPublicKey: toHex(enclave.signerPublicKey),
-        reusedSealedKey: enclave.reusedSealedKey,
-        sealedKeyFile: config.sealedBlockSigningKeyPath,
-      },
-      `block signer public key ${toHex(enclave.signerPublicKey)}`,
-    );
-    await enclave.host.close();
-    if (died !== undefined) return failed(context, died);
-    return EXIT_OK;
+    node = await startValidatorNode(config, { logger, logFilter: filter, onFatal: stop.fatal });
   } catch (error) {
-    return failed(context, died ?? error);
+    stop.dispose();
+    return failed(context, error);
   }
+  logger.info(
+    {
+      blockSignerPublicKey: toHex(node.enclave.signerPublicKey),
+      reusedSealedKey: node.enclave.reusedSealedKey,
+      sealedKeyFile: config.sealedBlockSigningKeyPath,
+    },
+    `block signer public key ${toHex(node.enclave.signerPublicKey)}; ${summary}`,
+  );
+  const reason = await stop.reason;
+  const forced = new Promise<number>((resolve) => {
+    stop.onInsist(() => resolve(EXIT_NEGATIVE));
+    setTimeout(() => resolve(EXIT_NEGATIVE), SHUTDOWN_DEADLINE_MS).unref();
+  });
+  if (reason.kind === "signal")
+    logger.info({ event: "stopping", signal: reason.signal }, `${reason.signal}: stopping`);
+  else
+    logger.error(
+      { event: "fatal", err: describeError(reason.error) },
+      "stopping after a fatal error",
+    );
+  const closed = node.close().then(() => (reason.kind === "signal" ? EXIT_OK : EXIT_NEGATIVE));
+  const code = await Promise.race([closed, forced]);
+  stop.dispose();
+  if (reason.kind === "fatal") return failed(context, reason.error);
+  if (code !== EXIT_OK) context.stderr.write("consensus-service: did not close in time; exiting\n");
+  else logger.info({ event: "stopped" }, "stopped");
+  return code;
 }
 
 /**

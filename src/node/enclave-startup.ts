@@ -50,6 +50,8 @@ export interface StartedEnclave {
   readonly label: EnclaveLabel;
   readonly signerPublicKey: Uint8Array;
   readonly reusedSealedKey: boolean;
+  /** The refresher that installed the first evidence; the running node keeps calling it. */
+  readonly evidence: EvidenceRefresher;
 }
 
 export interface EnclaveStartupOptions {
@@ -133,12 +135,15 @@ export function blockchainConfigOf(config: ServiceConfig): BlockchainConfig {
   };
 }
 
-/** One round of evidence at start (no Auth is served before it); returns the authority key id. */
+/**
+ * One round of evidence at start (no Auth is served before it); returns the authority key id and
+ * the refresher, whose next round is due when the statement nears its end.
+ */
 async function installEvidence(
   host: ChildProcessEnclaveHost,
   config: ServiceConfig,
   nowMs: number,
-): Promise<Uint8Array> {
+): Promise<{ keyId: Uint8Array; evidence: EvidenceRefresher }> {
   const source = statementSource({
     iasMode: config.enclave.iasMode,
     spid: config.iasSpid ?? DEV_ENROLMENT.spid,
@@ -148,7 +153,8 @@ async function installEvidence(
       ? {}
       : { authority: { url: config.attestationAuthorityUrl } }),
   });
-  const step = await new EvidenceRefresher({ host, source }).step(nowMs);
+  const evidence = new EvidenceRefresher({ host, source });
+  const step = await evidence.step(nowMs);
   if (step.kind !== "installed") {
     const reason = step.kind === "failed" ? step.reason : "nothing was done";
     throw new ConfigError(
@@ -157,8 +163,8 @@ async function installEvidence(
       `cannot install attestation evidence: ${reason}`,
     );
   }
-  const { evidence } = await callOk(host, { call: "get_evidence" });
-  return decodeEvidence(evidence).statementFields.authorityKeyId;
+  const { evidence: installed } = await callOk(host, { call: "get_evidence" });
+  return { keyId: decodeEvidence(installed).statementFields.authorityKeyId, evidence };
 }
 
 /**
@@ -184,13 +190,13 @@ export async function startEnclave(options: EnclaveStartupOptions): Promise<Star
       clientResponderId: config.clientResponderId,
       config: blockchainConfigOf(config),
     });
-    const keyId = await installEvidence(host, config, options.nowMs());
+    const { keyId, evidence } = await installEvidence(host, config, options.nowMs());
     const installed = { ...label, authorityKeyId: keyId };
     logger.info(
       { attestationMode: label.mode, authorityKeyId: toHex(keyId) },
       "attestation evidence installed",
     );
-    return { host, identity, label: installed, ...init };
+    return { host, identity, label: installed, evidence, ...init };
   } catch (error) {
     await host.close();
     throw error;

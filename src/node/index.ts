@@ -95,6 +95,10 @@ export {
 } from "./metrics-prom.js";
 export { MSG_SIGNER_KEY_FORMS, parseMsgSignerKey } from "./msg-signer-key.js";
 export { type LoadNetworkOptions, loadNetworkFile, readConfigText } from "./network.js";
+export { NETWORK_BLOCK_SOURCE_LIMITS, networkBlockSource } from "./network-block-source.js";
+export { openNodeLedger } from "./node-ledger.js";
+export { HOUSEKEEPING_INTERVAL_MS, logObserver, startHousekeeping } from "./node-observers.js";
+export { type BoundServer, buildFacts, clientAdmission, startNodeServers } from "./node-servers.js";
 export { OBSERVABILITY_LIMITS } from "./observability-limits.js";
 export { describeFsError, directoryProblem, fileProblem } from "./paths.js";
 export { enclavePeerAttestor, type PeerAttestor, type PeerAuth } from "./peer-attestor.js";
@@ -138,7 +142,20 @@ export {
   type ServiceConfig,
 } from "./service-config.js";
 export { SERVICE_ENVIRONMENT, SERVICE_FLAGS, type ServiceFlag } from "./service-flags.js";
-export { serviceLogger, serviceLogLevel } from "./service-logger.js";
+export {
+  type ServiceLogging,
+  serviceLogger,
+  serviceLogging,
+  serviceLogLevel,
+} from "./service-logger.js";
+export {
+  SHUTDOWN_DEADLINE_MS,
+  type SignalSource,
+  STOP_SIGNALS,
+  type StopReason,
+  type StopWaiter,
+  waitForStop,
+} from "./signals.js";
 export {
   fileStatementStore,
   memoryStatementStore,
@@ -147,4 +164,11 @@ export {
 export { type BlockEvent, StatementTracker, type TrackedNode } from "./statement-tracker.js";
 export { systemTimers, type Timers } from "./timers.js";
 export { ACCEPTABLE_MOB_FEE_RANGE, parseTokensConfig, type TokensConfig } from "./tokens-file.js";
+export {
+  resolveQuorumSet,
+  startValidatorNode,
+  statementPathOf,
+  type ValidatorNode,
+  type ValidatorNodeDeps,
+} from "./validator-node.js";
 export { fanOutObserver, type ValidatorObserver } from "./validator-observer.js";

@@ -1,7 +1,8 @@
-// Goal: consensus-service starts its enclave the way MobileCoin does, up to where this build ends:
-// an error-level software-enclave banner, the enclave process with the seal secret (created 0600
-// on first start), enclave_init with the sealed key file, evidence, the block signer in the log,
-// then exit 1 saying the runtime is not built. The block key survives a restart (same signer);
+// Goal: consensus-service starts its enclave the way MobileCoin does: an error-level
+// software-enclave banner, the enclave process with the seal secret (created 0600 on first
+// start), enclave_init with the sealed key file, evidence, the block signer in the log, then the
+// node runs ("Listening...") until SIGTERM, which stops it with exit 0 and nothing on stderr.
+// The block key survives a restart (same signer);
 // a wrong seal secret is exit 2 with one line and leaves the sealed file as it was; a seal secret
 // readable by group or others is exit 2 with one line before anything starts; and no enclave
 // process outlives the service.
@@ -14,7 +15,6 @@ import { once } from "node:events";
 import {
   chmodSync,
   existsSync,
-  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -43,8 +43,21 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const KEY = "MCowBQYDK2VwAyEA-21ShHmvuuynH7EcIgkdH2dWxCojgnWYbHxLrRseQ1s=";
 const SIGNER_KEY = "MC4CAQAwBQYDK2VwBCIEIGz4xR7wuPKjwM1EK0MKrc9ukTjiDqvKKREITPXPkNku";
 
-mkdirSync(path.join(dir, "origin"));
-writeFileSync(path.join(dir, "origin", "data.mdb"), "");
+// A real origin ledger: the node copies its blocks in on first start.
+const tool = path.join(root, "bin", "consensus-tool.mjs");
+for (const args of [
+  ["sample-keys", "--num", "2", "--dir", path.join(dir, "keys")],
+  ["generate-sample-ledger", "--keys-dir", path.join(dir, "keys"), "--output-dir"].concat([
+    path.join(dir, "origin"),
+    "--txs",
+    "8",
+    "--blocks",
+    "1",
+  ]),
+]) {
+  const r = spawnSync(process.execPath, [tool, ...args], { cwd: dir, encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+}
 const network = path.join(dir, "network.toml");
 writeFileSync(
   network,
@@ -96,19 +109,43 @@ function serviceArgs(extra: readonly string[]): string[] {
   ];
 }
 
-function start(extra: readonly string[] = []) {
-  const r = spawnSync(process.execPath, serviceArgs(extra), {
+/**
+ * Run the service until it exits by itself (a refused start) or logs "Listening..." (then it is
+ * stopped with SIGTERM), and collect its exit status, JSON log and stderr lines.
+ */
+async function start(extra: readonly string[] = [], whenRunning: "stop" | "kill-enclave" = "stop") {
+  const child = spawn(process.execPath, serviceArgs(extra), {
     cwd: dir,
-    encoding: "utf8",
     env: { PATH: process.env.PATH ?? "", SGX_MODE: "SW", IAS_MODE: "DEV" },
-    timeout: 120_000,
+    stdio: ["ignore", "pipe", "pipe"],
   });
-  const log = r.stdout
+  let out = "";
+  let err = "";
+  child.stdout.setEncoding("utf8");
+  child.stderr.setEncoding("utf8");
+  const exited = once(child, "exit");
+  let running = false;
+  child.stdout.on("data", (chunk: string) => {
+    out += chunk;
+    if (!running && out.includes('"msg":"Listening..."')) {
+      running = true;
+      if (whenRunning === "stop") child.kill("SIGTERM");
+      else process.kill(enclavePid(parseLog(out)), "SIGKILL");
+    }
+  });
+  child.stderr.on("data", (chunk: string) => {
+    err += chunk;
+  });
+  const [status] = (await exited) as [number | null];
+  const stderr = err.split("\n").filter((l) => l !== "");
+  return { status, log: parseLog(out), stderr, running };
+}
+
+function parseLog(out: string): LogLine[] {
+  return out
     .split("\n")
     .filter((l) => l !== "")
     .map((l) => JSON.parse(l) as LogLine);
-  const stderr = r.stderr.split("\n").filter((l) => l !== "");
-  return { status: r.status, log, stderr };
 }
 
 function enclavePid(log: readonly LogLine[]): number {
@@ -133,12 +170,14 @@ function signerOf(log: readonly LogLine[]): string {
 describe("consensus-service start-up with the real enclave process", () => {
   let firstSigner = "";
 
-  it("first start: banner, a new seal secret (0600) and sealed key, signer logged, exit 1", () => {
-    const r = start();
-    assert.equal(r.status, 1, r.stderr.join("\n"));
-    assert.equal(r.stderr.length, 1);
-    assert.match(r.stderr[0] as string, /does not include the validator runtime yet/);
-    const banner = r.log[0] as LogLine;
+  it("first start: banner, a new seal secret (0600) and sealed key, signer logged, runs until SIGTERM, exit 0", async () => {
+    const r = await start();
+    assert.equal(r.status, 0, r.stderr.join("\n"));
+    assert.ok(r.running, "it logged Listening...");
+    assert.deepEqual(r.stderr, []);
+    assert.ok(r.log.some((l) => l.msg === "stopped"));
+    const banner = r.log.find((l) => l.msg.startsWith("software enclave")) as LogLine;
+    assert.ok(banner !== undefined, JSON.stringify(r.log));
     assert.equal(banner.level, 50, "the banner is at error level");
     assert.match(banner.msg, /no confidentiality or integrity against this machine's operator/);
     assert.match(
@@ -152,18 +191,28 @@ describe("consensus-service start-up with the real enclave process", () => {
     assertGone(enclavePid(r.log));
   });
 
-  it("second start with the same secret: the same block signer (the key survived)", () => {
-    const r = start();
-    assert.equal(r.status, 1, r.stderr.join("\n"));
+  it("second start with the same secret: the same block signer (the key survived)", async () => {
+    const r = await start();
+    assert.equal(r.status, 0, r.stderr.join("\n"));
     assert.equal(signerOf(r.log), firstSigner);
     assertGone(enclavePid(r.log));
   });
 
-  it("a wrong seal secret: exit 2, one line, the sealed file untouched, no process left", () => {
+  it("an enclave process that dies while the node runs: exit 1 with one line", async () => {
+    const r = await start([], "kill-enclave");
+    assert.ok(r.running, "it logged Listening...");
+    assert.equal(r.status, 1, r.stderr.join("\n"));
+    assert.deepEqual(r.stderr, [
+      "consensus-service: the enclave process exited with signal SIGKILL",
+    ]);
+    assertGone(enclavePid(r.log));
+  });
+
+  it("a wrong seal secret: exit 2, one line, the sealed file untouched, no process left", async () => {
     const before = readFileSync(sealed);
     const moved = path.join(dir, "other.seal-secret");
     writeFileSync(moved, new Uint8Array(32).fill(7), { mode: 0o600 });
-    const r = start([`--seal-secret-path=${moved}`]);
+    const r = await start([`--seal-secret-path=${moved}`]);
     assert.equal(r.status, 2, r.stderr.join("\n"));
     assert.equal(r.stderr.length, 1, r.stderr.join("\n"));
     assert.match(r.stderr[0] as string, /sealed block-signing key .*sealed does not open/);
@@ -175,11 +224,11 @@ describe("consensus-service start-up with the real enclave process", () => {
     assertGone(enclavePid(r.log));
   });
 
-  it("a seal secret file group or others may read: exit 2, one line, nothing started", () => {
+  it("a seal secret file group or others may read: exit 2, one line, nothing started", async () => {
     const before = readFileSync(sealed);
     for (const mode of [0o640, 0o604]) {
       chmodSync(secret, mode);
-      const r = start();
+      const r = await start();
       assert.equal(r.status, 2, r.stderr.join("\n"));
       assert.equal(r.stderr.length, 1);
       assert.match(
