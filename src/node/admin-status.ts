@@ -171,6 +171,17 @@ export function registerAdminGauges(registry: Registry, status: AdminStatus): vo
     },
   });
   new Gauge({
+    name: "mcts_sync_blocks_behind",
+    help: "The highest block a blocking set of peers externalized minus our last block (0 when level)",
+    registers,
+    collect() {
+      const w = status.s.validator.worker;
+      const network = w.network.highestBlockIndexOnNetwork();
+      const ours = Number(status.s.ledger.numBlocks()) - 1;
+      this.set(network === undefined ? 0 : Math.max(0, network - ours));
+    },
+  });
+  new Gauge({
     name: "mcts_attestation_evidence_not_after",
     help: "When the installed attestation evidence expires, seconds since the Unix epoch (0: none)",
     registers,

@@ -131,7 +131,15 @@ describe("consensus-service --admin-http-listen-uri", () => {
       const scp = JSON.parse((await get("/scp")).text);
       assert.equal(scp.slot, 1);
       const metrics = (await get("/metrics")).text;
-      for (const name of ["mcts_quorum_intersects", "mcts_quorum_failures_tolerated", "mcts_ready"])
+      for (const name of [
+        "mcts_quorum_intersects",
+        "mcts_quorum_failures_tolerated",
+        "mcts_quorum_members",
+        "mcts_sync_is_behind",
+        "mcts_sync_blocks_behind",
+        "mcts_attestation_evidence_not_after",
+        "mcts_ready",
+      ])
         assert.match(metrics, new RegExp(`^${name}`, "m"));
       assert.match((await get("/")).text, /<title>Validator dashboard<\/title>/);
       const set = await fetch(new URL("/log-level", url), {

@@ -9,7 +9,13 @@ import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { after, describe, it } from "node:test";
 import pino from "pino";
-import { ADMIN_LIMITS, type AdminHttpServer, startAdminHttp } from "../../src/node/index.js";
+import { Registry } from "prom-client";
+import {
+  ADMIN_LIMITS,
+  type AdminHttpServer,
+  registerAdminGauges,
+  startAdminHttp,
+} from "../../src/node/index.js";
 import { RuntimeLogFilter } from "../../src/node/log-filter.js";
 import { PEERS_LIMITS } from "../../src/peers/index.js";
 import { prepareWallet, type WalletTx } from "../../src/sim/index.js";
@@ -106,6 +112,13 @@ describe(`admin HTTP over a four-node in-process network (seed ${SEED})`, () => 
     assert.equal(ready.status, 200, `a quorum remains: ${JSON.stringify(ready.body)}`);
     const q1 = (await get(server, "/quorum")).body;
     assert.equal(q1.liveness.tolerates, 0, "one more failure stops us");
+    const registry = new Registry();
+    registerAdminGauges(registry, n0.status);
+    const text = await registry.metrics();
+    assert.match(text, /^mcts_quorum_members\{state="missing"\} 1$/m);
+    assert.match(text, /^mcts_quorum_failures_tolerated\{property="liveness"\} 0$/m);
+    assert.match(text, /^mcts_quorum_intersects 1$/m);
+    assert.match(text, /^mcts_ready 1$/m);
 
     await stopNode(w, n2);
     await runUntil(w, () => !n0.status.readiness().ok, "n0 not ready");
