@@ -29,7 +29,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { type AddressInfo, createServer } from "node:net";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -99,18 +99,29 @@ function sh(script: string, cwd: string): string {
   return run("sh", ["-c", script], cwd).trim();
 }
 
+/**
+ * Ports that were free a moment ago, drawn at random below the kernel's ephemeral range: a port
+ * from that range may be taken meanwhile as the local end of some outgoing connection (nodes
+ * bind several seconds later, and their ports are written into every network file).
+ */
 async function freePorts(n: number): Promise<number[]> {
-  const servers = Array.from({ length: n }, () => createServer());
-  const ports = await Promise.all(
-    servers.map(
-      (s) =>
-        new Promise<number>((resolve) =>
-          s.listen(0, "127.0.0.1", () => resolve((s.address() as AddressInfo).port)),
-        ),
-    ),
-  );
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
+  const [low] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/);
+  const top = Math.min(Number(low ?? 32768), 32768);
+  const bottom = Math.max(1024, top - 12_000);
+  const out = new Set<number>();
+  while (out.size < n) {
+    const port = bottom + Math.floor(Math.random() * (top - bottom));
+    if (!out.has(port) && (await canBind(port))) out.add(port);
+  }
+  return [...out];
+}
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
 }
 
 /** Processes whose command line mentions `needle` (a test's private directory), from /proc. */
