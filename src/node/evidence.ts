@@ -89,6 +89,11 @@ export class EvidenceRefresher {
     return this.#dueAtMs;
   }
 
+  /** The installed evidence's `notAfter` (ms), undefined before the first install. */
+  get notAfterMs(): number | undefined {
+    return this.#notAfterMs;
+  }
+
   /** Whether evidence is installed and, by our clock, still valid. */
   hasValidEvidence(nowMs: number): boolean {
     return this.#notAfterMs !== undefined && nowMs <= this.#notAfterMs;

@@ -1,6 +1,16 @@
 /** `node/`: the composition root — configuration, clocks, timers, processes. */
 
 export { ActionExecutor, type ExecutorPorts, type ExecutorStats } from "./action-executor.js";
+export {
+  ADMIN_HTTP_ERROR_CODES,
+  type AdminHttpHandlers,
+  type AdminHttpServer,
+  adminInfoJson,
+  parseAdminHttpUri,
+  startAdminHttp,
+} from "./admin-http.js";
+export { ADMIN_LIMITS } from "./admin-limits.js";
+export { AdminStatus, type AdminStatusSources, registerAdminGauges } from "./admin-status.js";
 export { type BlockSource, type FetchedBlock, rotatingBlockSource } from "./block-source.js";
 export {
   type ActionPorts,
@@ -36,6 +46,15 @@ export {
   type StatementSourceOptions,
   statementSource,
 } from "./evidence.js";
+export {
+  type HealthCode,
+  type HealthReason,
+  type HealthVerdict,
+  LIVENESS_CODES,
+  liveness,
+  READINESS_CODES,
+  readiness,
+} from "./health.js";
 export {
   type ClientTxAccepted,
   createIngress,
@@ -85,6 +104,14 @@ export { describeFsError, directoryProblem, fileProblem } from "./paths.js";
 export { enclavePeerAttestor, type PeerAttestor, type PeerAuth } from "./peer-attestor.js";
 export { type MessageVerifier, messageVerifier, type PeerTrust } from "./peer-verify.js";
 export {
+  IntersectionCache,
+  type MemberHealth,
+  type MemberInput,
+  type MemberState,
+  type QuorumHealth,
+  quorumHealth,
+} from "./quorum-health.js";
+export {
   createNodeRuntime,
   type NodeRuntime,
   type NodeRuntimeOptions,
@@ -101,6 +128,13 @@ export {
   type ScpDumpRecord,
   type SlotState,
 } from "./scp-debug-dump.js";
+export {
+  latestOnSlot,
+  type ScpView,
+  scpView,
+  scpViewInputFromDump,
+  WAIT_CODES,
+} from "./scp-view.js";
 export { checkServiceConfig, describeServiceCheck, type ServiceCheck } from "./service-check.js";
 export {
   type EnclaveSettings,
@@ -127,6 +161,7 @@ export {
   memoryStatementStore,
   type StatementStore,
 } from "./statement-store.js";
+export { type BlockEvent, StatementTracker, type TrackedNode } from "./statement-tracker.js";
 export { systemTimers, type Timers } from "./timers.js";
 export { ACCEPTABLE_MOB_FEE_RANGE, parseTokensConfig, type TokensConfig } from "./tokens-file.js";
 export {

@@ -22,6 +22,7 @@ import {
   TokenAuthenticator,
 } from "../rpc/index.js";
 import type { Logger, ServiceUri } from "../util/index.js";
+import { adminInfoJson } from "./admin-http.js";
 import { RuntimeError } from "./errors.js";
 import type { RuntimeLogFilter } from "./log-filter.js";
 import { insecureBind, listening } from "./log-lines.js";
@@ -41,6 +42,8 @@ export interface NodeServerPorts {
   readonly lastBlockInfo: () => LastBlockInfo;
   readonly nodeConfig: () => Promise<ConsensusNodeConfig>;
   readonly version: string;
+  /** Readiness for the client port's gRPC health service (admin-status.ts); default: not behind. */
+  readonly ready?: (service: string) => boolean;
 }
 
 export interface BoundServer {
@@ -121,7 +124,7 @@ function clientServer(p: NodeServerPorts): RpcServer {
     getBlocks: (offset, limit) => runtime.ingress.peerService.getBlocks(offset, limit),
   });
   // NOT_SERVING while behind: load balancers send clients elsewhere (MobileCoin's readiness).
-  serveHealthApi(server, { ready: () => !runtime.validator.worker.sync.isBehind });
+  serveHealthApi(server, { ready: p.ready ?? (() => !runtime.validator.worker.sync.isBehind) });
   serveBuildInfoApi(server, buildFacts(p.version));
   return server;
 }
@@ -143,6 +146,18 @@ function adminServer(p: NodeServerPorts): RpcServer {
   serveHealthApi(server);
   serveBuildInfoApi(server, facts);
   return server;
+}
+
+/** The admin `GetInfo` answer as JSON, for the admin HTTP server's `/info`. */
+export function nodeInfoJson(p: NodeServerPorts): Promise<object> {
+  const facts = buildFacts(p.version);
+  return adminInfoJson({
+    name: "Consensus Service",
+    id: p.config.peerResponderId,
+    buildInfoJson: buildInfoJson(facts, process.platform),
+    configJson: () => configJsonOf(p),
+    logFilter: () => p.logFilter.text,
+  });
 }
 
 function configJsonOf(p: NodeServerPorts): string {

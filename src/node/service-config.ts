@@ -10,6 +10,7 @@ import {
   parseServiceUri,
   type ServiceUri,
 } from "../util/index.js";
+import { parseAdminHttpUri } from "./admin-http.js";
 import { ConfigError } from "./errors.js";
 import { parseMsgSignerKey } from "./msg-signer-key.js";
 import { SERVICE_FLAGS, type ServiceFlag } from "./service-flags.js";
@@ -35,6 +36,8 @@ export interface ServiceConfig {
   peerListenUri: ServiceUri;
   clientListenUri: ServiceUri;
   adminListenUri: ServiceUri | null;
+  /** `--admin-http-listen-uri` as given (checked by `parseAdminHttpUri`), or null. */
+  adminHttpListenUri: string | null;
   originBlockPath: string | null;
   scpDebugDumpPath: string | null;
   clientAuthTokenSecret: Uint8Array | null;
@@ -186,6 +189,7 @@ export function parseServiceConfig(argv: readonly string[], env: Env): ServiceCo
   }
   const secret = get("client-auth-token-secret");
   const adminUri = get("admin-listen-uri");
+  const adminHttpUri = get("admin-http-listen-uri");
   return {
     peerResponderId: guard("peer-responder-id", () => parseResponderId(req("peer-responder-id"))),
     clientResponderId: guard("client-responder-id", () =>
@@ -205,6 +209,13 @@ export function parseServiceConfig(argv: readonly string[], env: Env): ServiceCo
       adminUri === undefined
         ? null
         : guard("admin-listen-uri", () => parseServiceUri(adminUri, "admin")),
+    adminHttpListenUri:
+      adminHttpUri === undefined
+        ? null
+        : guard("admin-http-listen-uri", () => {
+            parseAdminHttpUri(adminHttpUri);
+            return adminHttpUri;
+          }),
     originBlockPath: get("origin-block-path") ?? null,
     scpDebugDumpPath: get("scp-debug-dump") ?? null,
     clientAuthTokenSecret:

@@ -96,6 +96,13 @@ export const SERVICE_FLAGS: readonly ServiceFlag[] = [
     help: "Where to serve the admin API (mca:// or insecure-mca://); no admin API when unset.",
   },
   {
+    name: "admin-http-listen-uri",
+    env: "MC_ADMIN_HTTP_LISTEN_URI",
+    value: "URI",
+    required: false,
+    help: "Where to serve HTTP for operators (http://HOST:PORT/): /metrics, /info, /livez, /readyz, /quorum, /scp, /log-level and the dashboard at /; none when unset. Bind a loopback host unless a proxy guards it.",
+  },
+  {
     name: "origin-block-path",
     env: "MC_ORIGIN_BLOCK_PATH",
     value: "DIR",

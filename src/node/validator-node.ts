@@ -12,6 +12,8 @@ import {
 } from "../rpc/index.js";
 import type { NodeId, QuorumSet } from "../scp/index.js";
 import { describeError, type Logger, parseServiceUri, type RandomSource } from "../util/index.js";
+import { type AdminHttpServer, startAdminHttp } from "./admin-http.js";
+import { AdminStatus, registerAdminGauges } from "./admin-status.js";
 import { rotatingBlockSource } from "./block-source.js";
 import { blockchainConfigOf, type StartedEnclave, startEnclave } from "./enclave-startup.js";
 import type { RuntimeLogFilter } from "./log-filter.js";
@@ -20,12 +22,18 @@ import { loadNetworkFile } from "./network.js";
 import { networkBlockSource } from "./network-block-source.js";
 import { openNodeLedger } from "./node-ledger.js";
 import { logObserver, startHousekeeping } from "./node-observers.js";
-import { type BoundServer, startNodeServers } from "./node-servers.js";
+import {
+  type BoundServer,
+  type NodeServerPorts,
+  nodeInfoJson,
+  startNodeServers,
+} from "./node-servers.js";
 import { enclavePeerAttestor } from "./peer-attestor.js";
 import { createNodeRuntime, type NodeRuntime } from "./runtime.js";
 import { ScpDebugDump } from "./scp-debug-dump.js";
 import type { ServiceConfig } from "./service-config.js";
 import { fileStatementStore } from "./statement-store.js";
+import { StatementTracker } from "./statement-tracker.js";
 import { systemTimers } from "./timers.js";
 import { fanOutObserver } from "./validator-observer.js";
 
@@ -55,7 +63,15 @@ export interface ValidatorNode {
   readonly ledger: Ledger;
   readonly enclave: StartedEnclave;
   /** Bound ports by server (useful when a listen URI asked for port 0). */
-  readonly addresses: { readonly peer: number; readonly client: number; readonly admin?: number };
+  readonly addresses: {
+    readonly peer: number;
+    readonly client: number;
+    readonly admin?: number;
+    /** The admin HTTP server's `http://HOST:PORT/`, when `--admin-http-listen-uri` is set. */
+    readonly adminHttp?: string;
+  };
+  /** Health, quorum health and the stuck-slot view (what the admin HTTP server serves). */
+  readonly status: AdminStatus;
   /** Stop accepting, finish the block being appended, close peers, the enclave and LMDB. */
   close(): Promise<void>;
 }
@@ -168,16 +184,21 @@ async function assemble(
   closer.add("archives", () => Promise.all(archives.map((a) => a.close())));
   const dump = debugDump(config, network, logger);
   if (dump !== undefined) closer.add("scp debug dump", () => dump.close());
+  const pending = { of: (): number => 0 };
+  const tracker = statementTracker(config, network, ledger, () => pending.of());
   const runtime = buildRuntime(config, network, {
     ledger,
     enclave,
     connections,
     archives,
-    observer: fanOutObserver(metrics, dump, logObserver(logger, ledger)),
+    observer: fanOutObserver(metrics, dump, logObserver(logger, ledger), tracker),
     fail,
   });
+  pending.of = () => runtime.validator.worker.pending.length;
   closer.add("runtime", () => runtime.close());
-  const servers = await startNodeServers({
+  const status = adminStatusOf(config, network, runtime, ledger, enclave, tracker);
+  registerAdminGauges(metrics.registry, status);
+  const serverPorts = {
     config,
     network,
     runtime,
@@ -188,13 +209,22 @@ async function assemble(
     lastBlockInfo: lastBlockInfoSource(config, ledger),
     nodeConfig: nodeConfigSource(config, enclave),
     version: deps.version ?? "0.1.0",
-  });
+    ready: status.ready,
+  };
+  const servers = await startNodeServers(serverPorts);
   closer.add("servers", () => closeServers(servers.map((s) => s.server)));
+  const adminHttp = await startAdminHttpIf(config, status, serverPorts, metrics, deps.logFilter);
+  if (adminHttp !== undefined) closer.add("admin http", () => adminHttp.close());
   runtime.start();
   const housekeeping = startHousekeeping({ runtime, ledger, metrics, enclave, logger });
   closer.add("housekeeping", () => housekeeping.stop());
   logger.info(
-    { event: "started", peers: connections.size, numBlocks: ledger.numBlocks().toString() },
+    {
+      event: "started",
+      peers: connections.size,
+      numBlocks: ledger.numBlocks().toString(),
+      ...(adminHttp === undefined ? {} : { adminHttp: adminHttp.url }),
+    },
     "Listening...",
   );
   const port = (name: BoundServer["name"]) => servers.find((s) => s.name === name)?.port;
@@ -208,9 +238,70 @@ async function assemble(
       peer: port("peer") as number,
       client: port("client") as number,
       ...(admin === undefined ? {} : { admin }),
+      ...(adminHttp === undefined ? {} : { adminHttp: adminHttp.url }),
     },
+    status,
     close: () => closer.close(),
   };
+}
+
+function statementTracker(
+  config: ServiceConfig,
+  network: NetworkConfig,
+  ledger: Ledger,
+  pendingValues: () => number,
+): StatementTracker {
+  return new StatementTracker({
+    local: config.peerResponderId,
+    peers: network.broadcastPeers.map((p) => p.responderId),
+    nowMs: () => Date.now(),
+    blockIdAt: (i) =>
+      i >= 0 && BigInt(i) < ledger.numBlocks() ? ledger.getBlock(BigInt(i)).id : undefined,
+    pendingValues,
+  });
+}
+
+function adminStatusOf(
+  config: ServiceConfig,
+  network: NetworkConfig,
+  runtime: NodeRuntime,
+  ledger: Ledger,
+  enclave: StartedEnclave,
+  tracker: StatementTracker,
+): AdminStatus {
+  return new AdminStatus({
+    local: config.peerResponderId,
+    quorumSet: network.quorumSet,
+    validator: runtime.validator,
+    driver: runtime.driver,
+    ledger,
+    tracker,
+    nowMs: () => Date.now(),
+    evidenceNotAfterMs: () => enclave.evidence.notAfterMs,
+    enclaveAnswers: async () => {
+      await callOk(enclave.host, { call: "get_identity" });
+      return true;
+    },
+  });
+}
+
+/** `--admin-http-listen-uri`: the operators' HTTP server (SPEC §4.2), when set. */
+async function startAdminHttpIf(
+  config: ServiceConfig,
+  status: AdminStatus,
+  ports: NodeServerPorts,
+  metrics: NodeMetrics,
+  logFilter: RuntimeLogFilter,
+): Promise<AdminHttpServer | undefined> {
+  if (config.adminHttpListenUri === null) return undefined;
+  return startAdminHttp(config.adminHttpListenUri, {
+    status,
+    metricsText: () => metrics.text(),
+    metricsContentType: metrics.contentType,
+    info: () => nodeInfoJson(ports),
+    logFilter: () => logFilter.text,
+    setLogFilter: (text) => logFilter.set(text),
+  });
 }
 
 /** Stop accepting on every port at once; calls in flight get the servers' grace period. */

@@ -44,4 +44,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry("status", async () => (await import("./status.js")).statusCommand),
   entry("wait-for-block", async () => (await import("./wait-for-block.js")).waitForBlockCommand),
   entry("testnet", async () => (await import("./testnet.js")).testnetCommand),
+  entry("scp-dump", async () => (await import("./scp-dump.js")).scpDumpCommand),
 ];

@@ -19,5 +19,6 @@ export const SUMMARIES = {
   wallet: "balance and send over the sample accounts (a ledger read-only, a node's client API)",
   status: "a node's responder id, block count, block version, latest block id and minimum fee",
   "wait-for-block": "wait until a node's block count exceeds N",
+  "scp-dump": "the stuck-slot view (as GET /scp) of an --scp-debug-dump folder",
   testnet: "run a local network of validators with a wallet load and a live view (Ctrl-C stops)",
 } as const satisfies Record<string, string>;
