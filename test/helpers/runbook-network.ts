@@ -47,7 +47,7 @@ const TOOL = path.join(ROOT, "bin", "consensus-tool.mjs");
 /** How often waits look at the state they wait on. */
 export const POLL_INTERVAL_MS = 200;
 /** Default overall deadline of a wait (a slow, shared 2-core machine starts four nodes slowly). */
-export const DEFAULT_DEADLINE_MS = 180_000;
+export const DEFAULT_DEADLINE_MS = 300_000;
 /** Bytes of a node's stdout kept in memory (its JSON log; the tail is shown on failure). */
 const LOG_TAIL_BYTES = 64 * 1024;
 
