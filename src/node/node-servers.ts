@@ -78,7 +78,10 @@ export function clientAdmission(runtime: NodeRuntime): void {
 }
 
 function peerServer(p: NodeServerPorts): RpcServer {
-  const server = new RpcServer({ logger: p.logger.child({ server: "peer" }) });
+  const server = new RpcServer({
+    logger: p.logger.child({ server: "peer" }),
+    onCall: (path, code, seconds) => p.metrics.grpcCall(path, code, seconds),
+  });
   if (p.config.chainId !== null) server.requestCheck(chainIdRequestCheck(p.config.chainId));
   const ingress = p.runtime.ingress;
   servePeerApi(
@@ -92,7 +95,10 @@ function peerServer(p: NodeServerPorts): RpcServer {
 }
 
 function clientServer(p: NodeServerPorts): RpcServer {
-  const server = new RpcServer({ logger: p.logger.child({ server: "client" }) });
+  const server = new RpcServer({
+    logger: p.logger.child({ server: "client" }),
+    onCall: (path, code, seconds) => p.metrics.grpcCall(path, code, seconds),
+  });
   const { config, runtime, metrics } = p;
   if (config.chainId !== null) server.requestCheck(chainIdRequestCheck(config.chainId));
   if (config.clientAuthTokenSecret !== null) {
@@ -130,7 +136,10 @@ function clientServer(p: NodeServerPorts): RpcServer {
 }
 
 function adminServer(p: NodeServerPorts): RpcServer {
-  const server = new RpcServer({ logger: p.logger.child({ server: "admin" }) });
+  const server = new RpcServer({
+    logger: p.logger.child({ server: "admin" }),
+    onCall: (path, code, seconds) => p.metrics.grpcCall(path, code, seconds),
+  });
   const facts = buildFacts(p.version);
   serveAdminApi(server, {
     name: "Consensus Service",

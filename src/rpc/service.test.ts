@@ -15,6 +15,7 @@ const text = (s: string) => new TextEncoder().encode(s);
 const logged: unknown[] = [];
 const debug: LogFn = (fields: unknown) => void logged.push(fields);
 const recordingLogger: Logger = { ...nullLogger, debug, child: () => recordingLogger };
+const calls: { path: string; code: number; seconds: number }[] = [];
 
 describe("rpc over loopback", () => {
   let server: RpcServer;
@@ -22,7 +23,11 @@ describe("rpc over loopback", () => {
   const authPath = methodPath(AttestedApi.method.auth);
 
   before(async () => {
-    server = new RpcServer({ logger: recordingLogger, maxReceiveMessageBytes: 4096 });
+    server = new RpcServer({
+      logger: recordingLogger,
+      maxReceiveMessageBytes: 4096,
+      onCall: (path, code, seconds) => void calls.push({ path, code, seconds }),
+    });
     server.unary(AttestedApi.method.auth, (request) => {
       const body = new TextDecoder().decode(request.data);
       if (body === "deny") throw new CodedError("ATTEST_BAD_MEASUREMENT", {}, "measurement x");
@@ -53,6 +58,22 @@ describe("rpc over loopback", () => {
       create(AuthMessageSchema, { data: text("hi") }),
     );
     assert.equal(new TextDecoder().decode(reply.data), "ok:hi");
+  });
+
+  it("tells the call observer of every answer, with its status code", async () => {
+    calls.length = 0;
+    await client.unary(AttestedApi.method.auth, create(AuthMessageSchema, { data: text("a") }));
+    await refusal(
+      client.unary(AttestedApi.method.auth, create(AuthMessageSchema, { data: text("deny") })),
+    );
+    assert.deepEqual(
+      calls.map((c) => [c.path, c.code]),
+      [
+        [authPath, status.OK],
+        [authPath, status.PERMISSION_DENIED],
+      ],
+    );
+    assert.ok(calls.every((c) => c.seconds >= 0));
   });
 
   it("maps an attestation failure to PERMISSION_DENIED without the reason", async () => {

@@ -73,25 +73,39 @@ function decodeRequest<I extends DescMessage>(schema: I, bytes: Buffer): Message
 export type RequestCheck = (context: CallContext, path: string) => void;
 
 /** Wrap a typed handler as a grpc-js handler: decode, check, run, encode, map failures in one place. */
+/** Told of every finished call: its path, the gRPC status code sent and how long it took. */
+export type CallObserver = (path: string, code: status, seconds: number) => void;
+
+interface CallHooks {
+  readonly logger: Logger;
+  readonly checks: readonly RequestCheck[];
+  readonly onCall: CallObserver | undefined;
+}
+
 function wrapUnary<I extends DescMessage, O extends DescMessage>(
   method: DescMethodUnary<I, O>,
   handler: UnaryHandler<I, O>,
-  logger: Logger,
-  checks: readonly RequestCheck[],
+  { logger, checks, onCall }: CallHooks,
 ) {
   const path = methodPath(method);
   return (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void => {
     const context: CallContext = { peer: call.getPeer(), metadata: call.metadata };
+    const started = performance.now();
+    const finished = (code: status) => onCall?.(path, code, (performance.now() - started) / 1000);
     Promise.resolve()
       .then(() => {
         for (const check of checks) check(context, path);
         return handler(decodeRequest(method.input, call.request), context);
       })
       .then(
-        (response) => callback(null, Buffer.from(toBinary(method.output, response))),
+        (response) => {
+          finished(status.OK);
+          callback(null, Buffer.from(toBinary(method.output, response)));
+        },
         (error: unknown) => {
           const mapped = rpcStatusOf(error);
-          logger.debug({ method: methodPath(method), peer: context.peer, err: error }, "refused");
+          logger.debug({ method: path, peer: context.peer, err: error }, "refused");
+          finished(mapped.code);
           callback({ code: mapped.code, details: mapped.details } as ServiceError, null);
         },
       );
@@ -104,6 +118,8 @@ export interface RpcServerOptions {
   readonly maxSendMessageBytes?: number;
   /** Run on every call, in order, before decoding (see `RequestCheck`). */
   readonly checks?: readonly RequestCheck[];
+  /** Per-call metrics (MobileCoin's `consensus_service_num_req` and its kin). */
+  readonly onCall?: CallObserver;
 }
 
 /** One gRPC server (a node has two: the peer port and the client port). */
@@ -111,6 +127,7 @@ export class RpcServer {
   readonly #server: Server;
   readonly #logger: Logger;
   readonly #checks: RequestCheck[];
+  readonly #onCall: CallObserver | undefined;
   readonly #definitions = new Map<
     string,
     { definition: Record<string, ServiceDefinition[string]>; handlers: Record<string, unknown> }
@@ -119,6 +136,7 @@ export class RpcServer {
   constructor(options: RpcServerOptions) {
     this.#logger = options.logger;
     this.#checks = [...(options.checks ?? [])];
+    this.#onCall = options.onCall;
     this.#server = new Server({
       "grpc.max_receive_message_length":
         options.maxReceiveMessageBytes ?? RPC_LIMITS.maxReceiveMessageBytes,
@@ -140,7 +158,11 @@ export class RpcServer {
       originalName: method.localName,
       ...passBytes,
     };
-    entry.handlers[method.name] = wrapUnary(method, handler, this.#logger, this.#checks);
+    entry.handlers[method.name] = wrapUnary(method, handler, {
+      logger: this.#logger,
+      checks: this.#checks,
+      onCall: this.#onCall,
+    });
     this.#definitions.set(service, entry);
     return this;
   }
