@@ -104,7 +104,7 @@ function sh(script: string, cwd: string): string {
  * from that range may be taken meanwhile as the local end of some outgoing connection (nodes
  * bind several seconds later, and their ports are written into every network file).
  */
-async function freePorts(n: number): Promise<number[]> {
+export async function freePorts(n: number): Promise<number[]> {
   const [low] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/);
   const top = Math.min(Number(low ?? 32768), 32768);
   const bottom = Math.max(1024, top - 12_000);
