@@ -1,6 +1,5 @@
 import { SERVICE_ENVIRONMENT, SERVICE_FLAGS } from "../node/index.js";
 import { type CommandContext, EXIT_OK, processContext } from "./command.js";
-import { PARENT_PIPE_ENV } from "./parent-pipe.js";
 
 /** `consensus-service`: the validator daemon (SPEC §4.2). */
 export function usage(): string {
@@ -50,7 +49,8 @@ export function usage(): string {
     "",
     "Environment:",
     ...env,
-    `  ${PARENT_PIPE_ENV}`,
+    // Spelled out here: parent-pipe.ts (node:net) is not loaded for --help.
+    "  MC_PARENT_PIPE_FD",
     "        File descriptor of a pipe from a supervisor (consensus-tool testnet): when it closes, the",
     "        service stops as on SIGTERM, so it never outlives the supervisor.",
     "",

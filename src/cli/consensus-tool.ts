@@ -25,7 +25,7 @@ export async function main(
   context: CommandContext = processContext,
 ): Promise<number> {
   try {
-    watchParentPipe(context.env);
+    await watchParentPipe(context.env);
   } catch (error) {
     if (!(error instanceof ParentPipeError)) throw error;
     context.stderr.write(`consensus-tool: ${error.message}\n`);

@@ -1,5 +1,3 @@
-import { Socket } from "node:net";
-
 /**
  * `MC_PARENT_PIPE_FD=N`: the process was started by a supervisor (`consensus-tool testnet`) that
  * gave it the read end of a pipe as file descriptor N and keeps the write end open for as long as
@@ -40,15 +38,17 @@ export function parentPipeFd(
 /**
  * Watch the supervisor's pipe named by the environment; `onParentGone` runs once when it closes
  * (default: SIGTERM to this process, then a forced exit after `PARENT_GONE_EXIT_MS`). The watch
- * never keeps the process alive by itself.
+ * never keeps the process alive by itself. `node:net` is loaded only when the variable is set, so
+ * the `--help` fronts that call this load no module.
  */
-export function watchParentPipe(
+export async function watchParentPipe(
   env: Readonly<Record<string, string | undefined>>,
   onParentGone: () => void = stopLikeSigterm,
-): void {
+): Promise<void> {
   const fd = parentPipeFd(env);
   if (fd === undefined) return;
-  let socket: Socket;
+  const { Socket } = await import("node:net");
+  let socket: InstanceType<typeof Socket>;
   try {
     socket = new Socket({ fd, readable: true, writable: false });
   } catch (error) {

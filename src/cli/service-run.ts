@@ -25,7 +25,7 @@ export async function runService(
   context: CommandContext,
 ): Promise<number> {
   try {
-    watchParentPipe(context.env);
+    await watchParentPipe(context.env);
   } catch (error) {
     if (!(error instanceof ParentPipeError)) throw error;
     context.stderr.write(`consensus-service: ${error.message}\n`);

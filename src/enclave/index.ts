@@ -32,6 +32,7 @@ export {
   loadEnclaveIdentity,
 } from "./bundle/identity.js";
 export { computeEnclaveManifest, measurementOf } from "./bundle/manifest.js";
+export { PACKAGE_ROOT } from "./bundle/sources.js";
 export {
   EnclaveError,
   type EnclaveErrorCode,

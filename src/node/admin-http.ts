@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { PACKAGE_ROOT } from "../enclave/index.js";
 import { ADMIN_LIMITS } from "./admin-limits.js";
 import type { AdminStatus } from "./admin-status.js";
 import type { HealthVerdict } from "./health.js";
@@ -204,16 +204,18 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
+/** The page's own files stay in the package's sources (the build copies nothing), so the built node
+ * and the sources serve the same files. */
+const DASHBOARD_DIR = path.join(PACKAGE_ROOT, "src", "node", "dashboard");
 const UPLOT_DIST = path.dirname(
   createRequire(import.meta.url).resolve("uplot/dist/uPlot.iife.min.js"),
 );
 
 /** The dashboard's files: fixed names only, read from the package (no build step). */
 const ASSETS: Readonly<Record<string, readonly [string, string]>> = {
-  "/": [path.join(HERE, "dashboard", "index.html"), "text/html; charset=utf-8"],
-  "/dashboard.js": [path.join(HERE, "dashboard", "dashboard.js"), "text/javascript; charset=utf-8"],
-  "/dashboard.css": [path.join(HERE, "dashboard", "dashboard.css"), "text/css; charset=utf-8"],
+  "/": [path.join(DASHBOARD_DIR, "index.html"), "text/html; charset=utf-8"],
+  "/dashboard.js": [path.join(DASHBOARD_DIR, "dashboard.js"), "text/javascript; charset=utf-8"],
+  "/dashboard.css": [path.join(DASHBOARD_DIR, "dashboard.css"), "text/css; charset=utf-8"],
   "/uplot.min.js": [path.join(UPLOT_DIST, "uPlot.iife.min.js"), "text/javascript; charset=utf-8"],
   "/uplot.min.css": [path.join(UPLOT_DIST, "uPlot.min.css"), "text/css; charset=utf-8"],
 };
