@@ -8,6 +8,7 @@ import {
   parseFlags,
   UsageError,
 } from "../command.js";
+import { sleep, stopSignals } from "../stop-signals.js";
 import { type E2eOptions, runE2e } from "./e2e.js";
 import { E2E_DEFAULTS } from "./e2e-limits.js";
 import type { Figure } from "./harness.js";
@@ -54,35 +55,6 @@ export function e2eOptions(args: readonly string[]): E2eOptions & { json: boolea
     dir: values.dir === undefined ? undefined : path.resolve(values.dir),
     json: values.json === true,
   };
-}
-
-/** Ctrl-C and SIGTERM: the first stops the load, the second skips the wait for inclusion. */
-function stopSignals() {
-  const stop = new AbortController();
-  const hurry = new AbortController();
-  const onSignal = () => (stop.signal.aborted ? hurry.abort() : stop.abort());
-  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-  for (const s of signals) process.on(s, onSignal);
-  return {
-    stop: stop.signal,
-    hurry: hurry.signal,
-    dispose: () => {
-      for (const s of signals) process.off(s, onSignal);
-    },
-  };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
 
 /** `bench e2e …`: figures on stdout (JSON lines with --json), progress on stderr. */

@@ -21,6 +21,7 @@ import {
   parseFlags,
   UsageError,
 } from "../command.js";
+import { sleep, stopSignals } from "../stop-signals.js";
 import { SUMMARIES } from "./summaries.js";
 
 const HELP = `Usage: consensus-tool testnet [--nodes N] [--dir DIR] [--duration S] [--tx-rate R] [--json]
@@ -125,35 +126,6 @@ function progressSink(context: CommandContext, json: boolean) {
       if (drawn) out.write("\x1b[?25h");
     },
   };
-}
-
-/** Ctrl-C and SIGTERM: the first stops the run, the second skips the wait for inclusion. */
-function stopSignals() {
-  const stop = new AbortController();
-  const hurry = new AbortController();
-  const onSignal = () => (stop.signal.aborted ? hurry.abort() : stop.abort());
-  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-  for (const s of signals) process.on(s, onSignal);
-  return {
-    stop: stop.signal,
-    hurry: hurry.signal,
-    dispose: () => {
-      for (const s of signals) process.off(s, onSignal);
-    },
-  };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
 
 const ms = (v: number | null): string => (v === null ? "-" : `${v} ms`);
