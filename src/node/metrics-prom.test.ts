@@ -304,6 +304,67 @@ describe("NodeMetrics: per-peer series", () => {
   });
 });
 
+describe("NodeMetrics: per-peer links from the results of our calls", () => {
+  const state = (text: string, id: string) =>
+    ["connecting", "connected", "failing", "closed"].filter(
+      (s) => value(text, "mcts_peer_connection_state", { remote_responder_id: id, state: s }) === 1,
+    );
+  const failures = (text: string, id: string) =>
+    value(text, "mcts_peer_tx_fetch_failures_total", { remote_responder_id: id });
+
+  it("starts every configured peer connecting with no fetch failures", async () => {
+    const text = await metrics().text();
+    for (const id of PEERS) {
+      assert.deepEqual(state(text, id), ["connecting"]);
+      assert.equal(failures(text, id), 0);
+    }
+  });
+
+  it("a broadcast that fails makes the link failing, one that succeeds connected", async () => {
+    const m = metrics();
+    m.observeInput({ kind: "broadcast-result", peer: "peer1.test:443", ok: false } as never);
+    assert.deepEqual(state(await m.text(), "peer1.test:443"), ["failing"]);
+    m.observeInput({ kind: "broadcast-result", peer: "peer1.test:443", ok: true } as never);
+    assert.deepEqual(state(await m.text(), "peer1.test:443"), ["connected"]);
+    assert.deepEqual(state(await m.text(), "peer2.test:443"), ["connecting"]);
+  });
+
+  it("counts a failed or empty GetTxs against the peer the fetch went to", async () => {
+    const m = metrics();
+    const fetch = (id: number, peer: string) =>
+      ({ kind: "fetch-txs", id, peer, txHashes: [] }) as unknown as ValidatorAction;
+    m.observeActions([
+      fetch(1, "peer1.test:443"),
+      fetch(2, "peer2.test:443"),
+      fetch(3, "peer2.test:443"),
+    ]);
+    const result = (id: number, outcome: unknown) =>
+      m.observeInput({ kind: "fetch-result", id, outcome } as never);
+    result(1, { kind: "failed", retryable: true });
+    result(2, { kind: "not-in-cache", txHashes: [] });
+    result(3, { kind: "delivered", txs: [] });
+    result(1, { kind: "failed", retryable: true }); // a second result for one id counts once
+    const text = await m.text();
+    assert.equal(failures(text, "peer1.test:443"), 1);
+    assert.equal(failures(text, "peer2.test:443"), 1);
+    assert.deepEqual(state(text, "peer1.test:443"), ["failing"]);
+    assert.deepEqual(state(text, "peer2.test:443"), ["connected"]);
+  });
+
+  it("a failed keepalive marks the link failing and closing marks every link closed", async () => {
+    const m = metrics();
+    m.observeInput({
+      kind: "latest-msg-result",
+      peer: "peer2.test:443",
+      outcome: "failed",
+    } as never);
+    assert.deepEqual(state(await m.text(), "peer2.test:443"), ["failing"]);
+    m.closePeers();
+    const text = await m.text();
+    for (const id of PEERS) assert.deepEqual(state(text, id), ["closed"]);
+  });
+});
+
 describe("NodeMetrics: one registry per node", () => {
   it("two nodes in one process keep separate series and the global registry stays empty", async () => {
     const a = metrics();

@@ -11,7 +11,15 @@ import {
   createFamilies,
   type Families,
 } from "./metrics-families.js";
+import {
+  PEER_CONNECTION_STATES,
+  type PeerConnectionState,
+  type PeerLinkEvent,
+  PeerLinks,
+} from "./peer-links.js";
 import type { ValidatorObserver } from "./validator-observer.js";
+
+export { PEER_CONNECTION_STATES, type PeerConnectionState };
 
 /** MobileCoin's `cur_slot_phase` values (byzantine_ledger/worker.rs `update_current_slot_metrics`). */
 export const SLOT_PHASE_VALUE: Readonly<Record<Phase, number>> = {
@@ -22,13 +30,6 @@ export const SLOT_PHASE_VALUE: Readonly<Record<Phase, number>> = {
 };
 
 export type PeerDirection = "in" | "out";
-export type PeerConnectionState = "connecting" | "connected" | "failing" | "closed";
-export const PEER_CONNECTION_STATES: readonly PeerConnectionState[] = [
-  "connecting",
-  "connected",
-  "failing",
-  "closed",
-];
 export type RejectSource = "peer" | "client";
 /** The client calls MobileCoin counts as `<kind>_initiated` on entry and `<kind>` on return. */
 export type ProposeKind = "add_tx" | "propose_mint_config_tx" | "propose_mint_tx";
@@ -75,6 +76,7 @@ export class NodeMetrics implements ValidatorObserver {
   private readonly lastStats = new Map<string, number>();
   private externalizedSinceSample = false;
   private readonly txosByBlock = new Map<bigint, number>();
+  private readonly links = new PeerLinks();
 
   constructor(private readonly o: NodeMetricsOptions) {
     this.f = createFamilies(this.registry);
@@ -83,6 +85,10 @@ export class NodeMetrics implements ValidatorObserver {
     for (const op of CONSENSUS_SCP_GAUGE_OPS) this.f.scpGauge.set({ op }, 0);
     for (const op of ["blocks_written_count", "txo_written_count"])
       this.f.ledgerCounter.inc({ op, db_path: o.ledgerPath }, 0);
+    for (const peer of o.peers) {
+      this.peerState(peer, "connecting");
+      this.f.peerFetchFailures.inc({ remote_responder_id: this.peerLabel.of(peer) }, 0);
+    }
   }
 
   /** Prometheus text exposition of this node's registry. */
@@ -122,6 +128,7 @@ export class NodeMetrics implements ValidatorObserver {
 
   /** What the validator asked the runtime to do. */
   observeActions(actions: readonly ValidatorAction[]): void {
+    this.links.onActions(actions);
     for (const a of actions) {
       if (a.kind === "externalized") this.externalized(a.slot, a.txCount, a.latenciesMs);
       else if (a.kind === "sync-ledger") this.count("catchup_initiated");
@@ -136,6 +143,7 @@ export class NodeMetrics implements ValidatorObserver {
    * `peerMessage`; it calls `peerMessage`/`rejected` for what never reaches the validator.
    */
   observeInput(input: ValidatorInput): void {
+    for (const event of this.links.onInput(input)) this.onLinkEvent(event);
     switch (input.kind) {
       case "consensus-msg":
         this.peerMessage(input.verified.fromResponderId, "in", "ok");
@@ -280,6 +288,16 @@ export class NodeMetrics implements ValidatorObserver {
     if (txos !== undefined) this.f.ledgerCounter.inc({ op: "txo_written_count", db_path }, txos);
     // An append that never reported back must not pin its entry.
     for (const k of this.txosByBlock.keys()) if (k < index) this.txosByBlock.delete(k);
+  }
+
+  private onLinkEvent(event: PeerLinkEvent): void {
+    if (event.kind === "state") this.peerState(event.peer, event.state);
+    else this.txFetchFailure(event.peer);
+  }
+
+  /** The node is closing: every peer link is `closed`. */
+  closePeers(): void {
+    for (const peer of this.o.peers) this.peerState(peer, "closed");
   }
 
   private heardFrom(peer: string): void {

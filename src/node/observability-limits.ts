@@ -12,6 +12,8 @@ export const OBSERVABILITY_LIMITS = {
   overflowLabel: "other",
   /** Longest label value kept verbatim; longer ones are cut (peer input can be long). */
   maxLabelLength: 96,
+  /** Transaction fetches remembered (id → peer) until their result, for per-peer failure counts. */
+  maxTrackedFetches: 1024,
   /** SCP debug dump: bytes per file before a new file is started. */
   dumpMaxFileBytes: 16 * 1024 * 1024,
   /** SCP debug dump: files kept; the oldest is deleted when a new one would exceed this. */

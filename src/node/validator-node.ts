@@ -178,6 +178,7 @@ async function assemble(
   closer.add("enclave", () => enclave.host.close());
   const connections = peerConnections(network, config);
   closer.add("peer connections", () => {
+    metrics.closePeers();
     for (const c of connections.values()) c.close();
   });
   const archives = network.txSourceUrls.map((url) => openArchiveSource(url));
