@@ -21,6 +21,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import {
+  appendFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -36,6 +37,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { create } from "@bufbuild/protobuf";
 import { EmptySchema } from "@bufbuild/protobuf/wkt";
 import { credentials } from "@grpc/grpc-js";
+import { archiveBlockPath } from "../../src/blockchain/index.js";
+import { AdminAPI } from "../../src/proto/admin_pb.js";
 import { BlockchainAPI, BlocksRequestSchema } from "../../src/proto/consensus_common_pb.js";
 import { RpcClient } from "../../src/rpc/index.js";
 import { toHex } from "../../src/util/index.js";
@@ -50,6 +53,8 @@ export const POLL_INTERVAL_MS = 200;
 export const DEFAULT_DEADLINE_MS = 300_000;
 /** Bytes of a node's stdout kept in memory (its JSON log; the tail is shown on failure). */
 const LOG_TAIL_BYTES = 64 * 1024;
+/** When set, every node's whole log (and each ledger-distribution's output) is appended to files here. */
+const LOG_DIR = process.env.MCTS_RUNBOOK_LOG_DIR;
 
 export interface RunbookNetworkOptions {
   /** Nodes (default 4). Each node's quorum set: the others, `threshold` of them (default n − 2). */
@@ -143,7 +148,7 @@ export function processesMentioning(needle: string): { pid: number; cmdline: str
 
 export class RunbookNetwork {
   readonly nodes: RunbookNode[] = [];
-  readonly #tools: ChildProcess[] = [];
+  readonly #tools: { name: string; child: ChildProcess; output: string }[] = [];
   readonly #clients = new Map<number, RpcClient>();
   #extraFlags: readonly string[] = [];
 
@@ -283,6 +288,7 @@ export class RunbookNetwork {
     child.stderr?.setEncoding("utf8");
     child.stdout?.on("data", (chunk: string) => {
       x.log = (x.log + chunk).slice(-LOG_TAIL_BYTES);
+      if (LOG_DIR !== undefined) appendFileSync(path.join(LOG_DIR, `node${i}.log`), chunk);
     });
     child.stderr?.on("data", (chunk: string) => {
       x.stderr += chunk;
@@ -301,7 +307,11 @@ export class RunbookNetwork {
     await Promise.all(this.nodes.map((_, i) => this.start(i)));
   }
 
-  /** `ledger-distribution` for node `i`'s ledger into its archive, until `destroy`. */
+  /**
+   * `ledger-distribution` for node `i`'s ledger into its archive, until `destroy`. The ledger must
+   * exist (start the node first): the tool refuses a missing ledger and exits, and every later
+   * `waitFor` fails with its message rather than leaving the archive silently empty.
+   */
   startDistribution(i: number): ChildProcess {
     const x = this.nodes[i] as RunbookNode;
     const child = spawn(
@@ -314,10 +324,32 @@ export class RunbookNetwork {
         "--dest",
         pathToFileURL(x.archiveDir).href,
       ],
-      { cwd: this.dir, stdio: ["ignore", "ignore", "ignore"] },
+      { cwd: this.dir, stdio: ["ignore", "pipe", "pipe"] },
     );
-    this.#tools.push(child);
+    const tool = { name: `ledger-distribution ${i}`, child, output: "" };
+    const keep = (chunk: Buffer) => {
+      tool.output = (tool.output + chunk.toString("utf8")).slice(-LOG_TAIL_BYTES);
+      if (LOG_DIR !== undefined) appendFileSync(path.join(LOG_DIR, `distribution${i}.log`), chunk);
+    };
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+    this.#tools.push(tool);
     return child;
+  }
+
+  /** A tool that exited while the network runs is a broken test set-up: say so at once. */
+  #checkTools(): void {
+    for (const t of this.#tools) {
+      const { exitCode, signalCode } = t.child;
+      if (exitCode !== null || signalCode !== null)
+        throw new Error(`${t.name} exited (${exitCode ?? signalCode}): ${t.output}`);
+    }
+  }
+
+  /** Whether node `i`'s archive holds block `index` (ledger-distribution has published it). */
+  archiveHolds(i: number, index: bigint): boolean {
+    const x = this.nodes[i] as RunbookNode;
+    return existsSync(path.join(x.archiveDir, archiveBlockPath(index)));
   }
 
   /** Send `signal` to node `i` and wait for it to exit (bounded by `deadlineMs`). */
@@ -387,6 +419,32 @@ export class RunbookNetwork {
     return info.index + 1n;
   }
 
+  /**
+   * One sample of node `i`'s Prometheus metrics (admin GetPrometheusMetrics), the series `name`
+   * whose labels include `labels`; undefined when the node has no such series.
+   */
+  async metric(
+    i: number,
+    name: string,
+    labels: Record<string, string>,
+  ): Promise<number | undefined> {
+    const address = (this.nodes[i] as RunbookNode).adminUri.replace(/^insecure-mca:\/\/|\/$/g, "");
+    const admin = new RpcClient(address, credentials.createInsecure());
+    try {
+      const reply = await admin.unary(AdminAPI.method.getPrometheusMetrics, create(EmptySchema), {
+        deadlineMs: 5_000,
+      });
+      const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+      for (const line of reply.metrics.split("\n")) {
+        const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})? (\S+)$/.exec(line);
+        if (m?.[1] === name && wanted.every((w) => (m[2] ?? "").includes(w))) return Number(m[3]);
+      }
+      return undefined;
+    } finally {
+      admin.close();
+    }
+  }
+
   /** Node `i`'s block ids, in order (GetBlocks on its client port; up to 2000). */
   async blockIds(i: number): Promise<string[]> {
     const reply = await this.#client(i).unary(
@@ -409,6 +467,7 @@ export class RunbookNetwork {
     const end = Date.now() + deadlineMs;
     let last: unknown;
     while (Date.now() < end) {
+      this.#checkTools();
       try {
         if (await done()) return;
       } catch (error) {
@@ -436,8 +495,8 @@ export class RunbookNetwork {
   async destroy(): Promise<void> {
     for (const c of this.#clients.values()) c.close();
     this.#clients.clear();
-    for (const t of this.#tools)
-      if (t.exitCode === null && t.signalCode === null) t.kill("SIGKILL");
+    for (const { child } of this.#tools)
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     for (const x of this.nodes)
       if (x.process !== undefined && x.process.exitCode === null && x.process.signalCode === null)
         x.process.kill("SIGKILL");
