@@ -137,7 +137,12 @@ export type WorkerAction =
     }
   | FetchAction
   | { readonly kind: "enclave-call"; readonly id: number; readonly call: CallOf<"form_block"> }
-  | { readonly kind: "append-block"; readonly data: BlockData }
+  | {
+      readonly kind: "append-block";
+      readonly data: BlockData;
+      /** The externalized values (tx hashes) the block was formed from; absent for catch-up. */
+      readonly values?: readonly Uint8Array[];
+    }
   /** Catch up: fetch up to `maxBlocks` blocks after our last one; answer `catch-up-blocks` or `catch-up-failed`. */
   | { readonly kind: "sync-ledger"; readonly maxBlocks: number }
   /** A block was completed: metrics (`tx_externalized_count`, latency of locally submitted values). */
@@ -146,6 +151,8 @@ export type WorkerAction =
       readonly slot: number;
       readonly txCount: number;
       readonly latenciesMs: readonly number[];
+      /** Pending values left once the slot's own are removed (MobileCoin's "Slot ended" line). */
+      readonly pendingAfter: number;
     }
   /** A condition MobileCoin panics on (form_block refused, append out of order). */
   | { readonly kind: "fatal"; readonly error: ConsensusError };
@@ -574,6 +581,7 @@ export class ConsensusWorker {
     out.push({
       kind: "append-block",
       data: { block: parts.block, contents: parts.contents, signature, metadata },
+      values: f.values,
     });
   }
 
@@ -585,7 +593,13 @@ export class ConsensusWorker {
       const latenciesMs = done.flatMap((e) =>
         e.firstSeenMs === undefined ? [] : [nowMs - e.firstSeenMs],
       );
-      out.push({ kind: "externalized", slot: f.slot, txCount: f.values.length, latenciesMs });
+      out.push({
+        kind: "externalized",
+        slot: f.slot,
+        txCount: f.values.length,
+        latenciesMs,
+        pendingAfter: this.pending.length,
+      });
       this.sync.externalized();
       this.afterLedgerAdvanced(nowMs, out);
       return;

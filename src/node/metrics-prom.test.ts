@@ -172,7 +172,7 @@ describe("NodeMetrics: MobileCoin names and types", () => {
   it("turns an externalized slot into tx count, prev_slot gauges and latency buckets", async () => {
     const m = metrics();
     m.observeActions([
-      { kind: "externalized", slot: 7, txCount: 3, latenciesMs: [1500, 50_000] },
+      { kind: "externalized", slot: 7, txCount: 3, latenciesMs: [1500, 50_000], pendingAfter: 0 },
       { kind: "sync-ledger", maxBlocks: 10 },
     ]);
     const text = await m.text();

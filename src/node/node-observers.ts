@@ -25,9 +25,9 @@ export function logObserver(log: Logger, ledger: LedgerReader): ValidatorObserve
       for (const a of actions) {
         if (a.kind === "append-block") {
           const sig = a.data.signature?.signature ?? new Uint8Array(0);
-          appendingBlock(log, a.data.block.index, sig, []);
+          appendingBlock(log, a.data.block.index, sig, a.values ?? []);
         } else if (a.kind === "externalized") {
-          slotEnded(log, a.slot, a.txCount, 0);
+          slotEnded(log, a.slot, a.txCount, a.pendingAfter);
           wasBehindLogged = false;
         } else if (a.kind === "sync-ledger") {
           if (!wasBehindLogged) isBehind(log);

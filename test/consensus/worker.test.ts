@@ -121,7 +121,9 @@ describe("ConsensusWorker, input by input", () => {
     const outcome = await s.enclave.host.call(call.call);
     const second = s.worker.handle({ kind: "enclave-result", id: call.id, outcome }, 4700);
     assert.deepEqual(kinds(second), ["append-block"]);
-    const data = (second[0] as Extract<WorkerAction, { kind: "append-block" }>).data;
+    const appendAction = second[0] as Extract<WorkerAction, { kind: "append-block" }>;
+    assert.deepEqual(appendAction.values, [tx.context.txHash]);
+    const data = appendAction.data;
     assert.equal(data.block.index, 1n);
     assert.equal(data.signature?.signedAt, 4n); // Unix seconds of 4700 ms
     assert.ok(data.signature && verifyBlockSignature(data.block, data.signature));
@@ -131,7 +133,10 @@ describe("ConsensusWorker, input by input", () => {
     assert.deepEqual(data.metadata?.nodeKey, s.signer.publicKey);
     s.ledger.appendBlock(data);
     const third = s.worker.handle({ kind: "appended", index: 1n }, 5000);
-    assert.deepEqual(third, [{ kind: "externalized", slot: 1, txCount: 1, latenciesMs: [3500] }]);
+    // The slot's one value was the only one pending: none is left.
+    assert.deepEqual(third, [
+      { kind: "externalized", slot: 1, txCount: 1, latenciesMs: [3500], pendingAfter: 0 },
+    ]);
     assert.equal(s.worker.pending.length, 0);
     assert.equal(s.worker.currentSlot, 2);
     // The block's key image is now spent: the same tx again is TX_INVALID for a client.
