@@ -164,6 +164,8 @@ describe("consensus-tool testnet (real processes)", { concurrency: 1 }, () => {
   });
 
   const tmux = spawnSync("tmux", ["-V"]).status === 0;
+  if (!tmux && process.env.MCTS_REQUIRE_TMUX === "1")
+    throw new Error("MCTS_REQUIRE_TMUX=1 but tmux is not on PATH");
   it("on a terminal: the live view redraws, and Ctrl-C ends it cleanly", {
     skip: !tmux && "tmux is not installed",
     timeout: 600_000,
