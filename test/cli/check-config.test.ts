@@ -7,15 +7,16 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { type AddressInfo, createServer } from "node:net";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { PEER_MSG_KEY as KEY } from "../helpers/one-node-files.js";
+import { freePorts } from "../helpers/ports.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const dir = mkdtempSync(path.join(tmpdir(), "check-config-"));
-const KEY = "MCowBQYDK2VwAyEA-21ShHmvuuynH7EcIgkdH2dWxCojgnWYbHxLrRseQ1s=";
 const PEER = `mcp://peer1.test:443/?consensus-msg-key=${KEY}`;
 
 // The runbook's first step, in the test's own directory.
@@ -30,20 +31,6 @@ mkdirSync(path.join(dir, "origin"));
 writeFileSync(path.join(dir, "origin", "data.mdb"), "");
 writeFileSync(path.join(dir, "a-file"), "");
 
-/** Ports that were free a moment ago (the OS's choice), so the defaults' ports are not needed. */
-async function freePorts(n: number): Promise<number[]> {
-  const servers = Array.from({ length: n }, () => createServer());
-  const ports = await Promise.all(
-    servers.map(
-      (s) =>
-        new Promise<number>((resolve) =>
-          s.listen(0, "127.0.0.1", () => resolve((s.address() as AddressInfo).port)),
-        ),
-    ),
-  );
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
 const PORTS = await freePorts(3);
 
 function file(name: string, text: string): string {

@@ -10,7 +10,7 @@
 // in a temporary directory; the child's pid comes from the service's own log line and is looked
 // up in /proc after the service has exited.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import {
   chmodSync,
@@ -36,52 +36,16 @@ import {
   signCss,
 } from "../../src/enclave/index.js";
 import { SeededRandom } from "../../src/util/index.js";
+import { makeOneNodeFiles, SIGNER_KEY } from "../helpers/one-node-files.js";
+import { freePorts } from "../helpers/ports.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const dir = mkdtempSync(path.join(tmpdir(), "service-startup-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const KEY = "MCowBQYDK2VwAyEA-21ShHmvuuynH7EcIgkdH2dWxCojgnWYbHxLrRseQ1s=";
-const SIGNER_KEY = "MC4CAQAwBQYDK2VwBCIEIGz4xR7wuPKjwM1EK0MKrc9ukTjiDqvKKREITPXPkNku";
-
 // A real origin ledger: the node copies its blocks in on first start.
-const tool = path.join(root, "bin", "consensus-tool.mjs");
-for (const args of [
-  ["sample-keys", "--num", "2", "--dir", path.join(dir, "keys")],
-  ["generate-sample-ledger", "--keys-dir", path.join(dir, "keys"), "--output-dir"].concat([
-    path.join(dir, "origin"),
-    "--txs",
-    "8",
-    "--blocks",
-    "1",
-  ]),
-]) {
-  const r = spawnSync(process.execPath, [tool, ...args], { cwd: dir, encoding: "utf8" });
-  assert.equal(r.status, 0, r.stderr);
-}
-const network = path.join(dir, "network.toml");
-writeFileSync(
-  network,
-  `broadcast_peers = ["mcp://peer1.test:443/?consensus-msg-key=${KEY}"]
-quorum_set = { threshold = 1, members = [{ type = "Node", args = "peer1.test:443" }] }
-tx_source_urls = ["file:///archive"]
-`,
-);
+const { networkPath: network } = makeOneNodeFiles(dir);
 const sealed = path.join(dir, "sealed");
-
-/** Ports that were free a moment ago: the start-up checks them, though it binds nothing yet. */
-async function freePorts(n: number): Promise<number[]> {
-  const servers = Array.from({ length: n }, () => createServer());
-  const ports = await Promise.all(
-    servers.map(
-      (s) =>
-        new Promise<number>((resolve) =>
-          s.listen(0, "127.0.0.1", () => resolve((s.address() as AddressInfo).port)),
-        ),
-    ),
-  );
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
+// Ports that were free a moment ago: the start-up checks them, though it binds nothing yet.
 const PORTS = await freePorts(2);
 const secret = path.join(dir, "ledger.seal-secret");
 

@@ -6,59 +6,22 @@
 // file (never started), files in a temporary directory; the bound admin HTTP address comes from
 // the service's "Listening..." log line (port 0 asked for).
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { type AddressInfo, createServer } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { makeOneNodeFiles, SIGNER_KEY } from "../helpers/one-node-files.js";
+import { freePorts } from "../helpers/ports.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const dir = mkdtempSync(path.join(tmpdir(), "admin-http-service-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const KEY = "MCowBQYDK2VwAyEA-21ShHmvuuynH7EcIgkdH2dWxCojgnWYbHxLrRseQ1s=";
-const SIGNER_KEY = "MC4CAQAwBQYDK2VwBCIEIGz4xR7wuPKjwM1EK0MKrc9ukTjiDqvKKREITPXPkNku";
 /** Bound on waiting for the service's start-up (real enclave process; slow CI machines). */
 const START_TIMEOUT_MS = 120_000;
-
-const tool = path.join(root, "bin", "consensus-tool.mjs");
-for (const args of [
-  ["sample-keys", "--num", "2", "--dir", path.join(dir, "keys")],
-  ["generate-sample-ledger", "--keys-dir", path.join(dir, "keys"), "--output-dir"].concat([
-    path.join(dir, "origin"),
-    "--txs",
-    "8",
-    "--blocks",
-    "1",
-  ]),
-]) {
-  const r = spawnSync(process.execPath, [tool, ...args], { cwd: dir, encoding: "utf8" });
-  assert.equal(r.status, 0, r.stderr);
-}
-const network = path.join(dir, "network.toml");
-writeFileSync(
-  network,
-  `broadcast_peers = ["mcp://peer1.test:443/?consensus-msg-key=${KEY}"]
-quorum_set = { threshold = 1, members = [{ type = "Node", args = "peer1.test:443" }] }
-tx_source_urls = ["file:///archive"]
-`,
-);
-
-async function freePorts(n: number): Promise<number[]> {
-  const servers = Array.from({ length: n }, () => createServer());
-  const ports = await Promise.all(
-    servers.map(
-      (s) =>
-        new Promise<number>((resolve) =>
-          s.listen(0, "127.0.0.1", () => resolve((s.address() as AddressInfo).port)),
-        ),
-    ),
-  );
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
+const { networkPath: network } = makeOneNodeFiles(dir);
 
 describe("consensus-service --admin-http-listen-uri", () => {
   it("serves health, info, quorum, scp, metrics, the dashboard and /log-level", async () => {

@@ -30,7 +30,6 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -41,6 +40,10 @@ import { archiveBlockPath } from "../../src/blockchain/index.js";
 import { AdminAPI } from "../../src/proto/admin_pb.js";
 import { BlockchainAPI, BlocksRequestSchema } from "../../src/proto/consensus_common_pb.js";
 import { RpcClient } from "../../src/rpc/index.js";
+import { freePorts } from "./ports.js";
+
+export { freePorts };
+
 import { toHex } from "../../src/util/index.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -102,31 +105,6 @@ function run(command: string, args: readonly string[], cwd: string): string {
 /** The runbook's commands, through a shell as an operator types them. */
 function sh(script: string, cwd: string): string {
   return run("sh", ["-c", script], cwd).trim();
-}
-
-/**
- * Ports that were free a moment ago, drawn at random below the kernel's ephemeral range: a port
- * from that range may be taken meanwhile as the local end of some outgoing connection (nodes
- * bind several seconds later, and their ports are written into every network file).
- */
-export async function freePorts(n: number): Promise<number[]> {
-  const [low] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/);
-  const top = Math.min(Number(low ?? 32768), 32768);
-  const bottom = Math.max(1024, top - 12_000);
-  const out = new Set<number>();
-  while (out.size < n) {
-    const port = bottom + Math.floor(Math.random() * (top - bottom));
-    if (!out.has(port) && (await canBind(port))) out.add(port);
-  }
-  return [...out];
-}
-
-function canBind(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
 }
 
 /** Processes whose command line mentions `needle` (a test's private directory), from /proc. */
