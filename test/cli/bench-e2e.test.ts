@@ -6,11 +6,15 @@
 // in its argv (the nodes' --ledger-path, the enclaves' --seal-secret), which is how leftovers are found.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import {
+  killProcessesMentioning,
+  processesMentioning as listProcesses,
+} from "../helpers/processes.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const tool = path.join(root, "bin", "consensus-tool.mjs");
@@ -18,26 +22,11 @@ const work = mkdtempSync(path.join(tmpdir(), "bench-e2e-test-"));
 
 /** Pids (other than ours) whose command line mentions `marker`, zombies left out. */
 function processesMentioning(marker: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^[0-9]+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
-      const state = readFileSync(`/proc/${entry}/status`, "utf8");
-      if (cmdline.includes(marker) && !/^State:\s+Z/m.test(state)) pids.push(Number(entry));
-    } catch {
-      // Gone while we looked.
-    }
-  }
-  return pids;
+  return listProcesses(marker).map((p) => p.pid);
 }
 
 after(() => {
-  for (const pid of processesMentioning(work)) {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {}
-  }
+  killProcessesMentioning(work);
   rmSync(work, { recursive: true, force: true });
 });
 

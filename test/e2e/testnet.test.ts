@@ -12,25 +12,18 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import {
+  killProcessesMentioning,
+  processesMentioning as listProcesses,
+} from "../helpers/processes.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const tool = path.join(root, "bin", "consensus-tool.mjs");
 const work = mkdtempSync(path.join(tmpdir(), "testnet-e2e-"));
 
-/** Pids (other than ours) whose command line mentions `marker`. */
+/** Pids (other than ours) whose command line mentions `marker`, zombies left out. */
 function processesMentioning(marker: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^[0-9]+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
-      const state = readFileSync(`/proc/${entry}/status`, "utf8");
-      if (cmdline.includes(marker) && !/^State:\s+Z/m.test(state)) pids.push(Number(entry));
-    } catch {
-      // Gone while we looked.
-    }
-  }
-  return pids;
+  return listProcesses(marker).map((p) => p.pid);
 }
 
 /** Poll observable state until it holds; the test's timeout bounds the wait. */
@@ -66,11 +59,7 @@ function start(args: readonly string[]): Running {
 
 after(async () => {
   // Whatever a failed test left behind is stopped (only processes of this file's folder).
-  for (const pid of processesMentioning(work)) {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {}
-  }
+  killProcessesMentioning(work);
   rmSync(work, { recursive: true, force: true });
 });
 

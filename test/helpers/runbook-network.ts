@@ -20,16 +20,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import {
-  appendFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -41,8 +32,9 @@ import { AdminAPI } from "../../src/proto/admin_pb.js";
 import { BlockchainAPI, BlocksRequestSchema } from "../../src/proto/consensus_common_pb.js";
 import { RpcClient } from "../../src/rpc/index.js";
 import { freePorts } from "./ports.js";
+import { processesMentioning } from "./processes.js";
 
-export { freePorts };
+export { freePorts, processesMentioning };
 
 import { toHex } from "../../src/util/index.js";
 
@@ -105,23 +97,6 @@ function run(command: string, args: readonly string[], cwd: string): string {
 /** The runbook's commands, through a shell as an operator types them. */
 function sh(script: string, cwd: string): string {
   return run("sh", ["-c", script], cwd).trim();
-}
-
-/** Processes whose command line mentions `needle` (a test's private directory), from /proc. */
-export function processesMentioning(needle: string): { pid: number; cmdline: string }[] {
-  const out: { pid: number; cmdline: string }[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const status = readFileSync(`/proc/${entry}/status`, "utf8");
-      if (/^State:\s+Z/m.test(status)) continue; // a zombie awaiting its reaper is gone
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ");
-      if (cmdline.includes(needle)) out.push({ pid: Number(entry), cmdline });
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return out;
 }
 
 export class RunbookNetwork {
