@@ -1,8 +1,11 @@
 // Goal: ops/nginx.conf, filled in as the runbook says, publishes a node over TLS: a wallet payment
-// through its client port is accepted and included, and a peer connection through its peer port
-// fetches the node's blocks and latest message; the client port does not serve the peer API.
-// Method: a real single-node network (threshold 0 closes blocks alone) on plain loopback ports,
-// the real nginx in front of it with openssl-made certificates, a temp prefix and no root paths.
+// through its client port is accepted and included; a second validator whose network file names
+// the node by its published mcp:// address (TLS through nginx) attests to it (IX `Auth`) and
+// reaches consensus with it; a peer connection through the peer port fetches the node's blocks
+// and latest message; the client port does not serve the peer API.
+// Method: a real two-node network in which each node needs the other (threshold 1 of 1), node 0
+// behind the real nginx with openssl-made certificates (temp prefix, no root paths); node 1's
+// network file routes to node 0 only through nginx, so blocks close only if that path works.
 // Skips with one line where nginx is absent, unless MCTS_REQUIRE_NGINX=1 (CI installs it).
 import assert from "node:assert/strict";
 import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
@@ -81,8 +84,7 @@ describe("ops/nginx.conf in front of a node", { skip }, () => {
 
   before(async () => {
     certs = makeTestCerts();
-    net = await RunbookNetwork.create({ nodes: 1, threshold: 0 });
-    await net.start(0);
+    net = await RunbookNetwork.create({ nodes: 2, threshold: 1 });
     const node = net.nodes[0];
     assert.ok(node !== undefined);
     [clientPort, peerPort] = (await freePorts(2)) as [number, number];
@@ -115,6 +117,13 @@ describe("ops/nginx.conf in front of a node", { skip }, () => {
       if (child.exitCode !== null) throw new Error(`nginx exited: ${nginxErr}`);
       return (await accepting(clientPort)) && (await accepting(peerPort));
     }, "nginx listening");
+    // Node 1 knows node 0 only by its published address: TLS to nginx, node 0's responder id.
+    net.routePeer(
+      1,
+      0,
+      `mcp://localhost:${peerPort}/?ca-bundle=${certs.caCert}&responder-id=${node.peerResponderId}`,
+    );
+    await net.startAll();
   });
 
   after(async () => {
@@ -142,6 +151,20 @@ describe("ops/nginx.conf in front of a node", { skip }, () => {
     const doc = JSON.parse(stdout) as { result: string; block_index: number | null };
     assert.equal(doc.result, "Ok", stdout);
     assert.ok(doc.block_index !== null && doc.block_index >= 1, stdout);
+  });
+
+  it("a validator peering through it attests and agrees on the blocks", async () => {
+    // The payment's block exists on node 0; node 1 has it too only if consensus ran through nginx.
+    await net.waitFor(async () => {
+      const [a, b] = await Promise.all([net.blockIds(0), net.blockIds(1)]);
+      return a.length >= 2 && a.length === b.length && a.every((id, k) => id === b[k]);
+    }, "nodes 0 and 1 agree on the payment's block");
+    const heard = await net.metric(0, "mcts_peer_messages_total", {
+      remote_responder_id: net.nodes[1]?.peerResponderId as string,
+      direction: "in",
+      outcome: "ok",
+    });
+    assert.ok(heard !== undefined && heard > 0, "node 0 took node 1's messages");
   });
 
   it("carries a peer connection over TLS: blocks and the latest message", async () => {

@@ -20,7 +20,15 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -196,6 +204,21 @@ export class RunbookNetwork {
       "",
     ];
     writeFileSync(node.networkPath, lines.join("\n"));
+  }
+
+  /**
+   * In node `from`'s network file, name node `to` by `uri` (e.g. its address behind a TLS proxy)
+   * instead of its own peer URI; the consensus-msg-key stays. Before node `from` starts.
+   */
+  routePeer(from: number, to: number, uri: string): void {
+    const file = (this.nodes[from] as RunbookNode).networkPath;
+    const target = this.nodes[to] as RunbookNode;
+    const text = readFileSync(file, "utf8");
+    const old = `"${target.peerUri}?consensus-msg-key=`;
+    if (!text.includes(old))
+      throw new Error(`node ${from}'s network file does not name node ${to}`);
+    const joiner = uri.includes("?") ? "&" : "?";
+    writeFileSync(file, text.replace(old, `"${uri}${joiner}consensus-msg-key=`));
   }
 
   /** The runbook's run command for node `i`. */
