@@ -165,6 +165,37 @@ describe("input selection and rings", () => {
     );
   });
 
+  it("never draws a mixin that is taken (another input or another ring)", () => {
+    const random = new SeededRandom("mixins-taken");
+    const taken = new Set([0n, 3n, 7n, 8n, 9n, 15n, 20n]);
+    for (let trial = 0; trial < 200; trial++) {
+      const mixins = drawMixinIndices(24n, 5n, random, 10, taken);
+      assert.equal(new Set(mixins).size, 10);
+      assert.ok(mixins.every((i) => !taken.has(i) && i !== 5n && i >= 0n && i < 24n));
+    }
+    // 7 taken + the real one + 10 mixins = 18 > 17 outputs.
+    assert.throws(
+      () => drawMixinIndices(17n, 5n, random, 10, taken),
+      (e: unknown) => e instanceof WalletError && e.code === "NOT_ENOUGH_MIXINS",
+    );
+  });
+
+  it("gives a payment of several inputs rings that share no element (MobileCoin's rule)", () => {
+    // 64 outputs, three rings of 11: rings drawn apart would share an element in almost every
+    // payment; MobileCoin refuses those (DuplicateRingElements: ring elements are unique across
+    // all inputs of a transaction).
+    for (let k = 0; k < 12; k++) {
+      const { accounts, ledger, value, random } = sampleWorld(`rings-${k}`);
+      const [alice, bob] = accounts as [AccountKey, AccountKey];
+      const built = send(ledger, alice, bob, 2n * value + 1n, random);
+      assert.equal(built.inputs.length, 3);
+      const keys = built.tx.prefix.inputs.flatMap((input) =>
+        input.ring.map((o) => toHex(o.publicKey)),
+      );
+      assert.equal(new Set(keys).size, 33, `seed rings-${k}: a ring element repeats`);
+    }
+  });
+
   it("draws ten distinct mixins, never the real output, and refuses a ledger too small", () => {
     const random = new SeededRandom("mixins");
     for (let trial = 0; trial < 200; trial++) {
