@@ -19,7 +19,7 @@ import {
 import type { RandomSource } from "../util/index.js";
 import { WalletError } from "./errors.js";
 import { WALLET_LIMITS } from "./limits.js";
-import { ringFor } from "./ring.js";
+import { ringsFor } from "./ring.js";
 import { keyImageHex, OwnedOutputs, type OwnedTxOut } from "./scan.js";
 
 /** What to send: everything the node decides (block version, fee, tombstone) comes in here. */
@@ -129,7 +129,7 @@ export function buildSend(p: {
     rng,
     ...memos,
   });
-  for (const input of inputs) builder.addInput(ringFor(p.ledger, input, account, rng));
+  for (const credentials of ringsFor(p.ledger, inputs, account, rng)) builder.addInput(credentials);
   builder.addOutput({ value: request.amount, tokenId: 0n }, request.to);
   const change = inputs.reduce((sum, o) => sum + o.value, 0n) - target;
   builder.addChangeOutput(

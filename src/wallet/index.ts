@@ -32,7 +32,7 @@ export {
 export { type PendingEntry, PendingSpends } from "./pending.js";
 export { osRandom } from "./random.js";
 export { proposeTxResultMeaning, proposeTxResultName } from "./result.js";
-export { drawMixinIndices, ringFor } from "./ring.js";
+export { drawMixinIndices, ringFor, ringsFor } from "./ring.js";
 export {
   type Balance,
   balanceOf,

@@ -30,37 +30,72 @@ export function uniformBigBelow(rng: RandomSource, bound: bigint): bigint {
   }
 }
 
-/** Distinct indices of mixins for `realIndex`, drawn from the whole ledger. */
+/**
+ * Distinct indices of mixins for `realIndex`, drawn from the whole ledger, none of them in
+ * `exclude` (the indices other rings of the same transaction already use).
+ */
 export function drawMixinIndices(
   numTxOuts: bigint,
   realIndex: bigint,
   rng: RandomSource,
   count: number = RING_SIZE - 1,
+  exclude: ReadonlySet<bigint> = new Set(),
 ): bigint[] {
-  if (numTxOuts < BigInt(count + 1)) {
+  const taken = new Set<bigint>([realIndex, ...exclude]);
+  if (numTxOuts < BigInt(count + taken.size)) {
     throw new WalletError(
       "NOT_ENOUGH_MIXINS",
-      `the ledger holds ${numTxOuts} outputs; a ring needs ${count + 1}`,
+      `the ledger holds ${numTxOuts} outputs; the rings need ${count + taken.size}`,
     );
   }
-  const chosen = new Set<bigint>([realIndex]);
-  for (let draws = 0; chosen.size < count + 1; draws++) {
+  const mixins = new Set<bigint>();
+  for (let draws = 0; mixins.size < count; draws++) {
     if (draws >= WALLET_LIMITS.maxRingDraws)
       throw new WalletError("NOT_ENOUGH_MIXINS", "could not draw distinct ring members");
-    chosen.add(uniformBigBelow(rng, numTxOuts));
+    const index = uniformBigBelow(rng, numTxOuts);
+    if (!taken.has(index)) mixins.add(index);
   }
-  chosen.delete(realIndex);
-  return [...chosen];
+  return [...mixins];
 }
 
-/** The credentials that spend `real`: its ring, proofs and one-time key. */
+/** The credentials that spend `real`: its ring (no member in `exclude`), proofs and one-time key. */
 export function ringFor(
   ledger: LedgerReader,
   real: OwnedTxOut,
   account: AccountKey,
   rng: RandomSource,
+  exclude: ReadonlySet<bigint> = new Set(),
 ): InputCredentials {
-  const mixins = drawMixinIndices(ledger.numTxOuts(), real.index, rng);
+  const mixins = drawMixinIndices(ledger.numTxOuts(), real.index, rng, RING_SIZE - 1, exclude);
+  return ringOf(ledger, real, mixins, account, rng);
+}
+
+/**
+ * One ring per input with no ledger output in two rings: MobileCoin refuses a transaction whose
+ * rings share a member (`DuplicateRingElements`), and an input's real output drawn as a mixin of
+ * another input's ring would be one. Each ring excludes every input and the mixins drawn before.
+ */
+export function ringsFor(
+  ledger: LedgerReader,
+  inputs: readonly OwnedTxOut[],
+  account: AccountKey,
+  rng: RandomSource,
+): InputCredentials[] {
+  const used = new Set(inputs.map((i) => i.index));
+  return inputs.map((input) => {
+    const mixins = drawMixinIndices(ledger.numTxOuts(), input.index, rng, RING_SIZE - 1, used);
+    for (const index of mixins) used.add(index);
+    return ringOf(ledger, input, mixins, account, rng);
+  });
+}
+
+function ringOf(
+  ledger: LedgerReader,
+  real: OwnedTxOut,
+  mixins: readonly bigint[],
+  account: AccountKey,
+  rng: RandomSource,
+): InputCredentials {
   const proofs = ledger.getTxOutProofsOfMembership([real.index, ...mixins]);
   const candidates: RingCandidate[] = mixins.map((index, i) => ({
     txOut: ledger.getTxOutByIndex(index),

@@ -177,5 +177,29 @@ describe("input selection and rings", () => {
       () => drawMixinIndices(10n, 0n, random),
       (e: unknown) => e instanceof WalletError && e.code === "NOT_ENOUGH_MIXINS",
     );
+    const exclude = new Set([0n, 1n, 2n]);
+    for (let trial = 0; trial < 50; trial++) {
+      const mixins = drawMixinIndices(14n, 5n, random, 10, exclude);
+      assert.deepEqual(
+        [...mixins].sort((a, b) => (a < b ? -1 : 1)),
+        [3n, 4n, 6n, 7n, 8n, 9n, 10n, 11n, 12n, 13n],
+      );
+    }
+    assert.throws(
+      () => drawMixinIndices(13n, 5n, random, 10, exclude),
+      (e: unknown) => e instanceof WalletError && e.code === "NOT_ENOUGH_MIXINS",
+    );
+  });
+
+  it("a payment of several inputs has rings that share no ledger output", () => {
+    // MobileCoin refuses rings with a common member (DuplicateRingElements); 3 rings of 11 among
+    // the sample ledger's 64 outputs would share some if drawn independently.
+    const { accounts, ledger, value, random } = sampleWorld("rings");
+    for (let trial = 0; trial < 3; trial++) {
+      const built = send(ledger, accounts[0]!, accounts[1]!, 2n * value + 1n, random);
+      const members = built.tx.prefix.inputs.flatMap((i) => i.ring.map((o) => toHex(o.publicKey)));
+      assert.equal(members.length, 33);
+      assert.equal(new Set(members).size, 33);
+    }
   });
 });
