@@ -1,6 +1,10 @@
 import { toBinary } from "@bufbuild/protobuf";
 import { TxOutMembershipProofSchema } from "../../proto/external_pb.js";
-import { membershipProofToProto, type TxOutMembershipProof } from "../../transaction/index.js";
+import {
+  membershipProofToProto,
+  type TxOutMembershipProof,
+  TxValidationError,
+} from "../../transaction/index.js";
 import { isCodedError } from "../../util/index.js";
 import type { EnclaveMessage, WellFormedTxContext } from "../api.js";
 import { callOk, type EnclaveHost } from "./host.js";
@@ -17,6 +21,7 @@ import { callOk, type EnclaveHost } from "./host.js";
 /** What `tx_is_well_formed` needs from the ledger: its height and fresh membership proofs. */
 export interface MembershipProofSource {
   numBlocks(): bigint;
+  numTxOuts(): bigint;
   getTxOutProofsOfMembership(indices: readonly bigint[]): TxOutMembershipProof[];
 }
 
@@ -26,13 +31,24 @@ export interface WellFormedTx {
   readonly context: WellFormedTxContext;
 }
 
-/** `tx_is_well_formed` with proofs of the ring members' highest indices from `ledger`. */
+/**
+ * `tx_is_well_formed` with proofs of the ring members' highest indices from `ledger`. An index
+ * beyond our ledger is the client's (or a node ahead of us): MobileCoin's host answers
+ * `LedgerTxOutIndexOutOfBounds` for it before calling the enclave, so we do too, rather than let
+ * the ledger's lookup error turn into an internal failure.
+ */
 export async function checkWellFormed(
   host: EnclaveHost,
   ledger: MembershipProofSource,
   locallyEncryptedTx: Uint8Array,
   highestIndices: readonly bigint[],
 ): Promise<WellFormedTx> {
+  const numTxOuts = ledger.numTxOuts();
+  if (highestIndices.some((i) => i >= numTxOuts))
+    throw new TxValidationError(
+      "LedgerTxOutIndexOutOfBounds",
+      `a membership proof refers to TxOuts beyond the ledger's ${numTxOuts}`,
+    );
   const r = await callOk(host, {
     call: "tx_is_well_formed",
     locallyEncryptedTx,
