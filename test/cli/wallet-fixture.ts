@@ -36,6 +36,7 @@ import {
   PROPOSE_TX_RESULT,
 } from "../../src/transaction/index.js";
 import { nullLogger, SeededRandom } from "../../src/util/index.js";
+import { type Run, runCaptured } from "../helpers/captured-run.js";
 
 export const BLOCK_VERSION = 3;
 // 16 accounts: one account then holds less than 2^64 picoMOB, so "more than the balance" is a u64.
@@ -43,30 +44,11 @@ export const ACCOUNTS = 16;
 export const TXS = 5;
 export const BLOCKS = 2;
 
-export interface Run {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
+export type { Run };
 
 /** `consensus-tool ARGS` in this process. */
-export async function tool(args: readonly string[]): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(args, {
-    stdout: {
-      write: (t) => {
-        stdout += t;
-      },
-    },
-    stderr: {
-      write: (t) => {
-        stderr += t;
-      },
-    },
-    env: {},
-  });
-  return { status, stdout, stderr };
+export function tool(args: readonly string[]): Promise<Run> {
+  return runCaptured(main, args);
 }
 
 export interface Fixture {

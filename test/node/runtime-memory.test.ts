@@ -8,177 +8,57 @@
 // holds. Everything random is forked from one seed, printed in every assertion message.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Ed25519Signer } from "../../src/crypto/index.js";
-import {
-  AkeInitiator,
-  DEVELOPMENT_POLICY,
-  devRootPublicKey,
-  type EnclaveMessage,
-  peerIdentity,
-  SwEvidenceVerifier,
-} from "../../src/enclave/index.js";
-import { type Ledger, openMemoryLedger } from "../../src/ledger/index.js";
-import {
-  createNodeRuntime,
-  enclavePeerAttestor,
-  memoryStatementStore,
-  type NodeRuntime,
-  rotatingBlockSource,
-  type StatementStore,
-} from "../../src/node/index.js";
 import {
   decodeConsensusMsgPayload,
-  MemoryPeerNetwork,
   PEERS_LIMITS,
   type PeerConnection,
   type PeerService,
 } from "../../src/peers/index.js";
-import type { NodeId, QuorumSet } from "../../src/scp/index.js";
 import {
   type PreparedWallet,
   prepareWallet,
   SIM_BLOCK_VERSION,
-  SimEnclave,
   type WalletTx,
 } from "../../src/sim/index.js";
-import { encodeTx, txKeyImages } from "../../src/transaction/index.js";
-import { SeededRandom, toHex } from "../../src/util/index.js";
-import { EPOCH_MS, VirtualTimers } from "./virtual-timers.js";
+import { toHex } from "../../src/util/index.js";
+import {
+  boot,
+  closeWorld,
+  MEMORY_IDS as ids,
+  type MemoryWorld,
+  makeMemoryWorld,
+  runUntil,
+  setLinks,
+  spent,
+  submit,
+  type MemoryNode as TestNode,
+} from "./memory-world.js";
+import { EPOCH_MS } from "./virtual-timers.js";
 
 /** Timers fired before a scenario is declared stuck. */
 const MAX_TIMER_FIRINGS = 5_000;
-/** Event-loop turns waited for the drivers' calls to settle. */
-const MAX_SETTLE_TURNS = 10_000;
 
-interface TestNode {
-  readonly id: string;
-  readonly signer: Ed25519Signer;
-  readonly ledger: Ledger;
-  readonly statements: StatementStore;
-  enclave: SimEnclave;
-  runtime: NodeRuntime;
-  incarnation: number;
-  session: AkeInitiator | undefined;
-  readonly fatal: unknown[];
+interface World extends MemoryWorld {
+  /** GetTxs answered NotInCache by the withholders. */
+  readonly withheld: { getTxs: number };
 }
 
-interface World {
-  readonly seed: string;
-  readonly random: SeededRandom;
-  readonly timers: VirtualTimers;
-  readonly net: MemoryPeerNetwork;
-  readonly nodes: Map<string, TestNode>;
-  readonly quorum: (id: string) => QuorumSet;
-  /** Nodes that relay nothing and answer every GetTxs with NotInCache. */
-  readonly withholders: ReadonlySet<string>;
-  getTxsServed: number;
-}
-
-const ids = [0, 1, 2, 3].map((i) => `n${i}.test:8443`);
-
+/** `withholders` relay nothing and answer every GetTxs with NotInCache. */
 async function makeWorld(
   seed: string,
   wallet: PreparedWallet,
   withholders: string[] = [],
 ): Promise<World> {
-  const random = new SeededRandom(`runtime-memory/${seed}`);
-  const signers = new Map(ids.map((id) => [id, Ed25519Signer.generate(random.fork(`key/${id}`))]));
-  const nodeId = (id: string): NodeId => ({
-    id,
-    publicKey: (signers.get(id) as Ed25519Signer).publicKey,
+  const withheld = { getTxs: 0 };
+  const withholds = (n: TestNode) => withholders.includes(n.id);
+  const w = await makeMemoryWorld(seed, wallet, {
+    label: "runtime-memory",
+    maxTimerFirings: MAX_TIMER_FIRINGS,
+    forkPerIncarnation: true,
+    connect: (n, conn) => (withholds(n) ? silentRelay(conn) : conn),
+    serve: (n, service) => (withholds(n) ? withholding(withheld, service) : service),
   });
-  const world: World = {
-    seed,
-    random,
-    timers: new VirtualTimers(),
-    net: new MemoryPeerNetwork(),
-    nodes: new Map(),
-    // Each node trusts the other three, two of them enough (the runbook's four-node network).
-    quorum: (id) => ({
-      threshold: 2,
-      members: ids.filter((x) => x !== id).map((x) => ({ type: "Node" as const, args: nodeId(x) })),
-    }),
-    withholders: new Set(withholders),
-    getTxsServed: 0,
-  };
-  for (const id of ids) {
-    const ledger = openMemoryLedger();
-    ledger.appendBlock(wallet.origin.getBlockData(0n));
-    const node: TestNode = {
-      id,
-      signer: signers.get(id) as Ed25519Signer,
-      ledger,
-      statements: memoryStatementStore(),
-      enclave: undefined as unknown as SimEnclave,
-      runtime: undefined as unknown as NodeRuntime,
-      incarnation: 0,
-      session: undefined,
-      fatal: [],
-    };
-    world.nodes.set(id, node);
-  }
-  for (const n of world.nodes.values()) await boot(world, n);
-  return world;
-}
-
-/** A fresh enclave and runtime over the node's ledger and statement store (which survive). */
-async function boot(w: World, n: TestNode): Promise<void> {
-  const label = `${n.id}/${n.incarnation}`;
-  n.enclave = await SimEnclave.start(
-    n.id,
-    n.ledger,
-    w.random.fork(`enclave/${label}`),
-    () => w.timers.nowMs(),
-    w.random.fork(`seal/${label}`).bytes(32),
-  );
-  n.session = undefined;
-  const others = ids.filter((x) => x !== n.id);
-  const withholds = w.withholders.has(n.id);
-  const peers = new Map<string, PeerConnection>(
-    others.map((p) => [
-      p,
-      withholds ? silentRelay(w.net.connect(n.id, p)) : w.net.connect(n.id, p),
-    ]),
-  );
-  n.runtime = createNodeRuntime(
-    {
-      validator: {
-        local: { id: n.id, publicKey: n.signer.publicKey },
-        quorumSet: w.quorum(n.id),
-        peers: others.map((p) => ({ responderId: p, relayIncomingTxs: true })),
-        tuning: { baseRoundIntervalMs: 1000, baseBallotIntervalMs: 1000 },
-      },
-      blockVersion: SIM_BLOCK_VERSION,
-    },
-    {
-      ledger: n.ledger,
-      enclave: n.enclave.host,
-      signer: n.signer,
-      random: w.random.fork(`validator/${label}`),
-      timers: w.timers,
-      peers,
-      attestor: enclavePeerAttestor(n.enclave.host, (peer, request) =>
-        (w.nodes.get(peer) as TestNode).runtime.ingress.peerAuth(request),
-      ),
-      statements: n.statements,
-      // Stands in for the block fetcher (headers from peers, contents from archives).
-      blocks: rotatingBlockSource(
-        others.map((p) => ({
-          fetchBlocks: async (from: bigint, max: number) => {
-            const source = (w.nodes.get(p) as TestNode).ledger;
-            const out = [];
-            for (let i = from; i < source.numBlocks() && out.length < max; i++)
-              out.push({ block: source.getBlock(i), contents: source.getBlockContents(i) });
-            return out;
-          },
-        })),
-      ),
-      events: { fatal: (error) => n.fatal.push(error) },
-    },
-  );
-  const service = n.runtime.ingress.peerService;
-  w.net.serve(n.id, withholds ? withholding(w, service) : service);
-  n.runtime.start();
+  return Object.assign(w, { withheld });
 }
 
 /** Outgoing transaction relays vanish (the call succeeds, nothing arrives). */
@@ -195,69 +75,18 @@ function silentRelay(conn: PeerConnection): PeerConnection {
 }
 
 /** A service that answers every GetTxs with NotInCache. */
-function withholding(w: World, service: PeerService): PeerService {
+function withholding(withheld: { getTxs: number }, service: PeerService): PeerService {
   return {
     handleConsensusMsg: (from, payload) => service.handleConsensusMsg(from, payload),
     handleProposeTx: (message) => service.handleProposeTx(message),
     latestMsg: () => service.latestMsg(),
     getTxs: (_channel, hashes) => {
-      w.getTxsServed++;
+      withheld.getTxs++;
       return { kind: "not-in-cache", txHashes: hashes };
     },
     getBlocks: (offset, limit) => service.getBlocks(offset, limit),
   };
 }
-
-/** A wallet's NX session to the node (through the ingress's client `Auth`), then its transaction. */
-async function submit(w: World, n: TestNode, tx: WalletTx) {
-  if (n.session === undefined) {
-    const machine = new AkeInitiator();
-    const authRequest = machine.initiateClient({
-      responderId: `${n.id}#client`,
-      ephemeralSecret: w.random.fork(`wallet/${n.id}/${n.incarnation}`).bytes(32),
-    });
-    machine.readAuthResponse({
-      message: await n.runtime.ingress.clientAuth(authRequest),
-      verifier: new SwEvidenceVerifier({
-        policy: DEVELOPMENT_POLICY,
-        rootPublicKey: devRootPublicKey(),
-        identities: [peerIdentity(n.enclave.host.measurement)],
-      }),
-      nowMs: w.timers.nowMs(),
-    });
-    n.session = machine;
-  }
-  const sealed = n.session.encrypt(new Uint8Array(0), encodeTx(tx.tx));
-  const message: EnclaveMessage = {
-    aad: sealed.aad,
-    channelId: sealed.channelId,
-    data: sealed.data,
-  };
-  return n.runtime.ingress.submitClientTx(message);
-}
-
-/** Wait until no driver has a call in flight (every memory call and enclave call has answered). */
-async function settle(w: World): Promise<void> {
-  for (let turn = 0; turn < MAX_SETTLE_TURNS; turn++) {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    if ([...w.nodes.values()].every((n) => n.runtime.driver.inFlight === 0)) return;
-  }
-  assert.fail(`calls never settled (seed ${w.seed})`);
-}
-
-async function runUntil(w: World, done: () => boolean, what: string): Promise<void> {
-  for (let fired = 0; fired < MAX_TIMER_FIRINGS; fired++) {
-    await settle(w);
-    for (const n of w.nodes.values())
-      assert.deepEqual(n.fatal, [], `${n.id} failed (seed ${w.seed})`);
-    if (done()) return;
-    assert.ok(w.timers.fireNext(), `no timer left before ${what} (seed ${w.seed})`);
-  }
-  assert.fail(`${what} did not happen after ${MAX_TIMER_FIRINGS} timers (seed ${w.seed})`);
-}
-
-const spent = (n: TestNode, tx: WalletTx): boolean =>
-  n.ledger.containsKeyImage(txKeyImages(tx.tx)[0] as Uint8Array);
 
 function blockIds(n: TestNode): string[] {
   const out: string[] = [];
@@ -335,7 +164,7 @@ describe(`node runtime over the memory transport (seed ${SEED})`, () => {
     await assert.rejects(submit(w, nodes[1] as TestNode, txs[0] as WalletTx), {
       code: "TX_INVALID",
     });
-    for (const n of nodes) await n.runtime.close();
+    await closeWorld(w);
   });
 
   it("a peer that withholds a transaction body does not stall the slot for the others", async () => {
@@ -347,7 +176,7 @@ describe(`node runtime over the memory transport (seed ${SEED})`, () => {
     await submit(w, w.nodes.get(ids[1] as string) as TestNode, open);
     const others = ids.slice(1).map((id) => w.nodes.get(id) as TestNode);
     await runUntil(w, () => others.every((n) => spent(n, open)), "the open transaction closes");
-    assert.ok(w.getTxsServed > 0, `peers asked the withholder for the body (seed ${w.seed})`);
+    assert.ok(w.withheld.getTxs > 0, `peers asked the withholder for the body (seed ${w.seed})`);
     // Its NotInCache answer made them drop the statements that need the body, not wait on them.
     const omitted = others.reduce(
       (sum, n) => sum + n.runtime.validator.worker.stats.msgsOmitted,
@@ -359,7 +188,7 @@ describe(`node runtime over the memory transport (seed ${SEED})`, () => {
       assert.deepEqual(blockIds(n), reference, `${n.id}'s blocks differ (seed ${w.seed})`);
       assert.ok(!spent(n, held), `the withheld transaction cannot land (seed ${w.seed})`);
     }
-    for (const n of w.nodes.values()) await n.runtime.close();
+    await closeWorld(w);
   });
 
   it("a restarted node restores its persisted statement for the current slot and the network goes on", async () => {
@@ -368,11 +197,7 @@ describe(`node runtime over the memory transport (seed ${SEED})`, () => {
     const nodes = [...w.nodes.values()];
     const r = w.nodes.get(ids[3] as string) as TestNode;
     // Cut r off, then give it a transaction: it nominates alone and persists that statement.
-    for (const o of ids)
-      if (o !== r.id) {
-        w.net.setLink(o, r.id, false);
-        w.net.setLink(r.id, o, false);
-      }
+    setLinks(w, r.id, false);
     await submit(w, r, wallet.wallet.next() as WalletTx);
     await runUntil(
       w,
@@ -399,11 +224,7 @@ describe(`node runtime over the memory transport (seed ${SEED})`, () => {
     const before = decodeConsensusMsgPayload(persisted).scpMsg;
     assert.equal(restored.scpMsg.slot, before.slot, `same slot (seed ${w.seed})`);
     assert.deepEqual(restored.scpMsg.topic, before.topic, `same statement (seed ${w.seed})`);
-    for (const o of ids)
-      if (o !== r.id) {
-        w.net.setLink(o, r.id, true);
-        w.net.setLink(r.id, o, true);
-      }
+    setLinks(w, r.id, true);
     const next = wallet.wallet.next() as WalletTx;
     await submit(w, nodes[0] as TestNode, next);
     await runUntil(w, () => nodes.every((n) => spent(n, next)), "the next transaction everywhere");
@@ -419,6 +240,6 @@ describe(`node runtime over the memory transport (seed ${SEED})`, () => {
       missed.every((tx) => spent(r, tx)),
       `r has the blocks it missed (seed ${w.seed})`,
     );
-    for (const n of nodes) await n.runtime.close();
+    await closeWorld(w);
   });
 });

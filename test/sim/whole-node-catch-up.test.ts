@@ -14,22 +14,11 @@ import {
   SIM_ARCHIVE_LIMITS,
   type WholeNodeRun,
 } from "../../src/sim/index.js";
-import { assertWholeNodeInvariants, wholeNodeOptions } from "./whole-node-helpers.js";
+import { assertWholeNodeInvariants, crashRestartOptions } from "./whole-node-helpers.js";
 
 async function crashRestart(seed: string, corrupt: boolean): Promise<WholeNodeRun> {
   return runWholeNodeCluster(
-    wholeNodeOptions({
-      seed,
-      topology: "mesh",
-      nodes: 4,
-      valuesPerSlot: 12,
-      txRate: 0.25,
-      crashes: [{ node: "n2", atMs: 600 }],
-      restarts: [{ node: "n2", atMs: 40_000 }],
-      rebroadcastMs: 500,
-      syncGraceMs: 1_000,
-      ...(corrupt ? { corruptArchive: true } : { archive: true }),
-    }),
+    crashRestartOptions(seed, corrupt ? { corruptArchive: true } : { archive: true }),
   );
 }
 

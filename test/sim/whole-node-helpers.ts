@@ -23,6 +23,28 @@ export function wholeNodeOptions(over: Partial<WholeNodeOptions>): WholeNodeOpti
   };
 }
 
+/**
+ * The crash/restart scenario: one transaction every 4 s; n2 is down from 0.6 s to 40 s, longer
+ * than the peers' broadcasters keep retrying (30 s), so it must fetch the blocks it missed.
+ */
+export function crashRestartOptions(
+  seed: string,
+  over: Partial<WholeNodeOptions> = {},
+): WholeNodeOptions {
+  return wholeNodeOptions({
+    seed,
+    topology: "mesh",
+    nodes: 4,
+    valuesPerSlot: 12,
+    txRate: 0.25,
+    crashes: [{ node: "n2", atMs: 600 }],
+    restarts: [{ node: "n2", atMs: 40_000 }],
+    rebroadcastMs: 500,
+    syncGraceMs: 1_000,
+    ...over,
+  });
+}
+
 function ids(n: ClusterNode): string[] {
   const out: string[] = [];
   for (let i = 0n; i < n.ledger.numBlocks(); i++) out.push(toHex(n.ledger.getBlock(i).id));

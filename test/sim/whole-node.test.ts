@@ -15,7 +15,11 @@ import { isNewer, type ScpMessage } from "../../src/scp/index.js";
 import { type ClusterNode, runWholeNode, runWholeNodeCluster } from "../../src/sim/index.js";
 import { txKeyImages } from "../../src/transaction/index.js";
 import { toHex } from "../../src/util/index.js";
-import { assertWholeNodeInvariants, wholeNodeOptions } from "./whole-node-helpers.js";
+import {
+  assertWholeNodeInvariants,
+  crashRestartOptions,
+  wholeNodeOptions,
+} from "./whole-node-helpers.js";
 
 /** `later` contradicts `earlier` (same sender and slot): older, or a commit moved to another value. */
 function contradicts(earlier: ScpMessage, later: ScpMessage): boolean {
@@ -108,21 +112,7 @@ describe("sim --whole-node scenarios (seeded; seed printed on failure)", () => {
 
   it("a crashed node restarts, catches up by GetBlocks over the network and never contradicts itself", async () => {
     const seed = "wn-crash-restart";
-    const run = await runWholeNodeCluster(
-      wholeNodeOptions({
-        seed,
-        topology: "mesh",
-        nodes: 4,
-        // One transaction every 4 s; n2 is down from 0.6 s to 40 s, longer than the peers'
-        // broadcasters keep retrying (30 s), so it must fetch the blocks it missed.
-        valuesPerSlot: 12,
-        txRate: 0.25,
-        crashes: [{ node: "n2", atMs: 600 }],
-        restarts: [{ node: "n2", atMs: 40_000 }],
-        rebroadcastMs: 500,
-        syncGraceMs: 1_000,
-      }),
-    );
+    const run = await runWholeNodeCluster(crashRestartOptions(seed));
     assertWholeNodeInvariants(run, seed);
     const victim = run.cluster.nodes.find((n) => n.id === "n2") as ClusterNode;
     assert.equal(victim.incarnation, 1);

@@ -30,25 +30,7 @@ import {
   serviceSpec,
   TestnetLayout,
 } from "../../src/testnet/index.js";
-
-async function run(main: typeof toolMain, args: readonly string[], env = {}) {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(args, {
-    stdout: {
-      write: (t) => {
-        stdout += t;
-      },
-    },
-    stderr: {
-      write: (t) => {
-        stderr += t;
-      },
-    },
-    env,
-  });
-  return { status, stdout, stderr };
-}
+import { runCaptured } from "../helpers/captured-run.js";
 
 const quorumArgs = (layout: TestnetLayout) =>
   (readManifest(layout)?.nodes ?? []).map(
@@ -82,7 +64,7 @@ describe("testnet folder", () => {
   });
 
   it("writes network files whose quorums intersect (check-quorum exits 0)", async () => {
-    const r = await run(toolMain, ["check-quorum", "--json", ...quorumArgs(layout)]);
+    const r = await runCaptured(toolMain, ["check-quorum", "--json", ...quorumArgs(layout)]);
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), {
       intersects: true,
@@ -108,7 +90,7 @@ describe("testnet folder", () => {
     assert.ok(manifest !== undefined);
     for (const node of manifest.nodes) {
       const spec = serviceSpec(layout, manifest, node);
-      const r = await run(serviceMain, [...spec.args, "--check-config"], spec.env);
+      const r = await runCaptured(serviceMain, [...spec.args, "--check-config"], spec.env);
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, /quorum set 2 of 3; 3 broadcast peers/);
     }
@@ -131,7 +113,7 @@ describe("testnet folder", () => {
         moved.manifest.nodes.map((n) => n.consensusMsgKey),
         before.nodes.map((n) => n.consensusMsgKey),
       );
-      const r = await run(toolMain, ["check-quorum", ...quorumArgs(layout)]);
+      const r = await runCaptured(toolMain, ["check-quorum", ...quorumArgs(layout)]);
       assert.equal(r.status, 0, r.stderr);
     } finally {
       blocker.close();
@@ -140,7 +122,7 @@ describe("testnet folder", () => {
 
   it("refuses a non-empty folder that is not a testnet", async () => {
     const other = path.join(dir, "other");
-    const r1 = await run(toolMain, ["sample-keys", "--num", "1", "--dir", other]);
+    const r1 = await runCaptured(toolMain, ["sample-keys", "--num", "1", "--dir", other]);
     assert.equal(r1.status, 0);
     await assert.rejects(prepareTestnet(new TestnetLayout(other), 4), /holds no testnet\.json/);
   });
@@ -227,7 +209,7 @@ describe("testnet folder", () => {
       ["--dir", layout.dir, "--nodes", "5"],
       ["--dir", layout.keysDir],
     ]) {
-      const r = await run(toolMain, ["testnet", ...args]);
+      const r = await runCaptured(toolMain, ["testnet", ...args]);
       assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
       assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
       assert.match(r.stderr, /^testnet: /);
@@ -242,7 +224,7 @@ describe("testnet folder", () => {
   });
 
   it("refuses an unusable MC_PARENT_PIPE_FD with one line", async () => {
-    const r = await run(toolMain, ["--help"], { MC_PARENT_PIPE_FD: "1" });
+    const r = await runCaptured(toolMain, ["--help"], { MC_PARENT_PIPE_FD: "1" });
     assert.equal(r.status, 2);
     assert.match(
       r.stderr,
