@@ -348,6 +348,20 @@ export class RunbookNetwork {
     }
   }
 
+  /**
+   * Node `i`'s admin HTTP address (`http://HOST:PORT/`) as its "Listening..." log line reports it,
+   * for a network made with `--admin-http-listen-uri` among its flags (port 0: the kernel picks a
+   * free port when the node binds, so no port can be taken in between).
+   */
+  adminHttpUrl(i: number): string {
+    for (const line of (this.nodes[i] as RunbookNode).log.split("\n").reverse()) {
+      if (!line.includes('"msg":"Listening..."')) continue;
+      const url = (JSON.parse(line) as { adminHttp?: unknown }).adminHttp;
+      if (typeof url === "string") return url;
+    }
+    throw new Error(`node ${i} logged no admin HTTP address (is --admin-http-listen-uri given?)`);
+  }
+
   /** The pid of node `i`'s enclave child, from its "enclave process started" log line. */
   enclavePid(i: number): number {
     const lines = (this.nodes[i] as RunbookNode).log.split("\n");
