@@ -61,6 +61,7 @@ export {
   type IngressPorts,
   type IngressStats,
   type NodeIngress,
+  peerInputRefusal,
 } from "./ingress.js";
 export {
   keyfileName,

@@ -3,6 +3,7 @@ import { ConsensusError, type Validator } from "../consensus/index.js";
 import {
   acceptClient,
   acceptPeer,
+  EnclaveError,
   type EnclaveHost,
   type EnclaveMessage,
   openFromPeer,
@@ -18,6 +19,7 @@ import {
   type GetTxsResult,
   type PeerService,
   PeersError,
+  type PeersErrorCode,
 } from "../peers/index.js";
 import { isCodedError } from "../util/index.js";
 import type { Driver } from "./driver.js";
@@ -120,6 +122,31 @@ export function createIngress(p: IngressPorts): NodeIngress {
   };
 }
 
+/**
+ * Enclave refusals of a peer's own bytes: a channel id of the wrong length, a `TxList` that does
+ * not decode once decrypted, a message too large for the boundary. They are the peer's fault and
+ * answer INVALID_ARGUMENT (MobileCoin answers INTERNAL; the fuzz of issue 11 holds bad input
+ * apart from our faults), where the enclave's code alone would map to INTERNAL.
+ */
+const PEER_BYTES_REFUSED: ReadonlyMap<string, PeersErrorCode> = new Map([
+  ["INVALID_ARGUMENT", "MALFORMED_PAYLOAD"],
+  ["SERIALIZATION", "MALFORMED_PAYLOAD"],
+  ["CALL_TOO_LARGE", "PAYLOAD_TOO_LARGE"],
+]);
+
+/** The error a peer's refused PeerTxPropose or GetTxs is answered with. */
+export function peerInputRefusal(error: unknown): unknown {
+  if (!(error instanceof EnclaveError)) return error;
+  const code = PEER_BYTES_REFUSED.get(error.code);
+  if (code === undefined) return error;
+  return new PeersError(
+    code,
+    `the enclave refused the peer's message: ${error.code}`,
+    { enclaveCode: error.code },
+    { cause: error },
+  );
+}
+
 function peerServiceOf(
   p: IngressPorts,
   stats: IngressStats,
@@ -153,7 +180,7 @@ function peerServiceOf(
         for (const tx of txs) p.driver.deliver({ kind: "tx", ...tx, aad: message.aad });
         return { blockCount: p.ledger.numBlocks() };
       } catch (error) {
-        return refuse(error);
+        return refuse(peerInputRefusal(error));
       }
     },
 
@@ -169,7 +196,7 @@ function peerServiceOf(
         const message = await sealForPeer(p.enclave, channelId, bodies, new Uint8Array(0));
         return { kind: "success", message };
       } catch (error) {
-        return refuse(error);
+        return refuse(peerInputRefusal(error));
       }
     },
 

@@ -11,6 +11,7 @@ import {
   clientAuthCheck,
   consensusConfigJson,
   type LastBlockInfo,
+  type RefusalObserver,
   RpcServer,
   serveAdminApi,
   serveBlockchainApi,
@@ -21,7 +22,7 @@ import {
   serverCredentialsFor,
   TokenAuthenticator,
 } from "../rpc/index.js";
-import type { Logger, ServiceUri } from "../util/index.js";
+import { isCodedError, type Logger, type ServiceUri } from "../util/index.js";
 import { adminInfoJson } from "./admin-http.js";
 import { RuntimeError } from "./errors.js";
 import type { RuntimeLogFilter } from "./log-filter.js";
@@ -77,10 +78,28 @@ export function clientAdmission(runtime: NodeRuntime): void {
     throw new ConsensusError("OVER_CAPACITY", "too many pending values");
 }
 
+/** The reason label of a refusal: its typed code (an untyped throw is our fault, not theirs). */
+export function refusalReason(error: unknown): string {
+  return isCodedError(error) ? error.code : "UNEXPECTED";
+}
+
+/** The relaying peer a refused request names (SendConsensusMsg), for the per-peer rejects. */
+function namedPeer(request: unknown): string | undefined {
+  const from = (request as { fromResponderId?: unknown } | undefined)?.fromResponderId;
+  return typeof from === "string" ? from : undefined;
+}
+
+/** Counts every refused call of the peer port, by method and reason (and by peer when named). */
+const peerRefusals =
+  (metrics: NodeMetrics): RefusalObserver =>
+  (path, error, request) =>
+    metrics.rejected("peer", path, refusalReason(error), namedPeer(request));
+
 function peerServer(p: NodeServerPorts): RpcServer {
   const server = new RpcServer({
     logger: p.logger.child({ server: "peer" }),
     onCall: (path, code, seconds) => p.metrics.grpcCall(path, code, seconds),
+    onRefused: peerRefusals(p.metrics),
   });
   if (p.config.chainId !== null) server.requestCheck(chainIdRequestCheck(p.config.chainId));
   const ingress = p.runtime.ingress;

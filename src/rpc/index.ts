@@ -68,6 +68,8 @@ export { GrpcPeerConnection, type GrpcPeerConnectionOptions } from "./peer-conne
 export {
   type CallContext,
   methodPath,
+  plainBytes,
+  type RefusalObserver,
   type RequestCheck,
   RpcCallError,
   RpcClient,

@@ -16,6 +16,7 @@ const logged: unknown[] = [];
 const debug: LogFn = (fields: unknown) => void logged.push(fields);
 const recordingLogger: Logger = { ...nullLogger, debug, child: () => recordingLogger };
 const calls: { path: string; code: number; seconds: number }[] = [];
+const refusals: { path: string; code: unknown; request: unknown }[] = [];
 
 describe("rpc over loopback", () => {
   let server: RpcServer;
@@ -27,6 +28,8 @@ describe("rpc over loopback", () => {
       logger: recordingLogger,
       maxReceiveMessageBytes: 4096,
       onCall: (path, code, seconds) => void calls.push({ path, code, seconds }),
+      onRefused: (path, error, request) =>
+        void refusals.push({ path, code: (error as { code?: unknown }).code, request }),
     });
     server.unary(AttestedApi.method.auth, (request) => {
       const body = new TextDecoder().decode(request.data);
@@ -74,6 +77,25 @@ describe("rpc over loopback", () => {
       ],
     );
     assert.ok(calls.every((c) => c.seconds >= 0));
+  });
+
+  it("tells the refusal observer of every refusal, with the error and the decoded request", async () => {
+    refusals.length = 0;
+    await client.unary(AttestedApi.method.auth, create(AuthMessageSchema, { data: text("a") }));
+    await refusal(
+      client.unary(AttestedApi.method.auth, create(AuthMessageSchema, { data: text("deny") })),
+    );
+    await refusal(client.unaryBytes(authPath, Buffer.from([0x08, 0x01])));
+    assert.deepEqual(
+      refusals.map((r) => [r.path, r.code]),
+      [
+        [authPath, "ATTEST_BAD_MEASUREMENT"],
+        [authPath, "RPC_BAD_REQUEST"],
+      ],
+    );
+    const decoded = refusals[0]?.request as { data?: Uint8Array } | undefined;
+    assert.equal(new TextDecoder().decode(decoded?.data), "deny");
+    assert.equal(refusals[1]?.request, undefined, "refused before decoding: no request");
   });
 
   it("maps an attestation failure to PERMISSION_DENIED without the reason", async () => {

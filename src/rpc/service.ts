@@ -72,30 +72,54 @@ function decodeRequest<I extends DescMessage>(schema: I, bytes: Buffer): Message
  */
 export type RequestCheck = (context: CallContext, path: string) => void;
 
-/** Wrap a typed handler as a grpc-js handler: decode, check, run, encode, map failures in one place. */
 /** Told of every finished call: its path, the gRPC status code sent and how long it took. */
 export type CallObserver = (path: string, code: status, seconds: number) => void;
+
+/**
+ * Told of every refused call, where its error is mapped (metrics count rejects by reason):
+ * `request` is the decoded request, `undefined` when the refusal came before decoding.
+ */
+export type RefusalObserver = (
+  path: string,
+  error: unknown,
+  request: unknown,
+  context: CallContext,
+) => void;
 
 interface CallHooks {
   readonly logger: Logger;
   readonly checks: readonly RequestCheck[];
   readonly onCall: CallObserver | undefined;
+  readonly onRefused: RefusalObserver | undefined;
 }
 
+/** Run an observer without letting its failure change the answer the caller gets. */
+function observe(logger: Logger, what: string, f: () => void): void {
+  try {
+    f();
+  } catch (error) {
+    logger.warn({ err: error }, `${what} observer failed`);
+  }
+}
+
+/** Wrap a typed handler as a grpc-js handler: decode, check, run, encode, map failures in one place. */
 function wrapUnary<I extends DescMessage, O extends DescMessage>(
   method: DescMethodUnary<I, O>,
   handler: UnaryHandler<I, O>,
-  { logger, checks, onCall }: CallHooks,
+  { logger, checks, onCall, onRefused }: CallHooks,
 ) {
   const path = methodPath(method);
   return (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void => {
     const context: CallContext = { peer: call.getPeer(), metadata: call.metadata };
     const started = performance.now();
-    const finished = (code: status) => onCall?.(path, code, (performance.now() - started) / 1000);
+    const finished = (code: status) =>
+      observe(logger, "call", () => onCall?.(path, code, (performance.now() - started) / 1000));
+    let request: MessageShape<I> | undefined;
     Promise.resolve()
       .then(() => {
         for (const check of checks) check(context, path);
-        return handler(decodeRequest(method.input, call.request), context);
+        request = decodeRequest(method.input, call.request);
+        return handler(request, context);
       })
       .then(
         (response) => {
@@ -105,6 +129,7 @@ function wrapUnary<I extends DescMessage, O extends DescMessage>(
         (error: unknown) => {
           const mapped = rpcStatusOf(error);
           logger.debug({ method: path, peer: context.peer, err: error }, "refused");
+          observe(logger, "refusal", () => onRefused?.(path, error, request, context));
           finished(mapped.code);
           callback({ code: mapped.code, details: mapped.details } as ServiceError, null);
         },
@@ -120,6 +145,8 @@ export interface RpcServerOptions {
   readonly checks?: readonly RequestCheck[];
   /** Per-call metrics (MobileCoin's `consensus_service_num_req` and its kin). */
   readonly onCall?: CallObserver;
+  /** Every refused call with its error (reject metrics). */
+  readonly onRefused?: RefusalObserver;
 }
 
 /** One gRPC server (a node has two: the peer port and the client port). */
@@ -128,6 +155,7 @@ export class RpcServer {
   readonly #logger: Logger;
   readonly #checks: RequestCheck[];
   readonly #onCall: CallObserver | undefined;
+  readonly #onRefused: RefusalObserver | undefined;
   readonly #definitions = new Map<
     string,
     { definition: Record<string, ServiceDefinition[string]>; handlers: Record<string, unknown> }
@@ -137,6 +165,7 @@ export class RpcServer {
     this.#logger = options.logger;
     this.#checks = [...(options.checks ?? [])];
     this.#onCall = options.onCall;
+    this.#onRefused = options.onRefused;
     this.#server = new Server({
       "grpc.max_receive_message_length":
         options.maxReceiveMessageBytes ?? RPC_LIMITS.maxReceiveMessageBytes,
@@ -162,6 +191,7 @@ export class RpcServer {
       logger: this.#logger,
       checks: this.#checks,
       onCall: this.#onCall,
+      onRefused: this.#onRefused,
     });
     this.#definitions.set(service, entry);
     return this;

@@ -18,7 +18,7 @@
  * overall deadline; nothing sleeps for a fixed time. Every child is started by this class and
  * `destroy()` kills what is left, so a failing test leaves no process behind.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import {
   appendFileSync,
@@ -384,6 +384,21 @@ export class RunbookNetwork {
       this.dir,
     );
     return JSON.parse(out) as Record<string, unknown>;
+  }
+
+  /** `send` without blocking this process's event loop (for tests that keep calling meanwhile). */
+  sendAsync(i: number, p: { from: number; to: number; picoMob: bigint }): Promise<unknown> {
+    const x = this.nodes[i] as RunbookNode;
+    const args = [TOOL, "wallet", "send", "--keys-dir", this.keysDir, "--account", String(p.from)]
+      .concat(["--to-account", String(p.to), "--amount", p.picoMob.toString()])
+      .concat(["--ledger-db", x.ledgerPath, "--node", x.clientUri])
+      .concat(["--insecure-sw-attestation", "--json"]);
+    return new Promise((resolve, reject) => {
+      execFile(process.execPath, args, { cwd: this.dir, timeout: 120_000 }, (error, out, err) => {
+        if (error) reject(new Error(`wallet send failed: ${String(error)} ${err}${out}`));
+        else resolve(JSON.parse(out));
+      });
+    });
   }
 
   #client(i: number): RpcClient {
