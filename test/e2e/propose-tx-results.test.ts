@@ -26,6 +26,8 @@
 //   covered by the ingress tests.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { create } from "@bufbuild/protobuf";
+import { credentials, status } from "@grpc/grpc-js";
 import {
   CHANGE_SUBADDRESS_INDEX,
   DEFAULT_SUBADDRESS_INDEX,
@@ -34,6 +36,9 @@ import {
   subaddressKeys,
 } from "../../src/crypto/index.js";
 import type { Ledger } from "../../src/ledger/index.js";
+import { MessageSchema } from "../../src/proto/attest_pb.js";
+import { ConsensusClientAPI } from "../../src/proto/consensus_client_pb.js";
+import { RpcCallError, RpcClient } from "../../src/rpc/index.js";
 import {
   createTxOut,
   type InputRules,
@@ -450,5 +455,29 @@ describe("ProposeTxResult over gRPC from a real client", () => {
 
   it("ContainsExistingOutputPublicKey: an output already in the ledger, re-signed", async () => {
     assert.equal(await propose(existingOutputTx), "ContainsExistingOutputPublicKey");
+  });
+
+  it("a message on no session is a refused call, not a result, and counts as a client reject", async () => {
+    const address = net.nodes[0]!.clientUri.replace(/^insecure-mc:\/\/|\/$/g, "");
+    const raw = new RpcClient(address, credentials.createInsecure());
+    try {
+      const garbage = create(MessageSchema, {
+        channelId: rng.bytes(64),
+        data: rng.bytes(200),
+        aad: new Uint8Array(0),
+      });
+      await assert.rejects(
+        raw.unary(ConsensusClientAPI.method.clientTxPropose, garbage, { deadlineMs: 10_000 }),
+        (e: unknown) =>
+          e instanceof RpcCallError && e.code !== status.OK && e.code !== status.UNKNOWN,
+      );
+    } finally {
+      raw.close();
+    }
+    const rejects = await net.metric(0, "mcts_rejected_total", { source: "client" });
+    assert.ok(
+      rejects !== undefined && rejects >= 1,
+      `mcts_rejected_total{source="client"}: ${rejects}`,
+    );
   });
 });
