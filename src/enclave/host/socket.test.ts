@@ -60,7 +60,9 @@ async function standIn(socketPath: string, onConnection: (s: Socket) => void): P
 }
 
 describe("Unix-socket enclave", () => {
-  it("serves one host, refuses a second, and exits 0 without its socket when the host goes", async () => {
+  it("serves one host, refuses a second, and exits 0 without its socket when the host goes", {
+    timeout: 60_000,
+  }, async () => {
     const socketPath = fresh("one.sock");
     const server = await startEnclaveSocketServer({
       socketPath,
