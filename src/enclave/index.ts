@@ -46,6 +46,7 @@ export {
   ChildProcessEnclaveHost,
   startChildEnclave,
 } from "./host/child-process.js";
+export { FramedEnclaveHost, type FramedHostOptions } from "./host/framed-host.js";
 export { callOk, type EnclaveHost } from "./host/host.js";
 export {
   type EnclaveSignature,
@@ -66,6 +67,11 @@ export {
   type WellFormedTx,
 } from "./host/pipeline.js";
 export { readSealedKeyFile, writeSealedKeyFile } from "./host/sealed-key-file.js";
+export {
+  connectSocketEnclave,
+  type SocketEnclaveHost,
+  type SocketEnclaveOptions,
+} from "./host/socket.js";
 export { BAKED_CONSTANTS } from "./impl/constants.js";
 export { ENCLAVE_LIMITS } from "./limits.js";
 export { sealSecretFileProblem } from "./process/seal-secret.js";

@@ -64,6 +64,8 @@ export const ENCLAVE_LIMITS = {
   callTimeoutMs: 30_000,
   /** Host: time for the enclave process to load, check its identity and say it is ready, ms. */
   startTimeoutMs: 60_000,
+  /** Host: pause between attempts to connect to an enclave socket nobody listens on yet, ms. */
+  socketConnectRetryMs: 200,
   /** Host: stderr bytes of the enclave process kept for the one-line exit report. */
   stderrTailBytes: 4096,
 } as const;

@@ -1,10 +1,11 @@
 import {
   authorityKeyId,
   type BlockchainConfig,
-  type ChildProcessEnclaveHost,
   callOk,
+  connectSocketEnclave,
   decodeEvidence,
   devAuthoritySigner,
+  type EnclaveHost,
   type EnclaveHostError,
   type EnclaveIdentity,
   initializeEnclave,
@@ -45,7 +46,7 @@ export interface EnclaveLabel {
 }
 
 export interface StartedEnclave {
-  readonly host: ChildProcessEnclaveHost;
+  readonly host: EnclaveHost;
   readonly identity: EnclaveIdentity;
   readonly label: EnclaveLabel;
   readonly signerPublicKey: Uint8Array;
@@ -140,7 +141,7 @@ export function blockchainConfigOf(config: ServiceConfig): BlockchainConfig {
  * the refresher, whose next round is due when the statement nears its end.
  */
 async function installEvidence(
-  host: ChildProcessEnclaveHost,
+  host: EnclaveHost,
   config: ServiceConfig,
   nowMs: number,
 ): Promise<{ keyId: Uint8Array; evidence: EvidenceRefresher }> {
@@ -168,6 +169,34 @@ async function installEvidence(
 }
 
 /**
+ * The enclave process spawned here, or, with --enclave-socket, the enclave serving that socket
+ * (run apart as its own user; it reads its own seal secret and attestation root).
+ */
+async function openEnclaveHost(
+  options: EnclaveStartupOptions,
+  identity: EnclaveIdentity,
+): Promise<EnclaveHost> {
+  const { config, logger } = options;
+  if (config.enclaveSocketPath !== null) {
+    const host = await connectSocketEnclave({
+      socketPath: config.enclaveSocketPath,
+      cssBytes: identity.cssBytes,
+      onExit: options.onEnclaveExit,
+    });
+    logger.info({ enclaveSocket: config.enclaveSocketPath }, "enclave connected");
+    return host;
+  }
+  const host = await startChildEnclave({
+    sealSecretPath: config.sealSecretPath,
+    cssBytes: identity.cssBytes,
+    ...(config.attestationRoot === null ? {} : { attestationRoot: config.attestationRoot }),
+    onExit: options.onEnclaveExit,
+  });
+  logger.info({ pid: host.pid, sealSecretPath: config.sealSecretPath }, "enclave process started");
+  return host;
+}
+
+/**
  * Start the enclave process, initialise it with the sealed key file and install evidence. The
  * process is closed again if any step fails, so a failed start leaves no process behind.
  */
@@ -176,13 +205,7 @@ export async function startEnclave(options: EnclaveStartupOptions): Promise<Star
   const identity = enclaveIdentityFor(config);
   const label = enclaveLabel(config, identity);
   logBanner(logger, config, label);
-  const host = await startChildEnclave({
-    sealSecretPath: config.sealSecretPath,
-    cssBytes: identity.cssBytes,
-    ...(config.attestationRoot === null ? {} : { attestationRoot: config.attestationRoot }),
-    onExit: options.onEnclaveExit,
-  });
-  logger.info({ pid: host.pid, sealSecretPath: config.sealSecretPath }, "enclave process started");
+  const host = await openEnclaveHost(options, identity);
   try {
     const init = await initializeEnclave(host, {
       sealedKeyFile: config.sealedBlockSigningKeyPath,

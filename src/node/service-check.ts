@@ -48,8 +48,11 @@ function checkPaths(config: ServiceConfig): boolean {
       `--sealed-block-signing-key ${config.sealedBlockSigningKeyPath}`,
       sealed,
     );
+  // An enclave behind --enclave-socket reads a seal secret this user cannot see.
   const secretProblem =
-    sealSecretFileProblem(config.sealSecretPath) ?? fileProblem(config.sealSecretPath);
+    config.enclaveSocketPath !== null
+      ? undefined
+      : (sealSecretFileProblem(config.sealSecretPath) ?? fileProblem(config.sealSecretPath));
   if (secretProblem !== undefined)
     throw new ConfigError(
       "CONFIG_INVALID",

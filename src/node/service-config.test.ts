@@ -164,6 +164,24 @@ describe("service configuration", () => {
     assert.equal(fromEnv.sealSecretPath, "/srv/env-secret");
   });
 
+  it("connects to --enclave-socket (or MC_ENCLAVE_SOCKET), which reads its own seal secret", () => {
+    assert.equal(parseServiceConfig(base, {}).enclaveSocketPath, null);
+    const flag = parseServiceConfig([...base, "--enclave-socket", "/run/e.sock"], {});
+    assert.equal(flag.enclaveSocketPath, "/run/e.sock");
+    const env = parseServiceConfig(base, { MC_ENCLAVE_SOCKET: "/run/env.sock" });
+    assert.equal(env.enclaveSocketPath, "/run/env.sock");
+    rejects(
+      [...base, "--enclave-socket", "/run/e.sock", "--seal-secret-path", "/srv/secret"],
+      {},
+      "--seal-secret-path",
+    );
+    rejects(
+      base,
+      { MC_ENCLAVE_SOCKET: "/run/e.sock", MC_SEAL_SECRET_PATH: "/srv/s" },
+      "--seal-secret-path",
+    );
+  });
+
   it("rejects a network file without a known extension", () => {
     const bad = path.join(dir, "network.yaml");
     writeFileSync(bad, "");

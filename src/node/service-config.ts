@@ -32,6 +32,8 @@ export interface ServiceConfig {
   sealedBlockSigningKeyPath: string;
   /** The seal secret file the enclave process reads (default `<ledger-path>.seal-secret`). */
   sealSecretPath: string;
+  /** Connect to an enclave serving this Unix socket instead of spawning one; null: spawn. */
+  enclaveSocketPath: string | null;
   chainId: string | null;
   peerListenUri: ServiceUri;
   clientListenUri: ServiceUri;
@@ -200,6 +202,7 @@ export function parseServiceConfig(argv: readonly string[], env: Env): ServiceCo
     ledgerPath: req("ledger-path"),
     sealedBlockSigningKeyPath: req("sealed-block-signing-key"),
     sealSecretPath: sealSecretPath(get("seal-secret-path"), req("ledger-path")),
+    enclaveSocketPath: enclaveSocket(get("enclave-socket"), get("seal-secret-path")),
     chainId: get("chain-id") ?? null,
     peerListenUri: guard("peer-listen-uri", () => parseServiceUri(req("peer-listen-uri"), "peer")),
     clientListenUri: guard("client-listen-uri", () =>
@@ -267,6 +270,19 @@ function sealSecretPath(given: string | undefined, ledgerPath: string): string {
   if (given !== undefined && given !== flagNamed("seal-secret-path").defaultValue) return given;
   const ledger = path.resolve(ledgerPath);
   return path.join(path.dirname(ledger), `${path.basename(ledger)}.seal-secret`);
+}
+
+/** The enclave behind a socket reads its own seal secret: naming one here would mislead. */
+function enclaveSocket(socket: string | undefined, sealSecret: string | undefined): string | null {
+  if (socket === undefined) return null;
+  if (sealSecret !== undefined && sealSecret !== flagNamed("seal-secret-path").defaultValue) {
+    throw new ConfigError(
+      "CONFIG_INVALID",
+      where(flagNamed("seal-secret-path")),
+      "not used with --enclave-socket: the enclave behind the socket reads its own seal secret (its --seal-secret)",
+    );
+  }
+  return socket;
 }
 
 /** `--ias-spid` / `--ias-api-key`: the enrolment an IAS_MODE=PROD authority checks. */

@@ -66,6 +66,13 @@ export const SERVICE_FLAGS: readonly ServiceFlag[] = [
     help: "File of the operator's seal secret, which the enclave process alone reads (never through the host) to seal the block-signing key. It must be readable only by its owner (mode 0600); on first start, when absent, the enclave creates it with 32 random bytes. Keep it off the machine's backups of the sealed key: with both, anyone can open the block key. Default: beside --ledger-path, e.g. /tmp/ledger-db-1.seal-secret.",
   },
   {
+    name: "enclave-socket",
+    env: "MC_ENCLAVE_SOCKET",
+    value: "PATH",
+    required: false,
+    help: "Unix socket of an enclave run apart, as its own user without network (ops/mc-enclave.service: the enclave entry with --socket); connect there instead of starting the enclave process. That enclave reads its own seal secret, so --seal-secret-path is not given with this. It serves one host and exits when this service goes; its supervisor starts a fresh one, which this service waits for at start (up to 60 s).",
+  },
+  {
     name: "chain-id",
     env: "MC_CHAIN_ID",
     value: "NAME",

@@ -1,13 +1,18 @@
-// Goal: both hosts behave the same at the boundary: refusals before and after enclave_init, the
+// Goal: every host behaves the same at the boundary: refusals before and after enclave_init, the
 // sealed block key surviving a restart (and refused under another seal secret), concurrent calls
 // each answered by their own reply, unwired calls refused, close() ending the host.
-// Method: one suite, parameterised by host (in-process, child process), over real seal secret
-// files; the in-process host gets the same measurement so blobs move between the two.
+// Method: one suite, parameterised by host (in-process, child process, Unix socket to the real
+// enclave entry run with --socket, a fresh server per host as its supervisor would start), over
+// real seal secret files; the in-process host gets the same measurement so blobs move between them.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
+import {
+  type EnclaveSocketServer,
+  startEnclaveSocketServer,
+} from "../../../test/helpers/enclave-socket-server.js";
 import { SeededRandom } from "../../util/index.js";
 import { loadEnclaveIdentity } from "../bundle/identity.js";
 import { NOT_YET_WIRED, sampleCall, sampleInit } from "../codec/sample-calls.js";
@@ -16,10 +21,16 @@ import { startChildEnclave } from "./child-process.js";
 import { callOk, type EnclaveHost } from "./host.js";
 import { InProcessEnclaveHost } from "./in-process.js";
 import { readSealedKeyFile, writeSealedKeyFile } from "./sealed-key-file.js";
+import { connectSocketEnclave } from "./socket.js";
 
 const identity = loadEnclaveIdentity({});
 const dir = mkdtempSync(path.join(tmpdir(), "enclave-hosts-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+/** Every socket server a test started; killed at the end so none outlives the test. */
+const servers: EnclaveSocketServer[] = [];
+after(() => {
+  for (const s of servers) s.kill();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 type Factory = (secretFile: string, seed: string) => Promise<EnclaveHost>;
 
@@ -33,6 +44,11 @@ const hosts: Record<string, Factory> = {
     }),
   "child process": (secretFile) =>
     startChildEnclave({ sealSecretPath: secretFile, cssBytes: identity.cssBytes }),
+  "unix socket": async (secretFile) => {
+    const socketPath = path.join(dir, `enclave-${servers.length}.sock`);
+    servers.push(await startEnclaveSocketServer({ socketPath, sealSecretPath: secretFile }));
+    return connectSocketEnclave({ socketPath, cssBytes: identity.cssBytes });
+  },
 };
 
 async function signer(host: EnclaveHost): Promise<Uint8Array> {

@@ -1,29 +1,32 @@
 import { randomFillSync } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
 import { url as inspectorUrl } from "node:inspector";
 import { parseArgs } from "node:util";
 import { bytesEqual, describeError, fromHex, type RandomSource } from "../../util/index.js";
-import { decodeCss } from "../bundle/css.js";
+import { CSS_BYTES_MAX, decodeCss, type EnclaveCss } from "../bundle/css.js";
 import { devEnclaveSigningKey } from "../bundle/dev-key.js";
-import { checkCssAgainstFiles } from "../bundle/identity.js";
+import { checkCssAgainstFiles, loadEnclaveIdentity } from "../bundle/identity.js";
 import { EnclaveSetupError } from "../errors.js";
 import { type EnclaveSignature, SoftwareEnclave } from "../impl/enclave.js";
 import { loadOrCreateSealSecret } from "./seal-secret.js";
+import { EXIT_SETUP, serveSocket, serveStream } from "./serve.js";
 import { EnclaveServer } from "./server.js";
 
 /**
- * Main of the enclave process. Arguments: `--seal-secret FILE --css BASE64
- * [--attestation-root HEX]`. The report's signer, product id and SVN come from the CSS; a CSS
+ * Main of the enclave process. Arguments: `--seal-secret FILE [--css BASE64 | --css-file FILE]
+ * [--attestation-root HEX] [--socket PATH]`. Without a CSS, the package's own manifest signed
+ * with the development key (what the host uses without CONSENSUS_ENCLAVE_CSS). The report's signer, product id and SVN come from the CSS; a CSS
  * signed with the published development key makes a debug enclave (development policy), any
  * other key a release enclave, which needs the operator's attestation root (production policy).
  * In software the host chooses these arguments anyway; a hardware build would bake the root in. It refuses to start
  * (exit 2, one line on stderr) under an inspector, with a bad seal secret file, or when the CSS
  * does not verify or does not match the measurement it recomputes over its own files. Then it
  * sends a ready frame and answers frames on stdin until stdin closes (exit 0: it never outlives
- * its parent), or until a frame length above the cap (exit 3).
+ * its parent), or until a frame length above the cap (exit 3). With `--socket` it serves the same
+ * frames to one host connecting on that Unix socket instead, and exits when that host goes
+ * (serve.ts), for its supervisor to start a fresh one.
  */
-export const EXIT_STDIN_CLOSED = 0;
-export const EXIT_SETUP = 2;
-export const EXIT_FRAMING = 3;
+export { EXIT_FRAMING, EXIT_SETUP, EXIT_STREAM_CLOSED as EXIT_STDIN_CLOSED } from "./serve.js";
 
 const cryptoRandom: RandomSource = {
   fillBytes: (out) => randomFillSync(out),
@@ -34,6 +37,23 @@ interface Setup {
   measurement: Uint8Array;
   signature: EnclaveSignature;
   attestationRoot?: Uint8Array;
+  socketPath?: string;
+}
+
+/** The CSS from `--css` or `--css-file`, else the development-signed one of the package. */
+function cssFrom(cssText: string | undefined, cssFile: string | undefined): EnclaveCss {
+  if (cssText !== undefined && cssFile !== undefined) {
+    throw new EnclaveSetupError("INVALID_BUNDLE", "give --css or --css-file, not both");
+  }
+  if (cssText !== undefined) return decodeCss(new Uint8Array(Buffer.from(cssText, "base64")));
+  if (cssFile === undefined) return loadEnclaveIdentity({}).css;
+  try {
+    if (statSync(cssFile).size > CSS_BYTES_MAX) throw new Error("too large");
+    return decodeCss(new Uint8Array(readFileSync(cssFile)));
+  } catch (error) {
+    if (error instanceof EnclaveSetupError) throw error;
+    throw new EnclaveSetupError("INVALID_CSS", `cannot read --css-file ${cssFile}`);
+  }
 }
 
 function prepare(argv: readonly string[]): Setup {
@@ -43,7 +63,9 @@ function prepare(argv: readonly string[]): Setup {
   let values: {
     "seal-secret"?: string | undefined;
     css?: string | undefined;
+    "css-file"?: string | undefined;
     "attestation-root"?: string | undefined;
+    socket?: string | undefined;
   };
   try {
     ({ values } = parseArgs({
@@ -51,7 +73,9 @@ function prepare(argv: readonly string[]): Setup {
       options: {
         "seal-secret": { type: "string" },
         css: { type: "string" },
+        "css-file": { type: "string" },
         "attestation-root": { type: "string" },
+        socket: { type: "string" },
       },
       strict: true,
     }));
@@ -59,11 +83,13 @@ function prepare(argv: readonly string[]): Setup {
     throw new EnclaveSetupError("INVALID_BUNDLE", `bad arguments: ${describeError(error)}`);
   }
   const secretPath = values["seal-secret"];
-  const cssText = values.css;
-  if (secretPath === undefined || cssText === undefined) {
-    throw new EnclaveSetupError("INVALID_BUNDLE", "usage: entry --seal-secret FILE --css BASE64");
+  if (secretPath === undefined) {
+    throw new EnclaveSetupError(
+      "INVALID_BUNDLE",
+      "usage: entry --seal-secret FILE [--css BASE64 | --css-file FILE] [--attestation-root HEX] [--socket PATH]",
+    );
   }
-  const css = decodeCss(new Uint8Array(Buffer.from(cssText, "base64")));
+  const css = cssFrom(values.css, values["css-file"]);
   checkCssAgainstFiles(css);
   const { secret } = loadOrCreateSealSecret(secretPath, cryptoRandom);
   const development = bytesEqual(css.signerPublicKey, devEnclaveSigningKey().publicKey);
@@ -83,7 +109,12 @@ function prepare(argv: readonly string[]): Setup {
     measurement: css.measurement,
     signature,
     ...(rootHex === undefined ? {} : { attestationRoot: fromHex(rootHex, 32) }),
+    ...(values.socket === undefined ? {} : { socketPath: values.socket }),
   };
+}
+
+function logLine(line: string): void {
+  process.stderr.write(`enclave: ${line.replace(/\s+/g, " ")}\n`);
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -91,32 +122,27 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     setup = prepare(argv);
   } catch (error) {
-    process.stderr.write(`enclave: ${describeError(error).replace(/\s+/g, " ")}\n`);
+    logLine(describeError(error));
     return EXIT_SETUP;
   }
+  const { socketPath, ...enclaveSetup } = setup;
   let enclave: SoftwareEnclave;
   try {
-    enclave = new SoftwareEnclave({ random: cryptoRandom, ...setup });
+    enclave = new SoftwareEnclave({ random: cryptoRandom, ...enclaveSetup });
   } catch (error) {
-    process.stderr.write(`enclave: ${describeError(error).replace(/\s+/g, " ")}\n`);
+    logLine(describeError(error));
     return EXIT_SETUP;
   }
   // The enclave's only clock: this process's own, read once per call.
   const server = new EnclaveServer(enclave, () => Date.now());
-  process.stdout.write(server.readyFrame(setup.measurement));
-  return await new Promise<number>((resolve) => {
-    const finish = (code: number) => {
-      process.stdin.destroy();
-      resolve(code);
-    };
-    process.stdin.on("data", (chunk: Buffer) => {
-      const out = server.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
-      for (const f of out.frames) process.stdout.write(f);
-      if (out.close) finish(EXIT_FRAMING);
-    });
-    process.stdin.on("end", () => finish(EXIT_STDIN_CLOSED));
-    process.stdin.on("error", () => finish(EXIT_STDIN_CLOSED));
-    // The host went away while we were answering: same as stdin closing.
-    process.stdout.on("error", () => finish(EXIT_STDIN_CLOSED));
-  });
+  const readyFrame = server.readyFrame(setup.measurement);
+  if (socketPath === undefined) {
+    return await serveStream(server, readyFrame, process.stdin, process.stdout);
+  }
+  try {
+    return await serveSocket({ socketPath, server, readyFrame, log: logLine });
+  } catch (error) {
+    logLine(describeError(error));
+    return EXIT_SETUP;
+  }
 }
