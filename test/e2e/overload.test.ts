@@ -69,6 +69,14 @@ async function pendingValues(): Promise<number> {
   return Number(m[1]);
 }
 
+/**
+ * A worker's entry: the TypeScript builder loaded through tsx's API (a worker does not inherit
+ * the test runner's `--import tsx` loader for its own entry file).
+ */
+const WORKER_BOOT = `import("tsx/esm/api").then(({ tsImport }) => tsImport(${JSON.stringify(
+  new URL("../helpers/overload-build-worker.ts", import.meta.url).href,
+)}, ${JSON.stringify(import.meta.url)}))`;
+
 function buildInWorkers(job: Omit<BuildJob, "accounts" | "seed">): Promise<Tx[]> {
   const workers = Math.max(1, Math.min(2, availableParallelism()));
   const shares = Array.from({ length: workers }, (_, w) =>
@@ -78,13 +86,10 @@ function buildInWorkers(job: Omit<BuildJob, "accounts" | "seed">): Promise<Tx[]>
     shares.map(
       (accounts, w) =>
         new Promise<Uint8Array[]>((resolve, reject) => {
-          const worker = new Worker(
-            new URL("../helpers/overload-build-worker.ts", import.meta.url),
-            {
-              workerData: { ...job, accounts, seed: `overload-${w}` } satisfies BuildJob,
-              execArgv: ["--import", "tsx"],
-            },
-          );
+          const worker = new Worker(WORKER_BOOT, {
+            eval: true,
+            workerData: { ...job, accounts, seed: `overload-${w}` } satisfies BuildJob,
+          });
           worker.once("message", resolve);
           worker.once("error", reject);
         }),
