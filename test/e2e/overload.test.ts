@@ -53,6 +53,11 @@ const skip = run
 let net: RunbookNetwork;
 let admin: RpcClient;
 const clients: NodeClient[] = [];
+/**
+ * One generator for every session of the run: a second proposeAll seeded afresh would repeat the
+ * first one's handshake keys, and the node rightly refuses a channel it has already seen.
+ */
+const random = new SeededRandom("overload-sessions");
 /** The sampler runs while this is true; after() clears it when the test fails midway. */
 let sampling = false;
 
@@ -117,7 +122,6 @@ function retryLater(error: unknown): Answer | undefined {
 /** Propose `txs` over SESSIONS sessions at once; answers in `txs` order. */
 async function proposeAll(txs: readonly Tx[]): Promise<Answer[]> {
   const answers: Answer[] = new Array(txs.length);
-  const random = new SeededRandom("overload-sessions");
   await Promise.all(
     clients.map(async (client, s) => {
       for (let k = s; k < txs.length; k += clients.length) {
@@ -235,6 +239,14 @@ describe("overload: past PENDING_LIMIT the node refuses with OverCapacity and ke
     await net.waitFor(async () => (await pendingValues()) === 0, "pending values drain to 0");
     const drainedHeight = await net.blockCount(0);
     const steadyKb = rssKb(pid);
+    console.log(
+      JSON.stringify({
+        drainedAtBlocks: Number(drainedHeight),
+        baselineRssMb: Math.round(baselineKb / 1024),
+        peakRssMbSoFar: Math.round(Math.max(...rss) / 1024),
+        steadyRssMb: Math.round(steadyKb / 1024),
+      }),
+    );
 
     // Refused payments are still valid (their own unspent outputs): accepted now, and they land.
     const refused = txs.filter(
