@@ -48,7 +48,7 @@ const AMOUNT = 1_000n;
 const run = process.env.MCTS_OVERLOAD === "1";
 const skip = run
   ? false
-  : "slow (builds 640 transactions, ~5 min on 2 cores); MCTS_OVERLOAD=1 runs it";
+  : "slow (builds 640 transactions, 3–4 min on 2 cores); MCTS_OVERLOAD=1 runs it";
 
 let net: RunbookNetwork;
 let admin: RpcClient;
