@@ -1,6 +1,10 @@
 import { toBinary } from "@bufbuild/protobuf";
 import { TxOutMembershipProofSchema } from "../../proto/external_pb.js";
-import { membershipProofToProto, type TxOutMembershipProof } from "../../transaction/index.js";
+import {
+  membershipProofToProto,
+  type TxOutMembershipProof,
+  TxValidationError,
+} from "../../transaction/index.js";
 import { isCodedError } from "../../util/index.js";
 import type { EnclaveMessage, WellFormedTxContext } from "../api.js";
 import { callOk, type EnclaveHost } from "./host.js";
@@ -17,6 +21,7 @@ import { callOk, type EnclaveHost } from "./host.js";
 /** What `tx_is_well_formed` needs from the ledger: its height and fresh membership proofs. */
 export interface MembershipProofSource {
   numBlocks(): bigint;
+  numTxOuts(): bigint;
   getTxOutProofsOfMembership(indices: readonly bigint[]): TxOutMembershipProof[];
 }
 
@@ -26,6 +31,21 @@ export interface WellFormedTx {
   readonly context: WellFormedTxContext;
 }
 
+/**
+ * The client's proofs name TxOuts by index; one beyond our ledger is the client's defect (or a
+ * node behind), which MobileCoin's host answers `LedgerTxOutIndexOutOfBounds` before any proof is
+ * fetched. Left to the ledger it would be a ledger error, i.e. INTERNAL for the client.
+ */
+function checkIndicesInLedger(ledger: MembershipProofSource, indices: readonly bigint[]): void {
+  const numTxOuts = ledger.numTxOuts();
+  if (indices.some((i) => i >= numTxOuts)) {
+    throw new TxValidationError(
+      "LedgerTxOutIndexOutOfBounds",
+      `a membership proof refers to TxOuts beyond the ledger's ${numTxOuts}`,
+    );
+  }
+}
+
 /** `tx_is_well_formed` with proofs of the ring members' highest indices from `ledger`. */
 export async function checkWellFormed(
   host: EnclaveHost,
@@ -33,6 +53,7 @@ export async function checkWellFormed(
   locallyEncryptedTx: Uint8Array,
   highestIndices: readonly bigint[],
 ): Promise<WellFormedTx> {
+  checkIndicesInLedger(ledger, highestIndices);
   const r = await callOk(host, {
     call: "tx_is_well_formed",
     locallyEncryptedTx,
