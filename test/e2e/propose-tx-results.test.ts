@@ -1,36 +1,46 @@
 // Goal: every `ProposeTxResult` a client can cause by what it submits reaches the client, over
 // gRPC from a real client, as the code of the rule it breaks (issue 11). One test per code.
-// Method: one real `consensus-service` process in a one-node network (threshold 0, block version
-// 3, so memos, masked token ids and sorted outputs are required), real gRPC on loopback. The
-// client is the wallet library (`consensus-tool wallet send`'s code): it attests (NX `Auth`),
-// encrypts and calls `ClientTxPropose`. In before() the wallet builds a few payments from the
+// Method: one real `consensus-service` process in a one-node network (threshold 0) on loopback,
+// first at block version 0 (the rules that forbid newer features), then restarted on the same
+// ledger at version 3 (memos, masked token ids, sorted outputs and input rules). The client is
+// the wallet library (`consensus-tool wallet send`'s code): it attests (NX `Auth`), encrypts and
+// calls `ClientTxPropose`. Each phase's before() has the wallet build a few payments from the
 // node's own ledger (read-only); each test changes one thing in one of them, re-signing with the
 // builder's secrets when the change is under the signature and a later rule is the target, so
 // that exactly the intended rule is broken. Expected codes are written here from the rules
 // (reference transactions.md §6.3 order, mobilecoin-service.md §6.2 steps 3–5), never computed.
 //
-// Codes a client cannot cause here, and why:
+// Codes a client cannot cause, and why:
 // - OverCapacity-like refusals are gRPC statuses, not results (covered by other tests).
 // - InputsProofsLengthMismatch, InsufficientInputSignatures, InvalidInputSignature,
 //   InvalidRangeProof, UnequalRingSizes (deprecated), UnsortedKeyImages, InvalidRistrettoPublicKey,
 //   KeyError: kept in the enum for old clients; MobileCoin's `validate` never returns them (a bad
 //   range proof is `InvalidTransactionSignature`, reason RangeProof).
 // - DuplicateKeyImages: the signature check (step 9) refuses repeated key images first
-//   (`InvalidTransactionSignature`, reason DuplicateKeyImage), and two inputs spending one output
-//   share a ring, which step 5 refuses (`DuplicateRingElements`); step 11 is unreachable.
+//   (`InvalidTransactionSignature`, reason DuplicateKeyImage); step 11 is unreachable.
 // - InvalidLedgerContext: about the root proofs the HOST fetches from its own ledger (one per
 //   ring member, rollable back); a client's proofs cannot make them wrong.
 // - Ledger: the node's configured block version out of range: node configuration.
-// - MemosNotAllowed (< v1), MaskedTokenIdNotAllowed (< v2), InputRulesNotAllowed (< v3): only on
-//   a node at an older block version; this node is at v3 (see "left undone" in the report).
-// - InputRule*: need signed contingent inputs (not covered by this file yet).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import {
+  type AccountKey,
+  CHANGE_SUBADDRESS_INDEX,
+  DEFAULT_SUBADDRESS_INDEX,
+  fakeFogHint,
+  Scalars,
+} from "../../src/crypto/index.js";
+import type { Ledger } from "../../src/ledger/index.js";
 import { ProposeTxResult } from "../../src/proto/consensus_common_pb.js";
 import {
+  createTxOut,
+  type InputRules,
   MAX_TOMBSTONE_BLOCKS,
   type OutputSecret,
+  publicAddressOf,
+  signContingentInput,
   signRctBulletproofs,
+  TransactionBuilder,
   type Tx,
   type TxIn,
   type TxOut,
@@ -40,22 +50,24 @@ import {
   accountAddress,
   type BuiltSend,
   buildSend,
+  type ChainInfo,
   insecureSwVerifier,
   loadAccount,
   NodeClient,
+  OwnedOutputs,
+  type OwnedTxOut,
   openLedgerReadOnly,
   osRandom,
+  ringFor,
   type SendRequest,
 } from "../../src/wallet/index.js";
-import { RunbookNetwork } from "../helpers/runbook-network.js";
+import { RunbookNetwork, type RunbookNode } from "../helpers/runbook-network.js";
 
 const BLOCK_VERSION = 3;
 /** Payments are small against the sample ledger's outputs, so each spends one input. */
 const AMOUNT = 1_000_000n;
 
 interface Fixture {
-  net: RunbookNetwork;
-  node: NodeClient;
   minimumFee: bigint;
   /** Account 0 → 2, sent as is: Ok, then resubmitted after inclusion. */
   ok: BuiltSend;
@@ -68,12 +80,22 @@ interface Fixture {
   disjointInput: TxIn;
   /** The public key of a TxOut already in the ledger. */
   ledgerPublicKey: Uint8Array;
+  /** Account 3 completes account 1's contingent input (tombstone limit `SCI_MAX_TOMBSTONE`)… */
+  sciWithinLimit: Signed;
+  /** …and once more with a tombstone beyond that limit. */
+  sciPastLimit: Signed;
+  /** Account 1 → 2 spending two of its outputs (first ring members differ). */
+  twoInputs: BuiltSend;
 }
 
+let net: RunbookNetwork;
 let fx: Fixture;
 
+/** The client of the phase running (a node restarted at another block version needs a new one). */
+let client: NodeClient;
+
 async function submit(tx: Tx): Promise<string> {
-  const outcome = await fx.node.propose(tx, {
+  const outcome = await client.propose(tx, {
     verifier: insecureSwVerifier(),
     random: osRandom,
     nowMs: Date.now(),
@@ -82,15 +104,19 @@ async function submit(tx: Tx): Promise<string> {
   return ProposeTxResult[outcome.result] ?? `unknown ${outcome.result}`;
 }
 
+/** A built transaction with what it was signed with (rings and outputs in prefix order). */
+type Signed = Pick<BuiltSend, "tx" | "signing">;
+
 /** `built`'s prefix with `change` applied, re-signed with the builder's secrets. */
 function resigned(
-  built: BuiltSend,
+  built: Signed,
   change: (prefix: TxPrefix) => TxPrefix,
   outputSecrets: readonly OutputSecret[] = built.signing.outputSecrets,
+  blockVersion = BLOCK_VERSION,
 ): Tx {
   const prefix = change(built.tx.prefix);
   const signature = signRctBulletproofs(
-    BLOCK_VERSION,
+    blockVersion,
     prefix,
     built.signing.rings,
     outputSecrets,
@@ -126,13 +152,76 @@ function compareKeys(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-async function buildFixture(net: RunbookNetwork): Promise<Fixture> {
-  const x = net.nodes[0];
-  assert.ok(x !== undefined);
-  const node = new NodeClient(x.clientUri);
-  const chain = await node.chainInfo();
-  assert.equal(chain.blockVersion, BLOCK_VERSION);
-  const ledger = openLedgerReadOnly(x.ledgerPath);
+/** A client of node 0 and the chain it reports; the phase's `client` from then on. */
+async function connect(blockVersion: number): Promise<ChainInfo> {
+  client = new NodeClient((net.nodes[0] as RunbookNode).clientUri);
+  const chain = await client.chainInfo();
+  assert.equal(chain.blockVersion, blockVersion);
+  return chain;
+}
+
+/** The largest MOB output `account` owns in `ledger`. */
+function largestOwned(ledger: Ledger, account: AccountKey): OwnedTxOut {
+  const owned = new OwnedOutputs(account).refresh(ledger).filter((o) => o.tokenId === 0n);
+  owned.sort((a, b) => (a.value === b.value ? 0 : a.value > b.value ? -1 : 1));
+  assert.ok(owned[0] !== undefined);
+  return owned[0];
+}
+
+/**
+ * Account 1 signs one of its outputs contingent on getting `AMOUNT` back (MCIP #31, tombstone
+ * limit `maxTombstone`); account 3 completes it into a payment to account 2 with `tombstone`.
+ */
+function contingentPayment(
+  ledger: Ledger,
+  chain: ChainInfo,
+  maxTombstone: bigint,
+  tombstone: bigint,
+): Signed {
+  const offerer = loadAccount(net.keysDir, 1);
+  const offered = largestOwned(ledger, offerer);
+  const back = createTxOut({
+    blockVersion: BLOCK_VERSION,
+    amount: { value: AMOUNT, tokenId: 0n },
+    recipient: accountAddress(net.keysDir, 1),
+    txPrivateKey: Scalars.random(osRandom),
+    eFogHint: fakeFogHint(osRandom),
+  });
+  const sci = signContingentInput({
+    blockVersion: BLOCK_VERSION,
+    input: ringFor(ledger, offered, offerer, osRandom),
+    requiredOutputs: [
+      { txOut: back.txOut, amount: { value: AMOUNT, tokenId: 0n, blinding: back.blinding } },
+    ],
+    maxTombstoneBlock: maxTombstone,
+    rng: osRandom,
+  });
+  const taker = loadAccount(net.keysDir, 3);
+  const own = largestOwned(ledger, taker);
+  const fee = chain.minimumFee;
+  const builder = new TransactionBuilder({
+    blockVersion: BLOCK_VERSION,
+    fee: { value: fee, tokenId: 0n },
+    rng: osRandom,
+  });
+  builder.addInput(ringFor(ledger, own, taker, osRandom));
+  builder.addPresignedInput(sci);
+  builder.addOutput({ value: AMOUNT, tokenId: 0n }, accountAddress(net.keysDir, 2));
+  builder.addChangeOutput(
+    { value: own.value + offered.value - 2n * AMOUNT - fee, tokenId: 0n },
+    {
+      changeAddress: publicAddressOf(taker, CHANGE_SUBADDRESS_INDEX),
+      primaryAddress: publicAddressOf(taker, DEFAULT_SUBADDRESS_INDEX),
+    },
+  );
+  builder.setTombstoneBlock(tombstone);
+  const { tx, rings, outputSecrets } = builder.buildWithSecrets();
+  return { tx, signing: { rings, outputSecrets } };
+}
+
+async function buildFixture(): Promise<Fixture> {
+  const chain = await connect(BLOCK_VERSION);
+  const ledger = openLedgerReadOnly((net.nodes[0] as RunbookNode).ledgerPath);
   try {
     const to = accountAddress(net.keysDir, 2);
     const request: SendRequest = {
@@ -166,9 +255,11 @@ async function buildFixture(net: RunbookNetwork): Promise<Fixture> {
       proofs: members.map((m) => m.proof),
       inputRules: undefined,
     };
+    // Far enough ahead that the blocks this file closes never reach it.
+    const sciLimit = chain.blockCount + 50n;
+    const { two: twoInputs } = buildBases(chain);
     return {
-      net,
-      node,
+      twoInputs,
       minimumFee: chain.minimumFee,
       ok: build(0),
       base,
@@ -181,6 +272,14 @@ async function buildFixture(net: RunbookNetwork): Promise<Fixture> {
       }),
       disjointInput,
       ledgerPublicKey: ledger.getTxOutByIndex(0n).publicKey,
+      sciWithinLimit: drawUntilSorted(
+        () => contingentPayment(ledger, chain, sciLimit, chain.blockCount + 10n),
+        "a contingent payment",
+      ),
+      sciPastLimit: drawUntilSorted(
+        () => contingentPayment(ledger, chain, sciLimit, sciLimit + 1n),
+        "a contingent payment",
+      ),
     };
   } finally {
     ledger.close();
@@ -192,241 +291,412 @@ function publicKeyHex(o: TxOut): string {
   return Buffer.from(o.publicKey).toString("hex");
 }
 
+/** Random rings may share members; a build is drawn again at most this often until they do not. */
+const MAX_RING_DRAWS = 30;
+
+/** Whether the inputs' first ring members differ (inputs must be sorted by them, strictly). */
+function firstMembersDiffer(tx: Tx): boolean {
+  const keys = tx.prefix.inputs.map((i) => publicKeyHex(i.ring[0] as TxOut));
+  return new Set(keys).size === keys.length;
+}
+
+/** `make()` again until its inputs' first ring members differ (not a rule under test here). */
+function drawUntilSorted<T extends Signed>(make: () => T, what: string): T {
+  for (let i = 0; i < MAX_RING_DRAWS; i++) {
+    const built = make();
+    if (firstMembersDiffer(built.tx)) return built;
+  }
+  throw new Error(`${what}: ${MAX_RING_DRAWS} draws all shared a first ring member`);
+}
+
+/**
+ * Payments from account 1 at the node's block version (`connect` first): one spending one
+ * input, one spending two (an amount above its largest output).
+ */
+function buildBases(chain: ChainInfo): { one: BuiltSend; two: BuiltSend } {
+  const blockVersion = chain.blockVersion;
+  const ledger = openLedgerReadOnly((net.nodes[0] as RunbookNode).ledgerPath);
+  try {
+    const account = loadAccount(net.keysDir, 1);
+    const build = (amount: bigint) =>
+      buildSend({
+        ledger,
+        account,
+        request: {
+          to: accountAddress(net.keysDir, 2),
+          amount,
+          fee: chain.minimumFee,
+          blockVersion,
+          tombstoneBlock: chain.blockCount + 100n,
+        },
+        pending: new Set(),
+        rng: osRandom,
+      });
+    const largest = largestOwned(ledger, account).value;
+    const two = drawUntilSorted(() => build(largest), "a two-input payment");
+    assert.equal(two.tx.prefix.inputs.length, 2);
+    return { one: build(AMOUNT), two };
+  } finally {
+    ledger.close();
+  }
+}
+
+/** No rules but those given: what an input's owner may sign (MCIP #31, #42). */
+function rulesWith(change: Partial<InputRules>): InputRules {
+  return {
+    requiredOutputs: [],
+    maxTombstoneBlock: 0n,
+    partialFillOutputs: [],
+    partialFillChange: undefined,
+    minPartialFillValue: 0n,
+    ...change,
+  };
+}
+
+/**
+ * `fx.twoInputs` with `rules` on its first input, re-signed: its owner signs that input's TxIn
+ * (rules included) as a contingent input, the other input signs the rest as usual.
+ */
+function withRules(rules: InputRules): Tx {
+  return resigned(fx.twoInputs, (p) => ({
+    ...p,
+    inputs: p.inputs.map((input, i) => (i === 0 ? { ...input, inputRules: rules } : input)),
+  }));
+}
+
 describe("ProposeTxResult codes a client can cause, over gRPC", () => {
   before(async () => {
-    const net = await RunbookNetwork.create({
-      nodes: 1,
-      threshold: 0,
-      txsPerAccount: 8,
-      extraFlags: [`--block-version=${BLOCK_VERSION}`],
-    });
-    try {
-      await net.start(0);
-      fx = await buildFixture(net);
-    } catch (error) {
-      await net.destroy();
-      throw error;
-    }
+    net = await RunbookNetwork.create({ nodes: 1, threshold: 0, txsPerAccount: 8 });
   });
   after(async () => {
-    fx?.node.close();
-    await fx?.net.destroy();
+    client?.close();
+    await net?.destroy();
   });
 
-  it("Ok: a payment as the wallet builds it", async () => {
-    assert.equal(await submit(fx.ok.tx), "Ok");
+  // Rules of newer block versions forbid what older ones require: a node at version 0 first,
+  // then the same node restarted at version 3 (a ledger moves up, never down).
+  describe("a node at block version 0", () => {
+    let base: BuiltSend;
+    let twoInputs: BuiltSend;
+    before(async () => {
+      await net.start(0, ["--block-version=0"]);
+      ({ one: base, two: twoInputs } = buildBases(await connect(0)));
+    });
+
+    it("MemosNotAllowed: an output with a memo before block version 1 (re-signed)", async () => {
+      const tx = resigned(
+        base,
+        (p) => withOutput(p, 0, (o) => ({ ...o, eMemo: new Uint8Array(66) })),
+        base.signing.outputSecrets,
+        0,
+      );
+      assert.equal(await submit(tx), "MemosNotAllowed");
+    });
+
+    it("MaskedTokenIdNotAllowed: a masked token id before block version 2 (re-signed)", async () => {
+      const tx = resigned(
+        base,
+        (p) =>
+          withOutput(p, 0, (o) => ({
+            ...o,
+            maskedAmount: { ...o.maskedAmount!, maskedTokenId: new Uint8Array(8) },
+          })),
+        base.signing.outputSecrets,
+        0,
+      );
+      assert.equal(await submit(tx), "MaskedTokenIdNotAllowed");
+    });
+
+    // One of two inputs: a transaction whose every input has rules fails the signature check
+    // first (AllRingsPresigned).
+    it("InputRulesNotAllowed: an input with (empty) rules before block version 3 (re-signed)", async () => {
+      const rules = {
+        requiredOutputs: [],
+        maxTombstoneBlock: 0n,
+        partialFillOutputs: [],
+        partialFillChange: undefined,
+        minPartialFillValue: 0n,
+      };
+      const tx = resigned(
+        twoInputs,
+        (p) => ({
+          ...p,
+          inputs: p.inputs.map((input, i) => (i === 0 ? { ...input, inputRules: rules } : input)),
+        }),
+        twoInputs.signing.outputSecrets,
+        0,
+      );
+      assert.equal(await submit(tx), "InputRulesNotAllowed");
+    });
   });
 
-  it("ContainsSpentKeyImage: the same payment again once it is in a block", async () => {
-    const x = fx.net.nodes[0];
-    assert.ok(x !== undefined);
-    const spent = fx.ok.keyImages[0] as Uint8Array;
-    await fx.net.waitFor(() => {
-      const ledger = openLedgerReadOnly(x.ledgerPath);
-      try {
-        return ledger.containsKeyImage(spent);
-      } finally {
-        ledger.close();
-      }
-    }, "the Ok payment's key image in the ledger");
-    assert.equal(await submit(fx.ok.tx), "ContainsSpentKeyImage");
-  });
+  describe(`the node restarted at block version ${BLOCK_VERSION}`, () => {
+    before(async () => {
+      client.close();
+      await net.stop(0, "SIGTERM");
+      await net.start(0, [`--block-version=${BLOCK_VERSION}`]);
+      fx = await buildFixture();
+    });
 
-  it("ContainsExistingOutputPublicKey: an output reuses a ledger TxOut's public key", async () => {
-    const secrets = fx.base.signing.outputSecrets;
-    const outputs = fx.base.tx.prefix.outputs.map((o, i) => ({
-      txOut: i === 0 ? { ...o, publicKey: fx.ledgerPublicKey } : o,
-      secret: secrets[i] as OutputSecret,
-    }));
-    // Kept sorted, so that `UnsortedOutputs` (checked by the enclave first) holds.
-    outputs.sort((a, b) => compareKeys(a.txOut.publicKey, b.txOut.publicKey));
-    const tx = resigned(
-      fx.base,
-      (p) => ({ ...p, outputs: outputs.map((o) => o.txOut) }),
-      outputs.map((o) => o.secret),
-    );
-    assert.equal(await submit(tx), "ContainsExistingOutputPublicKey");
-  });
+    it("Ok: a payment as the wallet builds it", async () => {
+      assert.equal(await submit(fx.ok.tx), "Ok");
+    });
 
-  it("NoInputs", async () => {
-    assert.equal(await submit(unsigned(fx.base, (p) => ({ ...p, inputs: [] }))), "NoInputs");
-  });
+    it("ContainsSpentKeyImage: the same payment again once it is in a block", async () => {
+      const x = net.nodes[0];
+      assert.ok(x !== undefined);
+      const spent = fx.ok.keyImages[0] as Uint8Array;
+      await net.waitFor(() => {
+        const ledger = openLedgerReadOnly(x.ledgerPath);
+        try {
+          return ledger.containsKeyImage(spent);
+        } finally {
+          ledger.close();
+        }
+      }, "the Ok payment's key image in the ledger");
+      assert.equal(await submit(fx.ok.tx), "ContainsSpentKeyImage");
+    });
 
-  it("TooManyInputs: 17 inputs", async () => {
-    const input = fx.base.tx.prefix.inputs[0] as TxIn;
-    const tx = unsigned(fx.base, (p) => ({ ...p, inputs: Array(17).fill(input) }));
-    assert.equal(await submit(tx), "TooManyInputs");
-  });
+    it("ContainsExistingOutputPublicKey: an output reuses a ledger TxOut's public key", async () => {
+      const secrets = fx.base.signing.outputSecrets;
+      const outputs = fx.base.tx.prefix.outputs.map((o, i) => ({
+        txOut: i === 0 ? { ...o, publicKey: fx.ledgerPublicKey } : o,
+        secret: secrets[i] as OutputSecret,
+      }));
+      // Kept sorted, so that `UnsortedOutputs` (checked by the enclave first) holds.
+      outputs.sort((a, b) => compareKeys(a.txOut.publicKey, b.txOut.publicKey));
+      const tx = resigned(
+        fx.base,
+        (p) => ({ ...p, outputs: outputs.map((o) => o.txOut) }),
+        outputs.map((o) => o.secret),
+      );
+      assert.equal(await submit(tx), "ContainsExistingOutputPublicKey");
+    });
 
-  it("NoOutputs", async () => {
-    assert.equal(await submit(unsigned(fx.base, (p) => ({ ...p, outputs: [] }))), "NoOutputs");
-  });
+    it("NoInputs", async () => {
+      assert.equal(await submit(unsigned(fx.base, (p) => ({ ...p, inputs: [] }))), "NoInputs");
+    });
 
-  it("TooManyOutputs: 17 outputs", async () => {
-    const o = fx.base.tx.prefix.outputs[0] as TxOut;
-    const tx = unsigned(fx.base, (p) => ({ ...p, outputs: Array(17).fill(o) }));
-    assert.equal(await submit(tx), "TooManyOutputs");
-  });
+    it("TooManyInputs: 17 inputs", async () => {
+      const input = fx.base.tx.prefix.inputs[0] as TxIn;
+      const tx = unsigned(fx.base, (p) => ({ ...p, inputs: Array(17).fill(input) }));
+      assert.equal(await submit(tx), "TooManyInputs");
+    });
 
-  it("ExcessiveRingSize: a 12th ring member", async () => {
-    const tx = unsigned(fx.base, (p) =>
-      withInput(p, (input) => ({
-        ...input,
-        ring: [...input.ring, fx.disjointInput.ring[0] as TxOut],
-        proofs: [...input.proofs, fx.disjointInput.proofs[0]!],
-      })),
-    );
-    assert.equal(await submit(tx), "ExcessiveRingSize");
-  });
+    it("NoOutputs", async () => {
+      assert.equal(await submit(unsigned(fx.base, (p) => ({ ...p, outputs: [] }))), "NoOutputs");
+    });
 
-  it("InsufficientRingSize: 10 ring members", async () => {
-    const tx = unsigned(fx.base, (p) =>
-      withInput(p, (input) => ({
-        ...input,
-        ring: input.ring.slice(0, 10),
-        proofs: input.proofs.slice(0, 10),
-      })),
-    );
-    assert.equal(await submit(tx), "InsufficientRingSize");
-  });
+    it("TooManyOutputs: 17 outputs", async () => {
+      const o = fx.base.tx.prefix.outputs[0] as TxOut;
+      const tx = unsigned(fx.base, (p) => ({ ...p, outputs: Array(17).fill(o) }));
+      assert.equal(await submit(tx), "TooManyOutputs");
+    });
 
-  it("DuplicateRingElements: the first member twice", async () => {
-    const tx = unsigned(fx.base, (p) =>
-      withInput(p, (input) => ({
-        ...input,
-        ring: [input.ring[0]!, ...input.ring.slice(0, 10)],
-        proofs: [input.proofs[0]!, ...input.proofs.slice(0, 10)],
-      })),
-    );
-    assert.equal(await submit(tx), "DuplicateRingElements");
-  });
-
-  it("UnsortedRingElements: the first two members swapped", async () => {
-    const swap = <T>(xs: readonly T[]): T[] => [xs[1]!, xs[0]!, ...xs.slice(2)];
-    const tx = unsigned(fx.base, (p) =>
-      withInput(p, (input) => ({ ...input, ring: swap(input.ring), proofs: swap(input.proofs) })),
-    );
-    assert.equal(await submit(tx), "UnsortedRingElements");
-  });
-
-  it("UnsortedInputs: two inputs (disjoint rings) in descending order", async () => {
-    const inputs = [fx.base.tx.prefix.inputs[0] as TxIn, fx.disjointInput].sort((a, b) =>
-      compareKeys(b.ring[0]!.publicKey, a.ring[0]!.publicKey),
-    );
-    assert.equal(await submit(unsigned(fx.base, (p) => ({ ...p, inputs }))), "UnsortedInputs");
-  });
-
-  it("MissingTxOutMembershipProof: 11 ring members, 10 proofs", async () => {
-    const tx = unsigned(fx.base, (p) =>
-      withInput(p, (input) => ({ ...input, proofs: input.proofs.slice(0, 10) })),
-    );
-    assert.equal(await submit(tx), "MissingTxOutMembershipProof");
-  });
-
-  it("LedgerTxOutIndexOutOfBounds: a proof's highest index beyond the ledger", async () => {
-    const tx = unsigned(fx.base, (p) =>
-      withInput(p, (input) => ({
-        ...input,
-        proofs: [{ ...input.proofs[0]!, highestIndex: 1_000_000n }, ...input.proofs.slice(1)],
-      })),
-    );
-    assert.equal(await submit(tx), "LedgerTxOutIndexOutOfBounds");
-  });
-
-  it("MembershipProofValidationError: a proof's leaf is not its TxOut", async () => {
-    const tx = unsigned(fx.base, (p) =>
-      withInput(p, (input) => {
-        const proof = input.proofs[0]!;
-        const [leaf, ...rest] = proof.elements;
-        const bad = { ...leaf!, hash: flipFirstByte(leaf!.hash) };
-        return {
+    it("ExcessiveRingSize: a 12th ring member", async () => {
+      const tx = unsigned(fx.base, (p) =>
+        withInput(p, (input) => ({
           ...input,
-          proofs: [{ ...proof, elements: [bad, ...rest] }, ...input.proofs.slice(1)],
-        };
-      }),
-    );
-    assert.equal(await submit(tx), "MembershipProofValidationError");
-  });
+          ring: [...input.ring, fx.disjointInput.ring[0] as TxOut],
+          proofs: [...input.proofs, fx.disjointInput.proofs[0]!],
+        })),
+      );
+      assert.equal(await submit(tx), "ExcessiveRingSize");
+    });
 
-  it("InvalidTxOutMembershipProof: a sibling hash changed, so the proof misses the root", async () => {
-    const tx = unsigned(fx.base, (p) =>
-      withInput(p, (input) => {
-        const proof = input.proofs[0]!;
-        const elements = proof.elements.map((e, i) =>
-          i === 1 ? { ...e, hash: flipFirstByte(e.hash) } : e,
-        );
-        return { ...input, proofs: [{ ...proof, elements }, ...input.proofs.slice(1)] };
-      }),
-    );
-    assert.equal(await submit(tx), "InvalidTxOutMembershipProof");
-  });
+    it("InsufficientRingSize: 10 ring members", async () => {
+      const tx = unsigned(fx.base, (p) =>
+        withInput(p, (input) => ({
+          ...input,
+          ring: input.ring.slice(0, 10),
+          proofs: input.proofs.slice(0, 10),
+        })),
+      );
+      assert.equal(await submit(tx), "InsufficientRingSize");
+    });
 
-  it("UnknownMaskedAmountVersion: an output without a masked amount", async () => {
-    const tx = unsigned(fx.base, (p) =>
-      withOutput(p, 0, (o) => ({ ...o, maskedAmount: undefined })),
-    );
-    assert.equal(await submit(tx), "UnknownMaskedAmountVersion");
-  });
+    it("DuplicateRingElements: the first member twice", async () => {
+      const tx = unsigned(fx.base, (p) =>
+        withInput(p, (input) => ({
+          ...input,
+          ring: [input.ring[0]!, ...input.ring.slice(0, 10)],
+          proofs: [input.proofs[0]!, ...input.proofs.slice(0, 10)],
+        })),
+      );
+      assert.equal(await submit(tx), "DuplicateRingElements");
+    });
 
-  it("InvalidTransactionSignature: the fee raised after signing", async () => {
-    const tx = unsigned(fx.base, (p) => ({ ...p, fee: p.fee + 1n }));
-    assert.equal(await submit(tx), "InvalidTransactionSignature");
-  });
+    it("UnsortedRingElements: the first two members swapped", async () => {
+      const swap = <T>(xs: readonly T[]): T[] => [xs[1]!, xs[0]!, ...xs.slice(2)];
+      const tx = unsigned(fx.base, (p) =>
+        withInput(p, (input) => ({ ...input, ring: swap(input.ring), proofs: swap(input.proofs) })),
+      );
+      assert.equal(await submit(tx), "UnsortedRingElements");
+    });
 
-  it("TxFeeError: signed with a fee one below the minimum", async () => {
-    assert.equal(fx.fee.tx.prefix.fee, fx.minimumFee - 1n);
-    assert.equal(await submit(fx.fee.tx), "TxFeeError");
-  });
+    it("UnsortedInputs: two inputs (disjoint rings) in descending order", async () => {
+      const inputs = [fx.base.tx.prefix.inputs[0] as TxIn, fx.disjointInput].sort((a, b) =>
+        compareKeys(b.ring[0]!.publicKey, a.ring[0]!.publicKey),
+      );
+      assert.equal(await submit(unsigned(fx.base, (p) => ({ ...p, inputs }))), "UnsortedInputs");
+    });
 
-  it("DuplicateOutputPublicKey: two outputs with one public key (re-signed)", async () => {
-    const first = fx.base.tx.prefix.outputs[0] as TxOut;
-    const tx = resigned(fx.base, (p) =>
-      withOutput(p, 1, (o) => ({ ...o, publicKey: first.publicKey })),
-    );
-    assert.equal(await submit(tx), "DuplicateOutputPublicKey");
-  });
+    it("MissingTxOutMembershipProof: 11 ring members, 10 proofs", async () => {
+      const tx = unsigned(fx.base, (p) =>
+        withInput(p, (input) => ({ ...input, proofs: input.proofs.slice(0, 10) })),
+      );
+      assert.equal(await submit(tx), "MissingTxOutMembershipProof");
+    });
 
-  it("TombstoneBlockExceeded: signed with tombstone block 1", async () => {
-    assert.equal(await submit(fx.tombstonePassed.tx), "TombstoneBlockExceeded");
-  });
+    it("LedgerTxOutIndexOutOfBounds: a proof's highest index beyond the ledger", async () => {
+      const tx = unsigned(fx.base, (p) =>
+        withInput(p, (input) => ({
+          ...input,
+          proofs: [{ ...input.proofs[0]!, highestIndex: 1_000_000n }, ...input.proofs.slice(1)],
+        })),
+      );
+      assert.equal(await submit(tx), "LedgerTxOutIndexOutOfBounds");
+    });
 
-  it("TombstoneBlockTooFar: signed with a tombstone beyond 20160 blocks ahead", async () => {
-    assert.equal(await submit(fx.tombstoneFar.tx), "TombstoneBlockTooFar");
-  });
+    it("MembershipProofValidationError: a proof's leaf is not its TxOut", async () => {
+      const tx = unsigned(fx.base, (p) =>
+        withInput(p, (input) => {
+          const proof = input.proofs[0]!;
+          const [leaf, ...rest] = proof.elements;
+          const bad = { ...leaf!, hash: flipFirstByte(leaf!.hash) };
+          return {
+            ...input,
+            proofs: [{ ...proof, elements: [bad, ...rest] }, ...input.proofs.slice(1)],
+          };
+        }),
+      );
+      assert.equal(await submit(tx), "MembershipProofValidationError");
+    });
 
-  it("MissingMemo: an output without a memo at block version 3 (re-signed)", async () => {
-    const tx = resigned(fx.base, (p) => withOutput(p, 0, (o) => ({ ...o, eMemo: undefined })));
-    assert.equal(await submit(tx), "MissingMemo");
-  });
+    it("InvalidTxOutMembershipProof: a sibling hash changed, so the proof misses the root", async () => {
+      const tx = unsigned(fx.base, (p) =>
+        withInput(p, (input) => {
+          const proof = input.proofs[0]!;
+          const elements = proof.elements.map((e, i) =>
+            i === 1 ? { ...e, hash: flipFirstByte(e.hash) } : e,
+          );
+          return { ...input, proofs: [{ ...proof, elements }, ...input.proofs.slice(1)] };
+        }),
+      );
+      assert.equal(await submit(tx), "InvalidTxOutMembershipProof");
+    });
 
-  it("MissingMaskedTokenId: an output without a masked token id at v3 (re-signed)", async () => {
-    const tx = resigned(fx.base, (p) =>
-      withOutput(p, 0, (o) => ({
-        ...o,
-        maskedAmount: { ...o.maskedAmount!, maskedTokenId: new Uint8Array(0) },
-      })),
-    );
-    assert.equal(await submit(tx), "MissingMaskedTokenId");
-  });
+    it("UnknownMaskedAmountVersion: an output without a masked amount", async () => {
+      const tx = unsigned(fx.base, (p) =>
+        withOutput(p, 0, (o) => ({ ...o, maskedAmount: undefined })),
+      );
+      assert.equal(await submit(tx), "UnknownMaskedAmountVersion");
+    });
 
-  it("UnsortedOutputs: the two outputs swapped at v3 (re-signed)", async () => {
-    const [a, b] = fx.base.signing.outputSecrets;
-    const tx = resigned(fx.base, (p) => ({ ...p, outputs: [p.outputs[1]!, p.outputs[0]!] }), [
-      b!,
-      a!,
-    ]);
-    assert.equal(await submit(tx), "UnsortedOutputs");
-  });
+    it("InvalidTransactionSignature: the fee raised after signing", async () => {
+      const tx = unsigned(fx.base, (p) => ({ ...p, fee: p.fee + 1n }));
+      assert.equal(await submit(tx), "InvalidTransactionSignature");
+    });
 
-  it("TokenNotYetConfigured: a fee in token 7, which the node has not configured", async () => {
-    assert.equal(
-      await submit(unsigned(fx.base, (p) => ({ ...p, feeTokenId: 7n }))),
-      "TokenNotYetConfigured",
-    );
-  });
+    it("TxFeeError: signed with a fee one below the minimum", async () => {
+      assert.equal(fx.fee.tx.prefix.fee, fx.minimumFee - 1n);
+      assert.equal(await submit(fx.fee.tx), "TxFeeError");
+    });
 
-  it("FeeMapDigestMismatch: a fee-map digest the node does not have", async () => {
-    const tx = { ...fx.base.tx, feeMapDigest: new Uint8Array(32).fill(0x11) };
-    assert.equal(await submit(tx), "FeeMapDigestMismatch");
+    it("DuplicateOutputPublicKey: two outputs with one public key (re-signed)", async () => {
+      const first = fx.base.tx.prefix.outputs[0] as TxOut;
+      const tx = resigned(fx.base, (p) =>
+        withOutput(p, 1, (o) => ({ ...o, publicKey: first.publicKey })),
+      );
+      assert.equal(await submit(tx), "DuplicateOutputPublicKey");
+    });
+
+    it("TombstoneBlockExceeded: signed with tombstone block 1", async () => {
+      assert.equal(await submit(fx.tombstonePassed.tx), "TombstoneBlockExceeded");
+    });
+
+    it("TombstoneBlockTooFar: signed with a tombstone beyond 20160 blocks ahead", async () => {
+      assert.equal(await submit(fx.tombstoneFar.tx), "TombstoneBlockTooFar");
+    });
+
+    it("MissingMemo: an output without a memo at block version 3 (re-signed)", async () => {
+      const tx = resigned(fx.base, (p) => withOutput(p, 0, (o) => ({ ...o, eMemo: undefined })));
+      assert.equal(await submit(tx), "MissingMemo");
+    });
+
+    it("MissingMaskedTokenId: an output without a masked token id at v3 (re-signed)", async () => {
+      const tx = resigned(fx.base, (p) =>
+        withOutput(p, 0, (o) => ({
+          ...o,
+          maskedAmount: { ...o.maskedAmount!, maskedTokenId: new Uint8Array(0) },
+        })),
+      );
+      assert.equal(await submit(tx), "MissingMaskedTokenId");
+    });
+
+    it("UnsortedOutputs: the two outputs swapped at v3 (re-signed)", async () => {
+      const [a, b] = fx.base.signing.outputSecrets;
+      const tx = resigned(fx.base, (p) => ({ ...p, outputs: [p.outputs[1]!, p.outputs[0]!] }), [
+        b!,
+        a!,
+      ]);
+      assert.equal(await submit(tx), "UnsortedOutputs");
+    });
+
+    it("TokenNotYetConfigured: a fee in token 7, which the node has not configured", async () => {
+      assert.equal(
+        await submit(unsigned(fx.base, (p) => ({ ...p, feeTokenId: 7n }))),
+        "TokenNotYetConfigured",
+      );
+    });
+
+    it("FeeMapDigestMismatch: a fee-map digest the node does not have", async () => {
+      const tx = { ...fx.base.tx, feeMapDigest: new Uint8Array(32).fill(0x11) };
+      assert.equal(await submit(tx), "FeeMapDigestMismatch");
+    });
+    it("InputRuleMaxTombstoneBlockExceeded: a contingent input completed past its tombstone limit", async () => {
+      assert.equal(await submit(fx.sciPastLimit.tx), "InputRuleMaxTombstoneBlockExceeded");
+    });
+
+    it("InputRuleMissingRequiredOutput: the contingent input's required output altered (re-signed)", async () => {
+      const required = fx.sciWithinLimit.tx.prefix.inputs.find((i) => i.inputRules !== undefined)
+        ?.inputRules?.requiredOutputs[0];
+      assert.ok(required !== undefined);
+      // Same amount commitment (values still balance), another fog hint: not the output required.
+      const tx = resigned(fx.sciWithinLimit, (p) => ({
+        ...p,
+        outputs: p.outputs.map((o) =>
+          Buffer.from(o.publicKey).equals(required.publicKey)
+            ? { ...o, eFogHint: flipFirstByte(o.eFogHint) }
+            : o,
+        ),
+      }));
+      assert.equal(await submit(tx), "InputRuleMissingRequiredOutput");
+    });
+    it("InputRulePartialFill: a minimum fill value without a partial-fill change", async () => {
+      const tx = withRules(rulesWith({ minPartialFillValue: 1n }));
+      assert.equal(await submit(tx), "InputRulePartialFill");
+    });
+
+    it("InputRuleInvalidAmountSharedSecret: a revealed change with a 31-byte secret", async () => {
+      const txOut = fx.twoInputs.tx.prefix.outputs[0] as TxOut;
+      const change = { txOut, amountSharedSecret: new Uint8Array(31) };
+      const tx = withRules(rulesWith({ partialFillChange: change }));
+      assert.equal(await submit(tx), "InputRuleInvalidAmountSharedSecret");
+    });
+
+    it("InputRuleTxOutConversion: a revealed change output without an amount", async () => {
+      const txOut = { ...(fx.twoInputs.tx.prefix.outputs[0] as TxOut), maskedAmount: undefined };
+      const change = { txOut, amountSharedSecret: new Uint8Array(32) };
+      const tx = withRules(rulesWith({ partialFillChange: change }));
+      assert.equal(await submit(tx), "InputRuleTxOutConversion");
+    });
+
+    it("InputRuleAmount: a revealed change whose secret does not open its amount", async () => {
+      const txOut = fx.twoInputs.tx.prefix.outputs[0] as TxOut;
+      const change = { txOut, amountSharedSecret: new Uint8Array(32).fill(7) };
+      const tx = withRules(rulesWith({ partialFillChange: change }));
+      assert.equal(await submit(tx), "InputRuleAmount");
+    });
   });
 });
