@@ -136,7 +136,13 @@ export function buildSend(p: {
     rng,
     ...memos,
   });
-  for (const input of inputs) builder.addInput(ringFor(p.ledger, input, account, rng));
+  // Rings are disjoint: no ledger output in two rings, none the real output of another input.
+  const used = new Set(inputs.map((o) => o.index));
+  for (const input of inputs) {
+    const ring = ringFor(p.ledger, input, account, rng, used);
+    builder.addInput(ring);
+    for (const proof of ring.membershipProofs) used.add(proof.index);
+  }
   builder.addOutput({ value: request.amount, tokenId: 0n }, request.to);
   const change = inputs.reduce((sum, o) => sum + o.value, 0n) - target;
   builder.addChangeOutput(

@@ -30,37 +30,48 @@ export function uniformBigBelow(rng: RandomSource, bound: bigint): bigint {
   }
 }
 
-/** Distinct indices of mixins for `realIndex`, drawn from the whole ledger. */
+/**
+ * Distinct indices of mixins for `realIndex`, drawn from the whole ledger except `exclude` (the
+ * other rings of the same transaction and their real outputs: ring members must be unique across
+ * all of a transaction's rings, and its inputs sorted strictly by their first member).
+ */
 export function drawMixinIndices(
   numTxOuts: bigint,
   realIndex: bigint,
   rng: RandomSource,
   count: number = RING_SIZE - 1,
+  exclude: ReadonlySet<bigint> = new Set(),
 ): bigint[] {
-  if (numTxOuts < BigInt(count + 1)) {
+  const excluded = [...exclude].filter((i) => i >= 0n && i < numTxOuts && i !== realIndex).length;
+  if (numTxOuts - BigInt(excluded) < BigInt(count + 1)) {
     throw new WalletError(
       "NOT_ENOUGH_MIXINS",
-      `the ledger holds ${numTxOuts} outputs; a ring needs ${count + 1}`,
+      `the ledger holds ${numTxOuts} outputs, ${excluded} of them in other rings; a ring needs ${count + 1}`,
     );
   }
   const chosen = new Set<bigint>([realIndex]);
   for (let draws = 0; chosen.size < count + 1; draws++) {
     if (draws >= WALLET_LIMITS.maxRingDraws)
       throw new WalletError("NOT_ENOUGH_MIXINS", "could not draw distinct ring members");
-    chosen.add(uniformBigBelow(rng, numTxOuts));
+    const index = uniformBigBelow(rng, numTxOuts);
+    if (!exclude.has(index)) chosen.add(index);
   }
   chosen.delete(realIndex);
   return [...chosen];
 }
 
-/** The credentials that spend `real`: its ring, proofs and one-time key. */
+/**
+ * The credentials that spend `real`: its ring (no member from `exclude`), proofs and one-time
+ * key.
+ */
 export function ringFor(
   ledger: LedgerReader,
   real: OwnedTxOut,
   account: AccountKey,
   rng: RandomSource,
+  exclude: ReadonlySet<bigint> = new Set(),
 ): InputCredentials {
-  const mixins = drawMixinIndices(ledger.numTxOuts(), real.index, rng);
+  const mixins = drawMixinIndices(ledger.numTxOuts(), real.index, rng, RING_SIZE - 1, exclude);
   const proofs = ledger.getTxOutProofsOfMembership([real.index, ...mixins]);
   const candidates: RingCandidate[] = mixins.map((index, i) => ({
     txOut: ledger.getTxOutByIndex(index),

@@ -1,7 +1,8 @@
 // Goal: the wallet library's accounting: a payment, once in a block, moves exactly amount + fee
 // from the sender's balance to the recipient's (spent outputs recognised by key image, change
 // found on the change subaddress); inputs are chosen largest first and refused when short; ring
-// members are distinct and never the real output; waiting sees the block that holds the payment.
+// members are distinct and never the real output, and no output is in two rings of one payment;
+// waiting sees the block that holds the payment.
 // Method: an in-memory ledger from generateSampleLedger at block version 2; the test itself
 // appends the block a validator would form from the built transaction (its key images and
 // outputs). Expected balances come from the sample ledger's value per output and the amounts.
@@ -175,6 +176,38 @@ describe("input selection and rings", () => {
     }
     assert.throws(
       () => drawMixinIndices(10n, 0n, random),
+      (e: unknown) => e instanceof WalletError && e.code === "NOT_ENOUGH_MIXINS",
+    );
+  });
+
+  it("keeps the rings of one payment disjoint (members unique across rings, as validation requires)", () => {
+    const { accounts, ledger, value, random } = sampleWorld("disjoint-rings");
+    for (let trial = 0; trial < 10; trial++) {
+      // One output's value plus the fee needs two of the sender's outputs.
+      const built = send(ledger, accounts[0]!, accounts[1]!, value, random);
+      const rings = built.tx.prefix.inputs.map((input) =>
+        input.ring.map((o) => toHex(o.publicKey)),
+      );
+      assert.equal(rings.length, 2);
+      assert.equal(
+        new Set(rings.flat()).size,
+        2 * 11,
+        `trial ${trial}: a ledger output in two rings`,
+      );
+    }
+  });
+
+  it("never draws an excluded index, and refuses when too few are left", () => {
+    const random = new SeededRandom("mixins-excluded");
+    const exclude = new Set([0n, 1n, 2n]);
+    for (let trial = 0; trial < 200; trial++) {
+      const mixins = drawMixinIndices(14n, 5n, random, 10, exclude);
+      assert.equal(new Set(mixins).size, 10);
+      assert.ok(mixins.every((i) => !exclude.has(i) && i !== 5n));
+    }
+    // 13 outputs, 3 excluded: 10 left, one short of a ring of 11.
+    assert.throws(
+      () => drawMixinIndices(13n, 5n, random, 10, exclude),
       (e: unknown) => e instanceof WalletError && e.code === "NOT_ENOUGH_MIXINS",
     );
   });
