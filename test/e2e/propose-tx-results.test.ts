@@ -80,7 +80,7 @@ interface Fixture {
   disjointInput: TxIn;
   /** The public key of a TxOut already in the ledger. */
   ledgerPublicKey: Uint8Array;
-  /** Account 3 completes account 1's contingent input (tombstone limit `SCI_MAX_TOMBSTONE`)… */
+  /** Account 3 completes account 1's contingent input (tombstone limit: 50 blocks ahead)… */
   sciWithinLimit: Signed;
   /** …and once more with a tombstone beyond that limit. */
   sciPastLimit: Signed;
@@ -300,7 +300,10 @@ function firstMembersDiffer(tx: Tx): boolean {
   return new Set(keys).size === keys.length;
 }
 
-/** `make()` again until its inputs' first ring members differ (not a rule under test here). */
+/**
+ * `make()` again until its inputs' first ring members differ (not a rule under test here): a
+ * contingent input's ring is drawn by its signer, independently of the other inputs' rings.
+ */
 function drawUntilSorted<T extends Signed>(make: () => T, what: string): T {
   for (let i = 0; i < MAX_RING_DRAWS; i++) {
     const built = make();
@@ -333,8 +336,10 @@ function buildBases(chain: ChainInfo): { one: BuiltSend; two: BuiltSend } {
         rng: osRandom,
       });
     const largest = largestOwned(ledger, account).value;
-    const two = drawUntilSorted(() => build(largest), "a two-input payment");
+    const two = build(largest);
     assert.equal(two.tx.prefix.inputs.length, 2);
+    // The wallet draws disjoint rings, so its inputs sort strictly.
+    assert.ok(firstMembersDiffer(two.tx), "the wallet's two rings share their first member");
     return { one: build(AMOUNT), two };
   } finally {
     ledger.close();
