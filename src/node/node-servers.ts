@@ -117,6 +117,8 @@ function clientServer(p: NodeServerPorts): RpcServer {
   const server = new RpcServer({
     logger: p.logger.child({ server: "client" }),
     onCall: (path, code, seconds) => p.metrics.grpcCall(path, code, seconds),
+    // Validation refusals are answers (gRPC OK with a ProposeTxResult); these are the calls refused.
+    onRefused: (path, error) => p.metrics.rejected("client", path, refusalReason(error)),
   });
   const { config, runtime, metrics } = p;
   if (config.chainId !== null) server.requestCheck(chainIdRequestCheck(config.chainId));

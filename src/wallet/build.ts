@@ -7,6 +7,8 @@ import {
 import type { LedgerReader } from "../ledger/index.js";
 import {
   BlockVersionFeatures,
+  type InputRingToSign,
+  type OutputSecret,
   type PublicAddress,
   publicAddressOf,
   rthMemoBuilder,
@@ -43,6 +45,11 @@ export interface BuiltSend {
   readonly change: bigint;
   readonly keyImages: readonly Uint8Array[];
   readonly outputPublicKeys: readonly Uint8Array[];
+  /** What the signature was made with, in prefix order (`signRctBulletproofs` re-signs with it). */
+  readonly signing: {
+    readonly rings: readonly InputRingToSign[];
+    readonly outputSecrets: readonly OutputSecret[];
+  };
 }
 
 /**
@@ -137,9 +144,10 @@ export function buildSend(p: {
     { changeAddress: publicAddressOf(account, CHANGE_SUBADDRESS_INDEX), primaryAddress: primary },
   );
   builder.setTombstoneBlock(request.tombstoneBlock);
-  const tx = builder.build();
+  const { tx, rings, outputSecrets } = builder.buildWithSecrets();
   return {
     tx,
+    signing: { rings, outputSecrets },
     txHash: txHash(tx),
     inputs,
     change,
