@@ -45,8 +45,11 @@ export interface BuiltSend {
   readonly change: bigint;
   readonly keyImages: readonly Uint8Array[];
   readonly outputPublicKeys: readonly Uint8Array[];
-  /** What the signature was made with, in prefix order (`signRctBulletproofs` re-signs with it). */
-  readonly signing: {
+  /**
+   * What the signature was made with, in prefix order (`signRctBulletproofs` re-signs with it):
+   * one-time private keys among them, so only kept when asked for (`keepSigningSecrets`).
+   */
+  readonly signing?: {
     readonly rings: readonly InputRingToSign[];
     readonly outputSecrets: readonly OutputSecret[];
   };
@@ -113,6 +116,8 @@ export function buildSend(p: {
   readonly rng: RandomSource;
   /** The account's scan kept between payments (default: a fresh full scan). */
   readonly owned?: OwnedOutputs;
+  /** Keep the signing secrets in the result (tests that tamper and re-sign); default not. */
+  readonly keepSigningSecrets?: boolean;
 }): BuiltSend {
   const { request, account, rng } = p;
   checkRequest(request);
@@ -147,7 +152,7 @@ export function buildSend(p: {
   const { tx, rings, outputSecrets } = builder.buildWithSecrets();
   return {
     tx,
-    signing: { rings, outputSecrets },
+    ...(p.keepSigningSecrets === true ? { signing: { rings, outputSecrets } } : {}),
     txHash: txHash(tx),
     inputs,
     change,

@@ -112,18 +112,24 @@ async function submit(tx: Tx): Promise<string> {
 /** A built transaction with what it was signed with (rings and outputs in prefix order). */
 type Signed = Pick<BuiltSend, "tx" | "signing">;
 
+/** The signing secrets of a send built with `keepSigningSecrets`. */
+function signingOf(built: Signed): NonNullable<BuiltSend["signing"]> {
+  assert.ok(built.signing !== undefined, "built without keepSigningSecrets");
+  return built.signing;
+}
+
 /** `built`'s prefix with `change` applied, re-signed with the builder's secrets. */
 function resigned(
   built: Signed,
   change: (prefix: TxPrefix) => TxPrefix,
-  outputSecrets: readonly OutputSecret[] = built.signing.outputSecrets,
+  outputSecrets: readonly OutputSecret[] = signingOf(built).outputSecrets,
   blockVersion = BLOCK_VERSION,
 ): Tx {
   const prefix = change(built.tx.prefix);
   const signature = signRctBulletproofs(
     blockVersion,
     prefix,
-    built.signing.rings,
+    signingOf(built).rings,
     outputSecrets,
     osRandom,
   );
@@ -243,6 +249,7 @@ async function buildFixture(): Promise<Fixture> {
         request: { ...request, ...change },
         pending: new Set(),
         rng: osRandom,
+        keepSigningSecrets: true,
       });
     const base = build(1);
     // Members of the base's ring are excluded; 11 others (sorted by public key) make an input.
@@ -339,6 +346,7 @@ function buildBases(chain: ChainInfo): { one: BuiltSend; two: BuiltSend } {
         },
         pending: new Set(),
         rng: osRandom,
+        keepSigningSecrets: true,
       });
     const largest = largestOwned(ledger, account).value;
     const two = build(largest);
@@ -397,7 +405,7 @@ describe("ProposeTxResult codes a client can cause, over gRPC", () => {
       const tx = resigned(
         base,
         (p) => withOutput(p, 0, (o) => ({ ...o, eMemo: new Uint8Array(66) })),
-        base.signing.outputSecrets,
+        signingOf(base).outputSecrets,
         0,
       );
       assert.equal(await submit(tx), "MemosNotAllowed");
@@ -411,7 +419,7 @@ describe("ProposeTxResult codes a client can cause, over gRPC", () => {
             ...o,
             maskedAmount: { ...o.maskedAmount!, maskedTokenId: new Uint8Array(8) },
           })),
-        base.signing.outputSecrets,
+        signingOf(base).outputSecrets,
         0,
       );
       assert.equal(await submit(tx), "MaskedTokenIdNotAllowed");
@@ -433,7 +441,7 @@ describe("ProposeTxResult codes a client can cause, over gRPC", () => {
           ...p,
           inputs: p.inputs.map((input, i) => (i === 0 ? { ...input, inputRules: rules } : input)),
         }),
-        twoInputs.signing.outputSecrets,
+        signingOf(twoInputs).outputSecrets,
         0,
       );
       assert.equal(await submit(tx), "InputRulesNotAllowed");
@@ -468,7 +476,7 @@ describe("ProposeTxResult codes a client can cause, over gRPC", () => {
     });
 
     it("ContainsExistingOutputPublicKey: an output reuses a ledger TxOut's public key", async () => {
-      const secrets = fx.base.signing.outputSecrets;
+      const secrets = signingOf(fx.base).outputSecrets;
       const outputs = fx.base.tx.prefix.outputs.map((o, i) => ({
         txOut: i === 0 ? { ...o, publicKey: fx.ledgerPublicKey } : o,
         secret: secrets[i] as OutputSecret,
@@ -645,7 +653,7 @@ describe("ProposeTxResult codes a client can cause, over gRPC", () => {
     });
 
     it("UnsortedOutputs: the two outputs swapped at v3 (re-signed)", async () => {
-      const [a, b] = fx.base.signing.outputSecrets;
+      const [a, b] = signingOf(fx.base).outputSecrets;
       const tx = resigned(fx.base, (p) => ({ ...p, outputs: [p.outputs[1]!, p.outputs[0]!] }), [
         b!,
         a!,
