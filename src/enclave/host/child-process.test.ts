@@ -236,7 +236,7 @@ describe("child-process enclave host", () => {
     assert.equal(stderr, "enclave: INVALID_CSS: the enclave CSS signature does not verify\n");
   });
 
-  it("refuses an enclave that says it is ready under another measurement", async () => {
+  it("fails start-up for an enclave that says it is ready under another measurement", async () => {
     const other = path.join(dir, "other-measurement.mjs");
     writeFileSync(
       other,
@@ -244,7 +244,11 @@ describe("child-process enclave host", () => {
     );
     await assert.rejects(
       startChildEnclave({ sealSecretPath: secret, cssBytes: identity.cssBytes, entry: other }),
-      { code: "PROTOCOL_VIOLATION" },
+      (e: EnclaveHostError) => {
+        assert.equal(e.code, "ENCLAVE_START_FAILED");
+        assert.match(e.message, new RegExp(`ready under measurement ${"00".repeat(32)}, not `));
+        return true;
+      },
     );
   });
 

@@ -1,4 +1,4 @@
-import { bytesEqual } from "../../util/index.js";
+import { bytesEqual, toHex } from "../../util/index.js";
 import type { CallName, CallOf, EnclaveOutcome } from "../api.js";
 import {
   decodeReplyBody,
@@ -141,7 +141,10 @@ export abstract class FramedEnclaveHost implements EnclaveHost {
       }
     } catch (error) {
       const e = error instanceof EnclaveHostError ? error : undefined;
-      this.fail("PROTOCOL_VIOLATION", e?.message ?? "undecodable reply from the enclave");
+      this.fail(
+        e?.code ?? "PROTOCOL_VIOLATION",
+        e?.message ?? "undecodable reply from the enclave",
+      );
     }
   }
 
@@ -150,9 +153,11 @@ export abstract class FramedEnclaveHost implements EnclaveHost {
     if (decoded.kind === "ready") {
       if (this.started) throw new EnclaveHostError("PROTOCOL_VIOLATION", "a second ready notice");
       if (!bytesEqual(decoded.measurement, this.expectedMeasurement)) {
+        // A start-up failure (exit 2, no restart loop): the usual cause is configuration, an
+        // enclave run apart (--enclave-socket) with another CSS than this service's.
         throw new EnclaveHostError(
-          "PROTOCOL_VIOLATION",
-          "the enclave is ready under another measurement",
+          "ENCLAVE_START_FAILED",
+          `the enclave is ready under measurement ${toHex(decoded.measurement)}, not ${toHex(this.expectedMeasurement)} of this service's CSS: give both the same CSS file`,
         );
       }
       this.started = true;

@@ -199,4 +199,23 @@ describe("Unix-socket enclave host", () => {
       },
     );
   });
+
+  it("fails start-up (not a protocol violation) for an enclave of another measurement", async () => {
+    // Another install's enclave behind the socket: the operator's to fix, so exit 2, no restarts.
+    const socketPath = fresh("other.sock");
+    const other = Buffer.from(READY);
+    other.fill(0xab, READY.length - 32);
+    await standIn(socketPath, (s) => s.write(other));
+    await assert.rejects(
+      connectSocketEnclave({ socketPath, cssBytes: identity.cssBytes }),
+      (e: EnclaveHostError) => {
+        assert.equal(e.code, "ENCLAVE_START_FAILED");
+        assert.equal(
+          e.message,
+          `the enclave is ready under measurement ${"ab".repeat(32)}, not ${Buffer.from(identity.measurement).toString("hex")} of this service's CSS: give both the same CSS file`,
+        );
+        return true;
+      },
+    );
+  });
 });
