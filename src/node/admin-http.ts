@@ -6,6 +6,7 @@ import { PACKAGE_ROOT } from "../enclave/index.js";
 import { ADMIN_LIMITS } from "./admin-limits.js";
 import type { AdminStatus } from "./admin-status.js";
 import type { HealthVerdict } from "./health.js";
+import { failQueryProblem } from "./quorum-health.js";
 
 /**
  * `--admin-http-listen-uri` (SPEC §4.2): HTTP for operators on node:http. Paths: `GET /livez`,
@@ -151,6 +152,11 @@ function quorum(res: ServerResponse, h: AdminHttpHandlers, fail: string | null):
           .filter((s) => s !== "");
   if (ids !== undefined && ids.length > ADMIN_LIMITS.failIdsMax) {
     send(res, 400, err("BAD_QUERY", `at most ${ADMIN_LIMITS.failIdsMax} ids in fail=`));
+    return;
+  }
+  const problem = ids === undefined ? undefined : failQueryProblem(h.status.quorum(), ids);
+  if (problem !== undefined) {
+    send(res, 400, err("BAD_QUERY", problem));
     return;
   }
   const q = h.status.quorum(ids);

@@ -103,6 +103,22 @@ export function quorumHealth(i: QuorumHealthInput, cache?: IntersectionCache): Q
   };
 }
 
+/**
+ * Why a `fail=` query cannot be answered, or undefined. Ours is refused because the what-if keeps
+ * us among the live nodes by definition; an id outside the transitive quorum set (a typo, most
+ * often) would change nothing and so answer "ok" for a question nobody asked.
+ */
+export function failQueryProblem(health: QuorumHealth, ids: readonly string[]): string | undefined {
+  const known = new Set(health.members.map((m) => m.id));
+  for (const id of ids) {
+    if (id === health.local)
+      return `fail= names this node (${id}); ask another node about losing it`;
+    if (!known.has(id))
+      return `fail= names ${id}, which is in no quorum set this node knows (see /quorum)`;
+  }
+  return undefined;
+}
+
 /** Our quorum set and each member's latest declared one. */
 function declaredSets(i: QuorumHealthInput): Map<string, QuorumSet> {
   const out = new Map<string, QuorumSet>([[i.local, i.quorumSet]]);

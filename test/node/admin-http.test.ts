@@ -191,6 +191,17 @@ describe(`admin HTTP over a four-node in-process network (seed ${SEED})`, () => 
     assert.equal((await get(server, `/quorum?fail=${many}`)).status, 400);
     const whatIf = (await get(server, `/quorum?fail=${ADMIN_IDS[1]},${ADMIN_IDS[2]}`)).body;
     assert.deepEqual([whatIf.hasQuorum, whatIf.failed], [false, [ADMIN_IDS[1], ADMIN_IDS[2]]]);
+    // The server is n0's: failing itself, or a node no quorum set names, is refused, not "ok".
+    for (const [fail, why] of [
+      [`${ADMIN_IDS[1]},${ADMIN_IDS[0]}`, `fail= names this node (${ADMIN_IDS[0]})`],
+      ["no-such-node:8443", "fail= names no-such-node:8443, which is in no quorum set"],
+    ] as const) {
+      const refused = await get(server, `/quorum?fail=${encodeURIComponent(fail)}`);
+      assert.equal(refused.status, 400, fail);
+      const error = (refused.body as { error: { code: string; message: string } }).error;
+      assert.equal(error.code, "BAD_QUERY");
+      assert.ok(error.message.startsWith(why), error.message);
+    }
     const page = await fetch(new URL("/", server.url));
     assert.match(await page.text(), /uplot\.min\.js/);
     assert.equal((await fetch(new URL("/uplot.min.js", server.url))).status, 200);
