@@ -33,6 +33,10 @@ export class TestnetLayout {
   sealedKey(node: number): string {
     return path.join(this.nodeDir(node), "sealed-block-signing-key");
   }
+  /** `--scp-debug-dump` folder of the node (testnet --scp-debug-dump). */
+  scpDumpDir(node: number): string {
+    return path.join(this.nodeDir(node), "scp-debug-dump");
+  }
   serviceLog(node: number): string {
     return path.join(this.nodeDir(node), "service.log");
   }

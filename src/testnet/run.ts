@@ -24,6 +24,8 @@ export interface TestnetOptions {
   readonly maxOutstanding?: number | undefined;
   /** How often nodes are polled and payments followed (default `TESTNET_LIMITS.pollIntervalMs`). */
   readonly pollIntervalMs?: number;
+  /** Each node records its SCP traffic in `node-I/scp-debug-dump` (`--scp-debug-dump`). */
+  readonly scpDebugDump?: boolean;
   /** Where the load counts (a benchmark passes its own, to see each latency as it comes). */
   readonly stats?: LoadStats;
 }
@@ -100,7 +102,8 @@ function childFailure(child: Child): string {
 
 async function runNetwork(r: Run): Promise<TestnetResult> {
   const { io, layout, manifest, children, monitors } = r;
-  for (const node of manifest.nodes) children.start(serviceSpec(layout, manifest, node));
+  for (const node of manifest.nodes)
+    children.start(serviceSpec(layout, manifest, node, r.o.scpDebugDump === true));
   io.started?.(children.all.map((c) => c.pid));
   await waitForNodes(r);
   for (const node of manifest.nodes) children.start(distributionSpec(layout, node));

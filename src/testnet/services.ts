@@ -19,8 +19,17 @@ export function serviceHasAdminHttp(): boolean {
 /** The software enclave under the development attestation policy: all a laptop has. */
 const SERVICE_ENV = { SGX_MODE: "SW", IAS_MODE: "DEV" } as const;
 
-/** Node `node`'s `consensus-service`, as the runbook's run command with the testnet's files. */
-export function serviceSpec(layout: TestnetLayout, manifest: Manifest, node: NodePlan): ChildSpec {
+/**
+ * Node `node`'s `consensus-service`, as the runbook's run command with the testnet's files;
+ * `scpDebugDump` adds `--scp-debug-dump` into the node's folder (for `consensus-tool scp-dump`
+ * and `scripts/slot-phases.mjs`).
+ */
+export function serviceSpec(
+  layout: TestnetLayout,
+  manifest: Manifest,
+  node: NodePlan,
+  scpDebugDump = false,
+): ChildSpec {
   const i = node.index;
   const args = [
     "--peer-responder-id",
@@ -46,6 +55,7 @@ export function serviceSpec(layout: TestnetLayout, manifest: Manifest, node: Nod
     "--block-version",
     String(manifest.blockVersion),
     ...(serviceHasAdminHttp() ? ["--admin-http-listen-uri", adminHttpUri(node)] : []),
+    ...(scpDebugDump ? ["--scp-debug-dump", layout.scpDumpDir(i)] : []),
   ];
   return {
     name: `node ${i}`,

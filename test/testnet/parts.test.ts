@@ -96,6 +96,18 @@ describe("testnet folder", () => {
     }
   });
 
+  it("adds --scp-debug-dump into the node's folder only when asked (testnet --scp-debug-dump)", async () => {
+    const manifest = readManifest(layout);
+    const node = manifest?.nodes[1];
+    assert.ok(manifest !== undefined && node !== undefined);
+    assert.ok(!serviceSpec(layout, manifest, node).args.includes("--scp-debug-dump"));
+    const spec = serviceSpec(layout, manifest, node, true);
+    const at = spec.args.indexOf("--scp-debug-dump");
+    assert.equal(spec.args[at + 1], path.join(layout.dir, `node-${node.index}`, "scp-debug-dump"));
+    const r = await runCaptured(serviceMain, [...spec.args, "--check-config"], spec.env);
+    assert.equal(r.status, 0, r.stderr);
+  });
+
   it("restarts from the folder: same keys, new ports when an old one is taken", async () => {
     const before = readManifest(layout);
     assert.ok(before !== undefined);

@@ -24,7 +24,8 @@ import {
 import { sleep, stopSignals } from "../stop-signals.js";
 import { SUMMARIES } from "./summaries.js";
 
-const HELP = `Usage: consensus-tool testnet [--nodes N] [--dir DIR] [--duration S] [--tx-rate R] [--json]
+const HELP = `Usage: consensus-tool testnet [--nodes N] [--dir DIR] [--duration S] [--tx-rate R]
+                              [--scp-debug-dump] [--json]
 
 Runs a local network of validators closing blocks of wallet payments, on nothing but this package:
   - a folder (--dir, or a fresh temporary one) with ${TESTNET_LIMITS.accounts} sample accounts, an origin ledger paying them, and
@@ -50,6 +51,10 @@ Options:
   --duration S   stop after S seconds (default: run until Ctrl-C)
   --tx-rate R    payments per second over the whole network (default ${TESTNET_LIMITS.defaultTxRate}, 0 for none,
                  at most ${TESTNET_LIMITS.maxTxRate})
+  --scp-debug-dump
+                 each node records its SCP traffic in DIR/node-I/scp-debug-dump (consensus-service
+                 --scp-debug-dump; read with consensus-tool scp-dump, or per slot phase with
+                 node scripts/slot-phases.mjs DIR)
   --json         print at the end (progress goes to stderr):
                  {"nodes", "duration_s", "blocks", "transactions_submitted", "transactions_included",
                   "tx_per_s", "latency_ms": {"p50", "p99"}, "agreement", "dir",
@@ -79,6 +84,7 @@ function options(args: readonly string[]) {
     dir: { type: "string" },
     duration: { type: "string" },
     "tx-rate": { type: "string" },
+    "scp-debug-dump": { type: "boolean" },
     json: { type: "boolean" },
   });
   if (positionals.length > 0)
@@ -95,6 +101,7 @@ function options(args: readonly string[]) {
     dir: path.resolve(values.dir ?? mkdtempSync(path.join(tmpdir(), "mc-testnet-"))),
     durationMs: duration === undefined ? undefined : duration * 1000,
     txRate,
+    scpDebugDump: values["scp-debug-dump"] === true,
     json: values.json === true,
   };
 }
