@@ -1,5 +1,5 @@
 import type { LedgerReader } from "../ledger/index.js";
-import { type VerifiedConsensusMsg, verifyConsensusMsg } from "../peers/index.js";
+import { type VerifiedConsensusMsg, VerifiedMsgCache, verifyConsensusMsg } from "../peers/index.js";
 
 /** Who may send us consensus messages, and whose statements we know (from the network config). */
 export interface PeerTrust {
@@ -15,12 +15,22 @@ export type MessageVerifier = (
   payload: Uint8Array,
 ) => VerifiedConsensusMsg;
 
-export function messageVerifier(trust: PeerTrust, ledger: LedgerReader): MessageVerifier {
+/** One verifier per node: its cache lets the copies relayed by other peers skip verification. */
+export function messageVerifier(
+  trust: PeerTrust,
+  ledger: LedgerReader,
+  cache = new VerifiedMsgCache(),
+): MessageVerifier {
   return (from, payload) =>
-    verifyConsensusMsg(from, payload, {
-      peers: trust.peers,
-      knownNodes: trust.knownNodes,
-      numBlocks: Number(ledger.numBlocks()),
-      blockId: (i) => ledger.getBlock(BigInt(i)).id,
-    });
+    verifyConsensusMsg(
+      from,
+      payload,
+      {
+        peers: trust.peers,
+        knownNodes: trust.knownNodes,
+        numBlocks: Number(ledger.numBlocks()),
+        blockId: (i) => ledger.getBlock(BigInt(i)).id,
+      },
+      cache,
+    );
 }

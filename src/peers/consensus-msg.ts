@@ -3,6 +3,7 @@ import type { ScpMessage } from "../scp/index.js";
 import { bytesEqual, toHex } from "../util/index.js";
 import { consensusMsgDigest } from "./digest.js";
 import { PeersError } from "./errors.js";
+import type { IssuedMsgCheck, VerifiedMsgCache } from "./verified-msg-cache.js";
 import { decodeConsensusMsgPayload, type SignedConsensusMsg } from "./wire.js";
 
 /**
@@ -99,16 +100,27 @@ export interface VerifiedConsensusMsg {
   readonly digest: Uint8Array;
 }
 
-/** Verify a received `consensus_peer.ConsensusMsg`; every refusal is a `PeersError`. */
+/**
+ * Verify a received `consensus_peer.ConsensusMsg`; every refusal is a `PeersError`. With a
+ * `cache`, a payload already verified skips the checks that depend on its bytes alone.
+ */
 export function verifyConsensusMsg(
   fromResponderId: string,
   payload: Uint8Array,
   ctx: VerifyContext,
+  cache?: VerifiedMsgCache,
 ): VerifiedConsensusMsg {
   if (!ctx.peers.has(fromResponderId))
     throw new PeersError("UNKNOWN_PEER", `consensus message relayed by unknown peer`, {
       from: fromResponderId,
     });
+  const check = (bytes: Uint8Array) => checkIssuedMsg(bytes, ctx);
+  const { msg, digest } = cache === undefined ? check(payload) : cache.through(payload, check);
+  return { msg, fromResponderId, position: position(msg, ctx), digest };
+}
+
+/** The checks of a payload that do not depend on who relayed it or on our ledger. */
+function checkIssuedMsg(payload: Uint8Array, ctx: VerifyContext): IssuedMsgCheck {
   const msg = decodeConsensusMsgPayload(payload);
   const issuer = msg.scpMsg.sender;
   const known = ctx.knownNodes.get(issuer.id);
@@ -126,7 +138,7 @@ export function verifyConsensusMsg(
     throw new PeersError("INVALID_SIGNATURE", "consensus message signature does not verify", {
       issuer: issuer.id,
     });
-  return { msg, fromResponderId, position: position(msg, ctx), digest };
+  return { msg, digest };
 }
 
 function position(msg: SignedConsensusMsg, ctx: VerifyContext): MsgPosition {

@@ -51,6 +51,7 @@ export {
 } from "./keepalive.js";
 export { LatestIssuedMsg } from "./latest-issued.js";
 export { PEERS_LIMITS, retryDelaysMs } from "./limits.js";
+export { type IssuedMsgCheck, VerifiedMsgCache } from "./verified-msg-cache.js";
 export {
   decodeConsensusMsgPayload,
   decodeConsensusMsgProto,

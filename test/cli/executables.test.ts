@@ -68,6 +68,23 @@ describe("consensus-tool", () => {
       );
     }
   });
+  it("bench peer-msg times a first copy and a relayed copy of a consensus message", () => {
+    const quick = ["--json", "--runs", "1", "--warmup-ms", "1", "--min-run-ms", "1"];
+    const r = run("consensus-tool.mjs", ["bench", "peer-msg", ...quick]);
+    assert.equal(r.status, 0, r.stderr);
+    const figures = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { bench: string; metric: string; unit: string; value: number });
+    assert.deepEqual(
+      figures.map((f) => [f.bench, f.metric, f.unit]),
+      [
+        ["peer-msg", "verify_first_copy_us", "us"],
+        ["peer-msg", "verify_relayed_copy_us", "us"],
+      ],
+    );
+    for (const f of figures) assert.ok(f.value > 0);
+  });
 });
 
 describe("consensus-service", () => {

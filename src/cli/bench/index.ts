@@ -3,6 +3,7 @@ import { enclaveBenchmark } from "./enclave.js";
 import type { Benchmark } from "./harness.js";
 import { hashesBenchmark } from "./hashes.js";
 import { ledgerAppendBenchmark } from "./ledger-append.js";
+import { peerMsgBenchmark } from "./peer-msg.js";
 import { ristrettoBenchmark } from "./ristretto.js";
 import { scpBenchmark } from "./scp.js";
 import { txVerifyBenchmark } from "./tx-verify.js";
@@ -18,4 +19,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   archiveSyncBenchmark,
   ristrettoBenchmark,
   enclaveBenchmark,
+  peerMsgBenchmark,
 ];
