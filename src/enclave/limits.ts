@@ -56,6 +56,13 @@ export const ENCLAVE_LIMITS = {
    * only the holder of the original ephemeral secret can derive its keys.
    */
   answeredHandshakesMax: 16_384,
+  /**
+   * Transactions whose signature and range proofs this enclave verified in tx_is_well_formed,
+   * remembered (by block version and SHA-256 of the transaction bytes) so that form_block does not
+   * verify them a second time. A forgotten one is verified again: the bound costs time, never
+   * correctness. Two blocks of MAX_TRANSACTIONS_PER_BLOCK; ≈ 150 bytes each.
+   */
+  signatureMemoMax: 10_000,
   /** Pending report-data entries kept for InstallEvidence (MobileCoin: quotes LRU 64). */
   pendingReportsMax: 64,
   /** Host: calls awaiting a reply at once; the next is refused with TOO_MANY_CALLS_IN_FLIGHT. */

@@ -186,6 +186,7 @@ export {
   type LedgerView,
   txIsWellFormed,
   txOutsEqual,
+  type ValidateOptions,
   type ValidationContext,
   validateMembershipProofs,
   validateTombstone,

@@ -201,6 +201,41 @@ test("InvalidLedgerContext: the host supplies too few root proofs", () => {
   constructed.add("InvalidLedgerContext");
 });
 
+test("signatureVerified skips rule 9 only: a broken signature passes, the other rules still fail", () => {
+  // What the enclave's form_block passes for a transaction its own tx_is_well_formed verified.
+  const rootProofs = tx.prefix.inputs.flatMap((i) =>
+    i.proofs.map((p) => baseLedger.rootProof(p.highestIndex)),
+  );
+  const ctx = {
+    currentBlockIndex: baseLedger.numBlocks - 1n,
+    blockVersion: 3,
+    rootProofs,
+    minimumFee: 400_000_000n,
+  };
+  const proof = tx.signature.rangeProofs[0]!.slice();
+  proof[200]! ^= 0x10;
+  const broken = { ...tx, signature: { ...tx.signature, rangeProofs: [proof] } };
+  const codeWith = (t: Tx, options: { signatureVerified?: boolean }, c = ctx) => {
+    try {
+      validateTx(t, c, options);
+      return "Ok";
+    } catch (error) {
+      assert.ok(error instanceof TxValidationError);
+      return error.code;
+    }
+  };
+  assert.equal(codeWith(broken, {}), "InvalidTransactionSignature");
+  assert.equal(codeWith(broken, { signatureVerified: true }), "Ok");
+  const late = { ...ctx, currentBlockIndex: tx.prefix.tombstoneBlock };
+  assert.equal(codeWith(tx, { signatureVerified: true }, late), "TombstoneBlockExceeded");
+  const tooLow = { ...ctx, minimumFee: tx.prefix.fee + 1n };
+  assert.equal(codeWith(tx, { signatureVerified: true }, tooLow), "TxFeeError");
+  assert.equal(
+    codeWith(tx, { signatureVerified: true }, { ...ctx, rootProofs: [] }),
+    "InvalidLedgerContext",
+  );
+});
+
 test("the host's root proofs must imply one root (enclave tx_is_well_formed)", () => {
   // The same ledger one TxOut longer: its proofs imply another root, yet each still rolls back
   // to the root the client's proof was made against, so only the one-root check can tell.

@@ -87,6 +87,8 @@ export interface SoftwareEnclaveOptions {
    * public test channels); absent in every real enclave.
    */
   channels?: SessionChannels;
+  /** Transactions whose verified signature is remembered; default `ENCLAVE_LIMITS.signatureMemoMax`. */
+  signatureMemoMax?: number;
 }
 
 /** What the CSS says about who signed the enclave. */
@@ -165,7 +167,13 @@ export class SoftwareEnclave {
     this.transactions = new TransactionCalls(
       options.channels ?? this.sessionChannels(),
       this.random,
+      options.signatureMemoMax,
     );
+  }
+
+  /** form_block transactions whose second signature check the memo spared (tests, benchmarks). */
+  get signatureMemoHits(): number {
+    return this.transactions.signatureMemoHits;
   }
 
   /** Pending report-data entries (for tests of the bound). */
@@ -243,7 +251,8 @@ export class SoftwareEnclave {
             spendPublicKey: this.constants.feeSpendPublicKey,
             viewPublicKey: this.constants.feeViewPublicKey,
           },
-          openWellFormed: (ciphertext) => this.transactions.openWellFormed(ciphertext),
+          openWellFormed: (ciphertext, blockVersion) =>
+            this.transactions.openWellFormed(ciphertext, blockVersion),
         });
       case "install_evidence":
         return this.installEvidence(call.evidence, nowMs);

@@ -121,13 +121,14 @@ interface Node {
   signer: Uint8Array;
 }
 
-function node(seed: string): Node {
+function node(seed: string, signatureMemoMax?: number): Node {
   const channels = new NoiseTestChannels(new SeededRandom(`${seed}/channels`));
   const e = new SoftwareEnclave({
     random: new SeededRandom(seed),
     sealSecret: SECRET,
     measurement: MEASUREMENT,
     channels,
+    ...(signatureMemoMax === undefined ? {} : { signatureMemoMax }),
   });
   const init: EnclaveCall = {
     call: "enclave_init",
@@ -380,6 +381,18 @@ describe("form_block", () => {
     assert.equal(ledger.numBlocks(), 4n);
   });
 
+  it("checks a signature once: after this enclave's tx_is_well_formed, form_block skips it, to the same block", () => {
+    const ledger = freshLedger();
+    const memo = node("memo-on");
+    const noMemo = node("memo-off", 0);
+    const [withMemo, without] = [memo, noMemo].map((n) =>
+      decodeFormed(ok(n.e.handle(formCall(admit(n, [a, t], ledger), ledger), AT_MS), "form_block")),
+    ) as [Formed, Formed];
+    assert.deepEqual([memo.e.signatureMemoHits, noMemo.e.signatureMemoHits], [2, 0]);
+    assert.deepEqual(withMemo.bytes.block, without.bytes.block);
+    assert.deepEqual(withMemo.bytes.blockContents, without.bytes.blockContents);
+  });
+
   it("refuses another root, proofs of two ledger states and duplicates", () => {
     const ledger = freshLedger();
     const n = node("refuse");
@@ -452,6 +465,8 @@ describe("form_block", () => {
       ),
       "MALFORMED_TX/TombstoneBlockExceeded",
     );
+    // That refusal came with the signature check spared: the ledger rules still ran.
+    assert.equal(n.e.signatureMemoHits, 1);
     const mint = { ...call.inputs, mintConfigTxs: [new Uint8Array(3)] };
     assert.equal(refusal(n.e.handle({ ...call, inputs: mint }, AT_MS)), "NOT_SUPPORTED_YET");
     assert.equal(

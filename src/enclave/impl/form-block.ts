@@ -43,7 +43,12 @@ import {
 import { bytesEqual, compareBytes, isCodedError, toHex } from "../../util/index.js";
 import type { CallOf, OkOf } from "../api.js";
 import { EnclaveError } from "../errors.js";
-import { asEnclaveError, decodeProofs, type TxCallConfig } from "./transactions.js";
+import {
+  asEnclaveError,
+  decodeProofs,
+  type OpenedWellFormedTx,
+  type TxCallConfig,
+} from "./transactions.js";
 
 /**
  * `form_block` (reference mobilecoin-service.md §6.3; MobileCoin `consensus/enclave/impl`
@@ -67,7 +72,7 @@ export interface FormBlockDeps {
     readonly viewPublicKey: Uint8Array;
   };
   /** Opens a `WellFormedEncryptedTx` of this enclave (CACHE_CIPHER / SERIALIZATION otherwise). */
-  readonly openWellFormed: (ciphertext: Uint8Array) => Tx;
+  readonly openWellFormed: (ciphertext: Uint8Array, blockVersion: number) => OpenedWellFormedTx;
 }
 
 function strictDecode<D extends DescMessage>(
@@ -134,7 +139,10 @@ function validatedTxs(
   deps: FormBlockDeps,
 ): Tx[] {
   const inputs = call.inputs.wellFormedTxs;
-  const txs = inputs.map((input) => deps.openWellFormed(input.wellFormedEncryptedTx));
+  const opened = inputs.map((input) =>
+    deps.openWellFormed(input.wellFormedEncryptedTx, deps.config.blockVersion),
+  );
+  const txs = opened.map((o) => o.tx);
   const proofs = inputs.map((input) => decodeProofs(input.proofs));
   let root: MembershipElement | undefined;
   try {
@@ -152,7 +160,7 @@ function validatedTxs(
         rootProofs,
         minimumFee,
       };
-      validateTx(tx, ctx);
+      validateTx(tx, ctx, { signatureVerified: opened[i]?.signatureVerified === true });
     });
     root = checkRootProofsAgree(proofs.flat());
   } catch (error) {

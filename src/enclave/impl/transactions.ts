@@ -1,4 +1,5 @@
 import { fromBinary } from "@bufbuild/protobuf";
+import { sha256 } from "../../crypto/index.js";
 import { TxOutMembershipProofSchema } from "../../proto/external_pb.js";
 import {
   checkStrictWire,
@@ -16,7 +17,13 @@ import {
   txKeyImages,
   txOutputPublicKeys,
 } from "../../transaction/index.js";
-import { bytesEqual, concatBytes, isCodedError, type RandomSource } from "../../util/index.js";
+import {
+  bytesEqual,
+  concatBytes,
+  isCodedError,
+  type RandomSource,
+  toHex,
+} from "../../util/index.js";
 import type { CallOf, OkOf, TxContext, WellFormedTxContext } from "../api.js";
 import { EnclaveError } from "../errors.js";
 import { ENCLAVE_LIMITS } from "../limits.js";
@@ -160,19 +167,35 @@ export function decodeProofs(encoded: readonly Uint8Array[]): TxOutMembershipPro
   });
 }
 
+/** The memo's key: the signature check depends on the transaction bytes and the block version only. */
+function signatureMemoKey(blockVersion: number, txBytes: Uint8Array): string {
+  return `${blockVersion}:${toHex(sha256(txBytes))}`;
+}
+
 /** `floor(fee / (minimum_fee >> 7))`: equal for every minimum-fee payment, ~1% steps above. */
 export function txPriority(fee: bigint, minimumFee: bigint): bigint {
   return fee / (minimumFee >> 7n);
 }
 
+/** A transaction opened for form_block, and whether this enclave verified its signature already. */
+export interface OpenedWellFormedTx {
+  readonly tx: Tx;
+  readonly signatureVerified: boolean;
+}
+
 export class TransactionCalls {
   private readonly locallyEncrypted: CacheCipher;
   private readonly wellFormed: CacheCipher;
+  /** See `ENCLAVE_LIMITS.signatureMemoMax`; oldest first. */
+  private readonly signaturesVerified = new Set<string>();
+  /** form_block transactions whose signature check the memo spared (tests, benchmarks). */
+  signatureMemoHits = 0;
   private feeMapDigestOf: { map: FeeMap; digest: Uint8Array } | undefined;
 
   constructor(
     private readonly channels: SessionChannels | undefined,
     random: RandomSource,
+    private readonly signatureMemoMax: number = ENCLAVE_LIMITS.signatureMemoMax,
   ) {
     this.locallyEncrypted = new CacheCipher(random);
     this.wellFormed = new CacheCipher(random);
@@ -212,6 +235,7 @@ export class TransactionCalls {
     } catch (error) {
       throw asEnclaveError(error);
     }
+    this.rememberSignatureVerified(signatureMemoKey(config.blockVersion, bytes));
     // txIsWellFormed refused an unconfigured fee token, so the minimum fee is there.
     const minimumFee = config.feeMap.get(tx.prefix.feeTokenId) as bigint;
     const context: WellFormedTxContext = {
@@ -238,11 +262,23 @@ export class TransactionCalls {
     return { call: "txs_for_peer", message: channels.sealForPeer(call.session, call.aad, list) };
   }
 
-  /** The transaction inside a `WellFormedEncryptedTx` (for form_block). */
-  openWellFormed(ciphertext: Uint8Array): Tx {
+  /**
+   * The transaction inside a `WellFormedEncryptedTx` (for form_block), and whether
+   * tx_is_well_formed verified its signature at `blockVersion` in this enclave.
+   */
+  openWellFormed(ciphertext: Uint8Array, blockVersion: number): OpenedWellFormedTx {
     const [bytes] = decodeField1List(this.openWellFormedBytes(ciphertext), 1);
     if (bytes === undefined) throw serialization("an empty well-formed transaction");
-    return decodeProposedTx(bytes);
+    const signatureVerified = this.signaturesVerified.has(signatureMemoKey(blockVersion, bytes));
+    if (signatureVerified) this.signatureMemoHits++;
+    return { tx: decodeProposedTx(bytes), signatureVerified };
+  }
+
+  private rememberSignatureVerified(key: string): void {
+    this.signaturesVerified.delete(key);
+    this.signaturesVerified.add(key);
+    if (this.signaturesVerified.size > this.signatureMemoMax)
+      this.signaturesVerified.delete(this.signaturesVerified.values().next().value as string);
   }
 
   /** The `WellFormedTx` plaintext, checked to be exactly one field-1 entry. */
