@@ -4,7 +4,9 @@
 // own Externalize, and the gap from one Externalize to the next slot's first statement. A
 // "stalled" slot is one where the node's first statement came ≥ STALL_MS after the slot's first
 // message: it had nothing to echo until a nomination round timed out (leaders disagree; see
-// reference scp.md §2.5). Slots up to --skip are left out (start-up).
+// reference scp.md §2.5). Slots up to --skip are left out (start-up). With the node's log beside
+// its dump (a testnet folder's node-I/service.log), also the time from its Externalize to the
+// block being appended (the log line "Slot N ended"): form_block in the enclave and the append.
 // Usage: node scripts/slot-phases.mjs [--skip N] [--json] TESTNET_DIR|DUMP_DIR ...
 //   (a testnet folder made with `consensus-tool testnet --scp-debug-dump`, or dump folders)
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -18,7 +20,9 @@ const STEPS = [
   ["Prepare → Commit", "Prepare", "Commit"],
   ["Commit → Externalize", "Commit", "Externalize"],
   ["slot (first message → Externalize)", "first", "Externalize"],
+  ["Externalize → block appended (service log)", "Externalize", "appended"],
 ];
+const SLOT_ENDED = /^Slot (\d+) ended with /;
 
 function dumpDirs(arg) {
   const nodes = readdirSync(arg).filter((d) => /^node-\d+$/.test(d));
@@ -44,8 +48,26 @@ function records(dir) {
   return out;
 }
 
+/** Slot → when the node logged "Slot N ended" (its block appended), from the log beside `dir`. */
+function appendedTimes(dir) {
+  const log = path.join(dir, "..", "service.log");
+  const out = new Map();
+  if (!existsSync(log)) return out;
+  for (const line of readFileSync(log, "utf8").split("\n")) {
+    if (!line.startsWith("{")) continue;
+    try {
+      const { msg, time } = JSON.parse(line);
+      const m = SLOT_ENDED.exec(msg ?? "");
+      if (m !== null && typeof time === "number") out.set(Number(m[1]), time);
+    } catch {
+      // Not a log record.
+    }
+  }
+  return out;
+}
+
 /** Per slot: the instants of the first message, our first statement and each of our phases. */
-function slotTimes(recs) {
+function slotTimes(recs, appended) {
   const slots = new Map();
   for (const r of recs) {
     const t = slots.get(r.slot) ?? { first: r.atMs };
@@ -54,6 +76,7 @@ function slotTimes(recs) {
     t.own ??= r.atMs;
     t[r.msg.topic.type] ??= r.atMs;
   }
+  for (const [slot, t] of slots) if (appended.has(slot)) t.appended = appended.get(slot);
   return [...slots].sort((a, b) => a[0] - b[0]);
 }
 
@@ -64,7 +87,7 @@ function collect(dirs, skip) {
   let stalled = 0;
   for (const dir of dirs) {
     let lastExternalize;
-    for (const [slot, t] of slotTimes(records(dir))) {
+    for (const [slot, t] of slotTimes(records(dir), appendedTimes(dir))) {
       if (slot > skip && t.Externalize !== undefined && t.own !== undefined) {
         slots++;
         if (t.own - t.first >= STALL_MS) stalled++;

@@ -43,7 +43,25 @@ writeDump(1, [
   [2550, "outgoing", 5, "Commit"],
   [2600, "outgoing", 5, "Externalize"],
 ]);
-// Node 2: slot 4 only, its own statement first (it was a leader).
+// Node 1's log: its blocks 4 and 5 appended 150 and 100 ms after its Externalize statements.
+writeFileSync(
+  path.join(work, "node-1", "service.log"),
+  [
+    "not a log record",
+    JSON.stringify({
+      level: 30,
+      time: 1450,
+      msg: "Slot 4 ended with 2 externalized values and 0 pending values.",
+    }),
+    JSON.stringify({ level: 30, time: 2000, msg: "Appending block 5 to ledger" }),
+    JSON.stringify({
+      level: 30,
+      time: 2700,
+      msg: "Slot 5 ended with 1 externalized values and 0 pending values.",
+    }),
+  ].join("\n"),
+);
+// Node 2: slot 4 only, its own statement first (it was a leader); no log.
 writeDump(2, [
   [1000, "outgoing", 4, "Nominate"],
   [1040, "outgoing", 4, "NominatePrepare"],
@@ -83,7 +101,19 @@ describe("scripts/slot-phases.mjs", () => {
     assert.deepEqual([row("Commit")?.p90, row("Commit")?.mean], [60, 53]);
     // Slot: 300, 1100, 190. Gaps: node 1 slot 4 after slot 3 (500 ms), slot 5 after 4 (200 ms).
     assert.deepEqual([row("slot")?.p50, row("slot")?.mean], [300, 530]);
-    assert.deepEqual(row("Externalize"), { ...row("Externalize"), n: 2, p50: 500, mean: 350 });
+    assert.deepEqual(row("Externalize → next"), {
+      ...row("Externalize → next"),
+      n: 2,
+      p50: 500,
+      mean: 350,
+    });
+    // Appended: 150 and 100 ms (node 1 only).
+    assert.deepEqual(row("Externalize → block"), {
+      ...row("Externalize → block"),
+      n: 2,
+      p50: 150,
+      mean: 125,
+    });
   });
 
   it("exits 2 with its usage when given nothing to read", () => {
