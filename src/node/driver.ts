@@ -256,7 +256,19 @@ export class Driver {
     this.timer = undefined;
     if (this.state !== "running") return;
     this.stats.ticks++;
-    this.run(() => this.execute(this.validator.tick(this.timers.nowMs())));
+    this.run(() => {
+      let actions: ValidatorAction[];
+      try {
+        actions = this.validator.tick(this.timers.nowMs());
+      } catch (error) {
+        // A timer carries no peer's input to refuse: what fails here is the node's own state or
+        // ledger, so it stops the way MobileCoin's panics do (one line, exit 1, supervisor restart)
+        // instead of an uncaught exception.
+        this.fail(error);
+        return;
+      }
+      this.execute(actions);
+    });
   }
 }
 

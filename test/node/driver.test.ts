@@ -24,9 +24,11 @@ class ScriptedValidator {
     this.seen.push({ kind: input.kind, at: nowMs });
     return this.answer(input);
   }
+  tickError: Error | undefined;
   tick(nowMs: number): ValidatorAction[] {
     this.seen.push({ kind: "tick", at: nowMs });
     this.deadline = null;
+    if (this.tickError !== undefined) throw this.tickError;
     return [];
   }
   nextDeadlineMs(): number | null {
@@ -92,6 +94,21 @@ describe("node driver", () => {
     assert.ok(timers.fireNext());
     assert.deepEqual(v.seen.at(-1), { kind: "tick", at: EPOCH_MS + 400 });
     assert.deepEqual(timers.armed(), [], "no deadline, no timer");
+  });
+
+  it("stops through the fatal path, not an uncaught exception, when a timer's work fails", () => {
+    // Seen once in a testnet: the worker's tick read a block the ledger did not return.
+    const { timers, v, driver, fatal } = setup();
+    v.deadline = EPOCH_MS + 100;
+    v.tickError = new ConsensusError("TX_NOT_IN_CACHE", "block 15 not found");
+    driver.start();
+    assert.doesNotThrow(() => timers.fireNext());
+    assert.deepEqual(fatal, [v.tickError]);
+    assert.equal(driver.running, false);
+    v.deadline = EPOCH_MS + 200;
+    driver.deliver(heard);
+    assert.deepEqual(timers.armed(), [], "a stopped driver arms nothing");
+    assert.equal(driver.stats.dropped, 1);
   });
 
   it("feeds a call's result back as an input", async () => {
